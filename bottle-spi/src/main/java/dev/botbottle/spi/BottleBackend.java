@@ -1,0 +1,99 @@
+package dev.botbottle.spi;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Creates, runs and removes bottles on one engine (Docker, smolvm, ...).
+ *
+ * <p>Made by a {@link BackendProvider}; used by the runtime, which calls, for a new bottle:
+ * {@link #prepare} (isolation boundary up, where the bottle reaches the host known) → the runtime starts the
+ * gateway services on {@link HostReach#bindAddress()} → {@link #create} (the bottle, reachable ports limited to
+ * the gateway's) → {@link #start}. Later: {@link #stop}, {@link #resume}, {@link #teardown}. Every object a backend
+ * creates is named after the slug and labelled so {@link #list()} and a cleanup can find it after a crash.
+ *
+ * <p>Implementations are thread-safe; calls for different slugs may run concurrently.
+ *
+ * @since 0.1
+ */
+public interface BottleBackend {
+
+    /** @return the backend's name, as in {@link BackendProvider#name()} */
+    String name();
+
+    /**
+     * Describes what this backend will do for a bottle, without changing anything. Called for the preflight
+     * and {@code --dry-run}.
+     *
+     * @param spec the bottle
+     * @return the backend part of the plan
+     */
+    BackendPlan describe(BottleSpec spec);
+
+    /**
+     * Checks that nothing with the bottle's names exists yet, then creates the isolation boundary (e.g. the
+     * bottle's network).
+     *
+     * @param spec the bottle
+     * @return where the bottle will reach the host
+     * @throws BackendException when an object with the same name exists (the message gives the cleanup
+     *                          command) or the engine refused
+     */
+    HostReach prepare(BottleSpec spec);
+
+    /**
+     * Creates the bottle (building its image if needed) and limits what it can reach on the host to the given
+     * gateway ports on {@link HostReach#bindAddress()}.
+     *
+     * @param spec the bottle
+     * @param reach what {@link #prepare} returned
+     * @param gatewayPorts the ports the gateway services listen on; nothing else on the host is reachable
+     * @throws BackendException when the engine refused, or full isolation is impossible and
+     *                          {@link BottleSpec#allowWeakIsolation()} is false
+     */
+    void create(BottleSpec spec, HostReach reach, List<Integer> gatewayPorts);
+
+    /**
+     * Starts a created bottle and waits until commands can run in it.
+     *
+     * @param slug the bottle
+     * @return a handle on the running bottle
+     */
+    Bottle start(String slug);
+
+    /**
+     * Stops a bottle, keeping it and everything it needs for {@link #resume}.
+     *
+     * @param slug the bottle
+     */
+    void stop(String slug);
+
+    /**
+     * Brings a stopped bottle back, allowing the given gateway ports again.
+     *
+     * @param slug the bottle
+     * @param gatewayPorts the ports the restarted gateway services listen on
+     * @return a handle on the running bottle
+     */
+    Bottle resume(String slug, List<Integer> gatewayPorts);
+
+    /**
+     * Returns a handle on a bottle that is already running (e.g. for {@code bottle exec} from another process).
+     *
+     * @param slug the bottle
+     * @return a handle
+     * @throws BackendException when no such bottle runs
+     */
+    Bottle attach(String slug);
+
+    /**
+     * Removes everything the backend created for a bottle. Idempotent: missing objects are not an error. A failing
+     * step does not stop the others; the first failure is rethrown at the end.
+     *
+     * @param slug the bottle
+     */
+    void teardown(String slug);
+
+    /** @return the slugs of every bottle this backend finds objects for (running or not), for {@code ps} and cleanup */
+    Set<String> list();
+}

@@ -1,0 +1,27 @@
+package dev.botbottle.spi;
+
+import java.util.List;
+
+/**
+ * One running gateway service of one bottle.
+ *
+ * @since 0.1
+ */
+public interface GatewayService extends AutoCloseable {
+
+    /** @return the provider's name */
+    String name();
+
+    /** @return the TCP port it listens on at {@link HostReach#bindAddress()} */
+    int port();
+
+    /**
+     * @param reach where the bottle reaches the host
+     * @return what the bottle needs to use this service (a CA to trust, proxy variables, git config)
+     */
+    List<ProvisionStep> bottleSteps(HostReach reach);
+
+    /** Stops listening and releases everything; idempotent. */
+    @Override
+    void close();
+}

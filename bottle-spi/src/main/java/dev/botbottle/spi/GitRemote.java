@@ -1,0 +1,70 @@
+package dev.botbottle.spi;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A git remote the git gate brokers for the bottle.
+ *
+ * <p>Exactly one of {@link #identity()} (a static private key on the host) and {@link #provisionedKey()} (a
+ * deploy key created through a forge API at prepare and revoked at teardown) is present. The upstream host key
+ * is pinned; there is no trust on first use.
+ *
+ * @param name the remote's local name, e.g. {@code origin}
+ * @param url the upstream URL, {@code ssh://user@host[:port]/path} or {@code user@host:path}
+ * @param identity the host path of the private key the gate uses
+ * @param provisionedKey how to provision a per-bottle deploy key instead
+ * @param hostKey the upstream's SSH host public key, as in {@code known_hosts} ({@code ssh-ed25519 AAAA...})
+ * @since 0.1
+ */
+public record GitRemote(String name, String url, Optional<Path> identity, Optional<ProvisionedKeySpec> provisionedKey,
+                        String hostKey) {
+
+    public GitRemote {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(provisionedKey, "provisionedKey");
+        Objects.requireNonNull(hostKey, "hostKey");
+        if (identity.isPresent() == provisionedKey.isPresent()) {
+            throw new IllegalArgumentException("remote " + name + ": exactly one of identity and provisioned_key is required");
+        }
+        if (hostKey.isBlank()) {
+            throw new IllegalArgumentException("remote " + name + ": host_key is required (no trust on first use)");
+        }
+    }
+
+    /** @return the upstream host name parsed from {@link #url()} */
+    public String upstreamHost() {
+        return parse().host();
+    }
+
+    /** @return the upstream SSH port parsed from {@link #url()}, 22 when the URL names none */
+    public int upstreamPort() {
+        return parse().port();
+    }
+
+    private HostPort parse() {
+        String rest = url;
+        int port = 22;
+        if (rest.startsWith("ssh://")) {
+            rest = rest.substring("ssh://".length());
+            int slash = rest.indexOf('/');
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            int at = authority.lastIndexOf('@');
+            String hostPort = at < 0 ? authority : authority.substring(at + 1);
+            int colon = hostPort.lastIndexOf(':');
+            if (colon > 0) {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+                hostPort = hostPort.substring(0, colon);
+            }
+            return new HostPort(hostPort, port);
+        }
+        int at = rest.indexOf('@');
+        int colon = rest.indexOf(':', at + 1);
+        return new HostPort(rest.substring(at + 1, colon < 0 ? rest.length() : colon), port);
+    }
+
+    private record HostPort(String host, int port) { }
+}

@@ -1,0 +1,106 @@
+package dev.botbottle.spi;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One declarative provisioning step, applied inside a bottle by the runtime's provisioning engine through
+ * {@link Bottle#exec} and {@link Bottle#copyIn}, batched where it can.
+ *
+ * <p>Paths in the bottle are absolute, or start with {@code ~/} for the agent user's home. Steps are applied in
+ * order; a failing step fails the launch unless it is an {@link RunCommand#optional() optional} command.
+ *
+ * @since 0.1
+ */
+public sealed interface ProvisionStep {
+
+    /**
+     * Writes a file, creating parent directories (owned like the file when created under the agent's home).
+     *
+     * @param path where in the bottle
+     * @param content the bytes
+     * @param mode permission bits, e.g. {@code 0644}
+     * @param owner the owner
+     */
+    record WriteFile(String path, byte[] content, int mode, FileOwner owner) implements ProvisionStep {
+        public WriteFile {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(owner, "owner");
+            content = content.clone();
+        }
+
+        @Override
+        public byte[] content() {
+            return content.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "WriteFile[" + path + ", " + content.length + " bytes, " + Integer.toOctalString(mode) + ", " + owner + "]";
+        }
+    }
+
+    /**
+     * Copies a host file or directory into the bottle, replacing whatever was at {@code target}.
+     *
+     * @param source a host file or directory
+     * @param target where in the bottle
+     * @param owner the owner of everything copied
+     * @param mode permission bits of copied files
+     */
+    record CopyPath(Path source, String target, FileOwner owner, int mode) implements ProvisionStep {
+        public CopyPath {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(owner, "owner");
+        }
+    }
+
+    /**
+     * Sets an environment variable for every agent session and exec in the bottle. Values are not secret (a
+     * placeholder, a path); secrets never go through this step.
+     *
+     * @param name the variable
+     * @param value its value
+     */
+    record SetEnv(String name, String value) implements ProvisionStep {
+        public SetEnv {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /**
+     * Runs a command.
+     *
+     * @param argv program and arguments
+     * @param owner who runs it: the agent user or root
+     * @param optional when true a failure is logged and provisioning goes on
+     * @param description what the command does, for progress and errors
+     */
+    record RunCommand(List<String> argv, FileOwner owner, boolean optional, String description) implements ProvisionStep {
+        public RunCommand {
+            argv = List.copyOf(argv);
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(description, "description");
+            if (argv.isEmpty()) {
+                throw new IllegalArgumentException("argv must not be empty");
+            }
+        }
+    }
+
+    /**
+     * Installs a CA certificate into the bottle's trust store (Debian layout:
+     * {@code /usr/local/share/ca-certificates/<name>.crt}, then {@code update-ca-certificates}).
+     *
+     * @param name a file-name-safe name for the certificate
+     * @param pem the certificate in PEM form
+     */
+    record TrustCertificate(String name, String pem) implements ProvisionStep {
+        public TrustCertificate {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(pem, "pem");
+        }
+    }
+}
