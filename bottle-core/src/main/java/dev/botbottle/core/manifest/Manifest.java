@@ -1,0 +1,80 @@
+package dev.botbottle.core.manifest;
+
+import com.google.common.collect.ImmutableMap;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every valid bottle and agent, with {@code extends} resolved: the input of the planner.
+ *
+ * <p>Obtained from {@link ManifestLoader}, or built in code by a host that keeps its configuration elsewhere.
+ * Both maps are immutable and sorted by name.
+ *
+ * @param bottles bottles by name
+ * @param agents agents by name
+ * @since 0.1
+ */
+public record Manifest(Map<String, BottleDef> bottles, Map<String, AgentDef> agents) {
+
+    /** A manifest with no bottle and no agent. */
+    public static final Manifest EMPTY = new Manifest(Map.of(), Map.of());
+
+    public Manifest {
+        bottles = sorted(bottles);
+        agents = sorted(agents);
+    }
+
+    /**
+     * @param name an agent name
+     * @return the agent, if defined and valid
+     */
+    public Optional<AgentDef> agent(String name) {
+        return Optional.ofNullable(agents.get(name));
+    }
+
+    /**
+     * @param name a bottle name
+     * @return the bottle, if defined and valid
+     */
+    public Optional<BottleDef> bottle(String name) {
+        return Optional.ofNullable(bottles.get(name));
+    }
+
+    /**
+     * Finds the bottle an agent runs in and overlays the agent's git identity on the bottle's.
+     *
+     * @param agent the agent
+     * @return the agent, its bottle and the resulting git identity
+     * @throws ManifestException when the agent names no bottle, or one that is not defined or not valid; the
+     *         message lists the available bottles
+     */
+    public ResolvedBottle bottleFor(AgentDef agent) {
+        String available = bottles.isEmpty() ? "none (add one under $BOT_BOTTLE_HOME/bottles/)"
+                : String.join(", ", bottles.keySet());
+        if (agent.bottle().isEmpty()) {
+            throw new ManifestException(ManifestProblem.error(agent.file(), "bottle", 0, "agent '" + agent.name()
+                    + "' names no bottle; add 'bottle: <name>' to its front matter; available bottles: "
+                    + available));
+        }
+        String name = agent.bottle().get();
+        BottleDef bottle = bottles.get(name);
+        if (bottle == null) {
+            throw new ManifestException(ManifestProblem.error(agent.file(), "bottle", 0, "agent '" + agent.name()
+                    + "' uses bottle '" + name + "', which is not defined or not valid (run 'bottle validate');"
+                    + " available bottles: " + available));
+        }
+        GitIdentity identity = GitIdentity.overlay(agent.gitUser().orElse(GitUser.NONE),
+                bottle.gitUser().orElse(GitUser.NONE));
+        return new ResolvedBottle(bottle, agent, identity);
+    }
+
+    private static <V> Map<String, V> sorted(Map<String, V> map) {
+        ImmutableMap.Builder<String, V> b = ImmutableMap.builderWithExpectedSize(map.size());
+        List<Map.Entry<String, V>> entries = map.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder())).toList();
+        entries.forEach(b::put);
+        return b.build();
+    }
+}
