@@ -1,0 +1,4 @@
+/**
+ * Implementation details of bottle-core; not an API.
+ */
+package dev.botbottle.core.internal;

@@ -1,0 +1,38 @@
+package dev.botbottle.core.plan;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The host facts planning and launching depend on, passed in so tests never read the real home or environment.
+ *
+ * @param botBottleHome the bot-bottle home (bottles, agents, skills, state)
+ * @param userHome the host user's home (provider logins, {@code ~/.claude/skills})
+ * @param environment the host environment variables
+ * @since 0.1
+ */
+public record HostEnvironment(Path botBottleHome, Path userHome, Map<String, String> environment) {
+    public HostEnvironment {
+        Objects.requireNonNull(botBottleHome, "botBottleHome");
+        Objects.requireNonNull(userHome, "userHome");
+        environment = Map.copyOf(environment);
+    }
+
+    /**
+     * @return this process's environment, with the home from {@code BOT_BOTTLE_HOME} or {@code ~/.bot-bottle}
+     */
+    public static HostEnvironment current() {
+        Map<String, String> env = System.getenv();
+        Path userHome = Path.of(System.getProperty("user.home"));
+        String home = env.get("BOT_BOTTLE_HOME");
+        return new HostEnvironment(home != null && !home.isBlank() ? Path.of(home) : userHome.resolve(".bot-bottle"),
+                userHome, env);
+    }
+
+    /** @return a short form without the environment's values */
+    @Override
+    public String toString() {
+        return "HostEnvironment[botBottleHome=" + botBottleHome + ", userHome=" + userHome + "]";
+    }
+}

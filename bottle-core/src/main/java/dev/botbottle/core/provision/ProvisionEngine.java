@@ -1,0 +1,277 @@
+package dev.botbottle.core.provision;
+
+import dev.botbottle.spi.Bottle;
+import dev.botbottle.spi.ExecRequest;
+import dev.botbottle.spi.ExecResult;
+import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.ProvisionStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Applies {@link ProvisionStep}s inside a bottle through {@link Bottle#exec} and {@link Bottle#copyIn}.
+ *
+ * <p>Consecutive file writes, certificates and commands go into one shell script run by one exec as root
+ * (commands for the agent user through {@code runuser}); only host copies break a batch. Each step announces
+ * itself on stderr so a failure is reported against the step that failed, with the bottle's own words.
+ * Environment from {@code SetEnv} steps is collected (and written to {@code /etc/profile.d/bot-bottle.sh} for
+ * login shells); it is not secret by contract.
+ *
+ * @since 0.1
+ */
+public final class ProvisionEngine {
+
+    /** Where CA certificates go (Debian layout). */
+    public static final String CA_DIR = "/usr/local/share/ca-certificates";
+    /** The system bundle {@code update-ca-certificates} writes. */
+    public static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+    /** Login shells source this file for the collected environment. */
+    public static final String PROFILE_FILE = "/etc/profile.d/bot-bottle.sh";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisionEngine.class);
+    private static final Pattern MARKER = Pattern.compile("^BB_(STEP|FAILED|OPTIONAL_FAILED) (\\d+)(?: (\\d+))?$",
+            Pattern.MULTILINE);
+    private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(10);
+
+    private final ProgressListener progress;
+
+    /** @param progress receives one event per batch */
+    public ProvisionEngine(ProgressListener progress) {
+        this.progress = progress;
+    }
+
+    /**
+     * Applies steps in order.
+     *
+     * @param bottle the running bottle
+     * @param steps the steps
+     * @param baseEnv environment already set for the bottle (commands see it)
+     * @return the environment the steps set, and warnings
+     * @throws ProvisioningException when a step that is not optional fails
+     */
+    public ProvisionResult apply(Bottle bottle, List<ProvisionStep> steps, Map<String, String> baseEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        Batch batch = new Batch(bottle);
+        int execs = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            ProvisionStep step = steps.get(i);
+            if (step instanceof ProvisionStep.CopyPath copy) {
+                execs += batch.run(warnings, steps);
+                String target = expand(bottle, copy.target());
+                progress.onProgress("provision", "copying " + copy.source() + " to " + target);
+                bottle.copyIn(copy.source(), target, copy.owner(), copy.mode());
+                execs++;
+                batch = new Batch(bottle);
+            } else if (step instanceof ProvisionStep.SetEnv set) {
+                env.put(set.name(), set.value());
+            } else {
+                Map<String, String> commandEnv = new TreeMap<>(baseEnv);
+                commandEnv.putAll(env);
+                batch.add(i, step, commandEnv);
+            }
+        }
+        if (!env.isEmpty()) {
+            StringBuilder profile = new StringBuilder("# written by bot-bottle: the bottle's environment\n");
+            env.forEach((k, v) -> profile.append("export ").append(k).append('=').append(quote(v)).append('\n'));
+            batch.add(-1, new ProvisionStep.WriteFile(PROFILE_FILE, profile.toString().getBytes(StandardCharsets.UTF_8),
+                    0644, FileOwner.ROOT), Map.of());
+        }
+        execs += batch.run(warnings, steps);
+        return new ProvisionResult(env, warnings, execs);
+    }
+
+    /**
+     * @param bottle the bottle
+     * @param path a path, possibly starting with {@code ~/}
+     * @return the absolute path in the bottle
+     */
+    public static String expand(Bottle bottle, String path) {
+        if (path.equals("~")) {
+            return bottle.agentHome();
+        }
+        return path.startsWith("~/") ? bottle.agentHome() + path.substring(1) : path;
+    }
+
+    /**
+     * @param value any text
+     * @return the text as one single-quoted shell word
+     */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** @return the SHA-256 fingerprint of a PEM certificate, colon-separated, or a note when it does not parse */
+    static String fingerprint(String pem) {
+        try {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (CertificateException | NoSuchAlgorithmException e) {
+            throw new ProvisioningException("a CA certificate to install is not a valid PEM certificate: " + e.getMessage());
+        }
+    }
+
+    /** One shell script, run by one exec. */
+    private final class Batch {
+        private final Bottle bottle;
+        private final StringBuilder script = new StringBuilder("set -u\numask 022\n");
+        private final List<String> descriptions = new ArrayList<>();
+        private boolean updateCa;
+        private int count;
+
+        Batch(Bottle bottle) {
+            this.bottle = bottle;
+        }
+
+        void add(int index, ProvisionStep step, Map<String, String> env) {
+            count++;
+            script.append("echo 'BB_STEP ").append(index).append("' >&2\n");
+            String user = bottle.agentUser();
+            if (step instanceof ProvisionStep.WriteFile w) {
+                write(index, expand(bottle, w.path()), w.content(), w.mode(), w.owner(), user);
+            } else if (step instanceof ProvisionStep.TrustCertificate c) {
+                String fp = fingerprint(c.pem());
+                LOG.info("installing CA certificate '{}' in bottle {} (SHA-256 {})", c.name(), bottle.slug(), fp);
+                write(index, CA_DIR + "/" + c.name() + ".crt", c.pem().getBytes(StandardCharsets.US_ASCII), 0644,
+                        FileOwner.ROOT, user);
+                updateCa = true;
+            } else if (step instanceof ProvisionStep.RunCommand r) {
+                StringBuilder cmd = new StringBuilder();
+                if (r.owner() == FileOwner.AGENT && !"root".equals(user)) {
+                    cmd.append("runuser -u ").append(quote(user)).append(" -- ");
+                }
+                cmd.append("env HOME=").append(quote(r.owner() == FileOwner.AGENT ? bottle.agentHome() : "/root"));
+                env.forEach((k, v) -> cmd.append(' ').append(quote(k + "=" + v)));
+                for (String a : r.argv()) {
+                    cmd.append(' ').append(quote(a));
+                }
+                cmd.append(" </dev/null");
+                String dir = r.owner() == FileOwner.AGENT ? bottle.agentHome() : "/";
+                if (r.optional()) {
+                    script.append("( cd ").append(quote(dir)).append(" && ").append(cmd)
+                            .append(" ) >&2 || echo \"BB_OPTIONAL_FAILED ").append(index).append(" $?\" >&2\n");
+                } else {
+                    script.append("( cd ").append(quote(dir)).append(" && ").append(cmd)
+                            .append(" ) >&2 || { rc=$?; echo \"BB_FAILED ").append(index).append(" $rc\" >&2; exit 1; }\n");
+                }
+                descriptions.add(r.description());
+            } else {
+                throw new IllegalStateException("unexpected step " + step);
+            }
+        }
+
+        private void write(int index, String path, byte[] content, int mode, FileOwner owner, String user) {
+            String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
+            String asUser = owner == FileOwner.AGENT && !"root".equals(user)
+                    ? "runuser -u " + quote(user) + " -- " : "";
+            String delimiter = "BB_EOF_" + index + "_" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+            script.append("{ ").append(asUser).append("mkdir -p ").append(quote(dir)).append(" && ")
+                    .append(asUser).append("sh -c 'base64 -d > \"$1\"' sh ").append(quote(path)).append(" <<'")
+                    .append(delimiter).append("'\n")
+                    .append(Base64.getMimeEncoder().encodeToString(content)).append('\n')
+                    .append(delimiter).append("\n")
+                    .append("} && chmod ").append(Integer.toOctalString(mode)).append(' ').append(quote(path))
+                    .append(" || { echo \"BB_FAILED ").append(index).append(" $?\" >&2; exit 1; }\n");
+        }
+
+        int run(List<String> warnings, List<ProvisionStep> steps) {
+            if (count == 0) {
+                return 0;
+            }
+            if (updateCa) {
+                script.append("echo 'BB_STEP -2' >&2\nupdate-ca-certificates >/dev/null 2>&1 || { echo 'BB_FAILED -2 1' >&2; exit 1; }\n");
+            }
+            progress.onProgress("provision", "applying " + count + " step(s) in one exec"
+                    + (descriptions.isEmpty() ? "" : ": " + String.join(", ", descriptions)));
+            ExecResult result = bottle.exec(new ExecRequest(List.of("bash", "-s"), Map.of(),
+                    java.util.Optional.of("/"), java.util.Optional.of("root"),
+                    java.util.Optional.of(script.toString().getBytes(StandardCharsets.UTF_8)), BATCH_TIMEOUT));
+            String stderr = result.stderrText();
+            Matcher m = MARKER.matcher(stderr);
+            while (m.find()) {
+                if (m.group(1).equals("OPTIONAL_FAILED")) {
+                    int index = Integer.parseInt(m.group(2));
+                    String what = describe(steps, index);
+                    String warning = what + " failed (exit " + m.group(3) + "); going on without it";
+                    LOG.warn("bottle {}: {}", bottle.slug(), warning);
+                    warnings.add(warning);
+                }
+            }
+            if (!result.succeeded()) {
+                int failed = lastMarker(stderr, "FAILED");
+                throw new ProvisioningException("provisioning bottle " + bottle.slug() + " failed at "
+                        + describe(steps, failed) + " (exit " + result.exitCode() + "): " + tail(clean(stderr)));
+            }
+            return 1;
+        }
+    }
+
+    private static int lastMarker(String stderr, String kind) {
+        Matcher m = MARKER.matcher(stderr);
+        int found = Integer.MIN_VALUE;
+        int lastStep = Integer.MIN_VALUE;
+        while (m.find()) {
+            if (m.group(1).equals(kind)) {
+                found = Integer.parseInt(m.group(2));
+            } else if (m.group(1).equals("STEP")) {
+                lastStep = Integer.parseInt(m.group(2));
+            }
+        }
+        return found != Integer.MIN_VALUE ? found : lastStep;
+    }
+
+    private static String describe(List<ProvisionStep> steps, int index) {
+        if (index == -2) {
+            return "update-ca-certificates";
+        }
+        if (index == -1) {
+            return "writing " + PROFILE_FILE;
+        }
+        if (index < 0 || index >= steps.size()) {
+            return "an unknown step";
+        }
+        ProvisionStep step = steps.get(index);
+        if (step instanceof ProvisionStep.RunCommand r) {
+            return "step " + (index + 1) + " (" + r.description() + ")";
+        }
+        if (step instanceof ProvisionStep.WriteFile w) {
+            return "step " + (index + 1) + " (write " + w.path() + ")";
+        }
+        if (step instanceof ProvisionStep.TrustCertificate c) {
+            return "step " + (index + 1) + " (trust CA " + c.name() + ")";
+        }
+        return "step " + (index + 1);
+    }
+
+    private static String clean(String stderr) {
+        return MARKER.matcher(stderr).replaceAll("").strip();
+    }
+
+    private static String tail(String text) {
+        if (text.isEmpty()) {
+            return "(no output)";
+        }
+        return text.length() <= 2000 ? text : "..." + text.substring(text.length() - 2000);
+    }
+}

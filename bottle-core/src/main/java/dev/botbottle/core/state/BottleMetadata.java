@@ -1,0 +1,43 @@
+package dev.botbottle.core.state;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What is recorded about a bottle so another process can find, resume or remove it.
+ *
+ * @param slug the bottle
+ * @param agent the agent's name
+ * @param bottle the bottle's name
+ * @param backend the backend it runs on ({@code resume} uses this one, whatever the defaults say)
+ * @param createdAt when it was launched
+ * @param status {@code creating}, {@code running}, {@code stopped}
+ * @param gatewayPorts the port each gateway service listened on, by service name (reused on resume)
+ * @param bottleEnv the non-secret environment every exec gets (gateway variables, provider settings)
+ * @param hostPid the process that holds the bottle's gateways, or 0
+ * @since 0.1
+ */
+public record BottleMetadata(String slug, String agent, String bottle, String backend, Instant createdAt, String status,
+                             Map<String, Integer> gatewayPorts, Map<String, String> bottleEnv, long hostPid) {
+    public BottleMetadata {
+        Objects.requireNonNull(slug, "slug");
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(bottle, "bottle");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(status, "status");
+        gatewayPorts = Map.copyOf(gatewayPorts);
+        bottleEnv = Map.copyOf(bottleEnv);
+    }
+
+    /** @param newStatus the status @return a copy with that status */
+    public BottleMetadata withStatus(String newStatus) {
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, newStatus, gatewayPorts, bottleEnv, hostPid);
+    }
+
+    /** @param ports gateway ports @param env bottle env @param pid holder @return a copy with those */
+    public BottleMetadata withGateways(Map<String, Integer> ports, Map<String, String> env, long pid) {
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, ports, env, pid);
+    }
+}

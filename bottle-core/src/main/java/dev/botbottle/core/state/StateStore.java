@@ -1,0 +1,41 @@
+package dev.botbottle.core.state;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where bottle state lives between processes. The first implementation is {@link DirectoryStateStore}; others
+ * (a database, a cluster's store) can replace it without the runtime noticing.
+ *
+ * @since 0.1
+ */
+public interface StateStore {
+
+    /** @param slug the bottle @return its private directory (created if missing, mode 0700) */
+    Path directory(String slug);
+
+    /** @param metadata written atomically (temp file + rename) */
+    void writeMetadata(BottleMetadata metadata);
+
+    /** @param slug the bottle @return its metadata, if it has state */
+    Optional<BottleMetadata> readMetadata(String slug);
+
+    /** @param slug the bottle @param planJson the plan, written atomically */
+    void writePlan(String slug, String planJson);
+
+    /** @param slug the bottle @return the saved plan's JSON */
+    Optional<String> readPlan(String slug);
+
+    /** @return the slugs that have state, sorted */
+    List<String> slugs();
+
+    /** @param slug the bottle @param preserved whether teardown keeps its state */
+    void setPreserved(String slug, boolean preserved);
+
+    /** @param slug the bottle @return whether teardown keeps its state */
+    boolean isPreserved(String slug);
+
+    /** @param slug the bottle; removes all its state (idempotent) */
+    void delete(String slug);
+}
