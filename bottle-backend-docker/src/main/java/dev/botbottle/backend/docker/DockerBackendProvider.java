@@ -1,0 +1,86 @@
+package dev.botbottle.backend.docker;
+
+import dev.botbottle.backend.docker.internal.CommandResult;
+import dev.botbottle.backend.docker.internal.DockerBottleBackend;
+import dev.botbottle.backend.docker.internal.DockerCli;
+import dev.botbottle.backend.docker.internal.ExecCommandRunner;
+import dev.botbottle.backend.docker.internal.Executables;
+import dev.botbottle.backend.docker.internal.HostFirewall;
+import dev.botbottle.backend.docker.internal.Images;
+import dev.botbottle.spi.Availability;
+import dev.botbottle.spi.BackendContext;
+import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.BackendProvider;
+import dev.botbottle.spi.BottleBackend;
+import dev.botbottle.spi.support.HostTrust;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code docker} backend: runs each bottle as a container on its own {@code --internal} network, driving the
+ * {@code docker} CLI, and limits what the bottle reaches on the host with a per-bottle iptables chain.
+ *
+ * <p>Registered in {@code META-INF/services/dev.botbottle.spi.BackendProvider}. Options read from
+ * {@link BackendContext#options()}: {@code docker.binary} (the docker executable; default {@code docker} on
+ * PATH) and {@code docker.iptables} (default {@code iptables} on PATH or in {@code /usr/sbin}, {@code /sbin}).
+ * Host firewall rules need root; without them a bottle is created only when
+ * {@link dev.botbottle.spi.BottleSpec#allowWeakIsolation()} allows it. When the engine offers gVisor's
+ * {@code runsc} runtime, bottles use it.
+ *
+ * @since 0.1
+ */
+public final class DockerBackendProvider implements BackendProvider {
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public DockerBackendProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public Availability availability() {
+        Optional<Path> binary = Executables.find("docker");
+        if (binary.isEmpty()) {
+            return Availability.unavailable("docker binary not found on PATH; install Docker (e.g. apt-get install "
+                    + "docker.io)");
+        }
+        CommandResult info;
+        try {
+            info = new ExecCommandRunner().run(new dev.botbottle.backend.docker.internal.Command(
+                    List.of(binary.get().toString(), "info", "--format", "{{.ServerVersion}}"), Map.of(),
+                    Optional.empty(), PROBE_TIMEOUT));
+        } catch (BackendException e) {
+            return Availability.unavailable("could not run " + binary.get() + ": " + e.getMessage());
+        }
+        if (info.timedOut()) {
+            return Availability.unavailable("the Docker daemon does not answer: 'docker info' took longer than "
+                    + PROBE_TIMEOUT.toSeconds() + " s");
+        }
+        if (!info.succeeded() || info.stdoutText().isBlank()) {
+            return Availability.unavailable("the Docker daemon does not answer: " + info.stderrText()
+                    + " — start dockerd (or check DOCKER_HOST and your rights on the docker socket)");
+        }
+        return Availability.ok();
+    }
+
+    @Override
+    public BottleBackend create(BackendContext context) {
+        String binary = context.options().getOrDefault("docker.binary",
+                Executables.find("docker").map(Path::toString).orElse("docker"));
+        String iptables = context.options().getOrDefault("docker.iptables",
+                Executables.find("iptables", "/usr/sbin", "/sbin").map(Path::toString).orElse("iptables"));
+        var runner = new ExecCommandRunner();
+        var docker = new DockerCli(binary, runner);
+        return new DockerBottleBackend(docker, new HostFirewall(iptables, runner),
+                new Images(docker, HostTrust.system()), context.progress());
+    }
+}

@@ -1,0 +1,177 @@
+package dev.botbottle.backend.docker.internal;
+
+import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.ExecRequest;
+import dev.botbottle.spi.ResourceLimits;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the argument lists of the docker commands (without the binary). Pure functions, so what the backend
+ * asks of docker is unit-tested without an engine.
+ */
+public final class DockerArgs {
+
+    /**
+     * The capabilities root keeps in a bottle; everything else is dropped. Provisioning runs as root and must
+     * write files for the agent user (CHOWN, FOWNER for chmod of files it does not own, DAC_OVERRIDE to write
+     * into the agent's 0700 directories), and tools such as {@code useradd}, {@code su} or package scripts switch
+     * users (SETUID, SETGID). No NET_RAW (no raw sockets, no ping), no NET_ADMIN, no SYS_*, no MKNOD.
+     */
+    public static final List<String> KEPT_CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID");
+
+    /** Environment variable carrying an exec's id, so a timed-out command can be found and killed. */
+    public static final String EXEC_ID_VARIABLE = "BOT_BOTTLE_EXEC_ID";
+
+    private DockerArgs() {
+    }
+
+    /**
+     * @param spec the bottle
+     * @return the labels every object of the bottle carries: the spec's, then ours (ours win)
+     */
+    public static Map<String, String> labels(BottleSpec spec) {
+        Map<String, String> labels = new TreeMap<>(spec.labels());
+        labels.put(Names.MANAGED_LABEL, "true");
+        labels.put(Names.SLUG_LABEL, spec.slug());
+        labels.put(Names.AGENT_LABEL, spec.agent());
+        return labels;
+    }
+
+    /**
+     * @param spec the bottle
+     * @return {@code network create --internal ...}
+     */
+    public static List<String> networkCreate(BottleSpec spec) {
+        List<String> args = new ArrayList<>(List.of("network", "create", "--internal", "--driver", "bridge",
+                "-o", "com.docker.network.bridge.name=" + Names.bridgeInterface(spec.slug())));
+        addLabels(args, labels(spec));
+        args.add(Names.network(spec.slug()));
+        return args;
+    }
+
+    /**
+     * @param spec the bottle
+     * @param runsc whether to use the gVisor runtime
+     * @param weakIsolation whether the bottle runs without the host firewall chain
+     * @return {@code create ...} for the bottle's container, idling under an init so exec works
+     */
+    public static List<String> containerCreate(BottleSpec spec, boolean runsc, boolean weakIsolation) {
+        List<String> args = new ArrayList<>(List.of("create", "--name", Names.container(spec.slug()),
+                "--hostname", spec.slug().length() <= 63 ? spec.slug() : spec.slug().substring(0, 63),
+                "--network", Names.network(spec.slug()),
+                "--init",
+                "--cap-drop", "ALL"));
+        for (String cap : KEPT_CAPABILITIES) {
+            args.add("--cap-add");
+            args.add(cap);
+        }
+        args.addAll(List.of("--security-opt", "no-new-privileges"));
+        if (runsc) {
+            args.add("--runtime=runsc");
+        }
+        args.addAll(limits(spec.limits()));
+        Map<String, String> labels = labels(spec);
+        labels.put(Names.ISOLATION_LABEL, weakIsolation ? "weak" : "firewall");
+        addLabels(args, labels);
+        // the bottle's own environment is literal and not secret (BottleSpec): it may go on the command line
+        new TreeMap<>(spec.env()).forEach((name, value) -> {
+            args.add("-e");
+            args.add(name + "=" + value);
+        });
+        args.addAll(List.of("--entrypoint", "sleep", spec.image().reference(), "infinity"));
+        return args;
+    }
+
+    /**
+     * @param limits the bottle's limits
+     * @return the matching {@code --cpus}, {@code --memory}, {@code --pids-limit} options
+     */
+    public static List<String> limits(ResourceLimits limits) {
+        List<String> args = new ArrayList<>();
+        limits.cpus().ifPresent(c -> args.addAll(List.of("--cpus", BigDecimal.valueOf(c).stripTrailingZeros().toPlainString())));
+        limits.memoryBytes().ifPresent(m -> args.addAll(List.of("--memory", Long.toString(m))));
+        limits.pids().ifPresent(p -> args.addAll(List.of("--pids-limit", Integer.toString(p))));
+        return args;
+    }
+
+    /**
+     * Builds {@code exec}. Every env variable is passed as {@code -e NAME} without its value: docker copies the
+     * value from its own process environment, where the caller puts it, so no value reaches a command line.
+     *
+     * @param container the container
+     * @param request the command
+     * @param user the user to run as (already resolved)
+     * @param workdir the working directory, if known
+     * @param interactive {@code -i}: attach standard input
+     * @param tty {@code -t}: allocate a terminal
+     * @param execId the exec's id, or {@code null} for none
+     * @return the argument list
+     */
+    public static List<String> exec(String container, ExecRequest request, String user, String workdir,
+                                    boolean interactive, boolean tty, String execId) {
+        List<String> args = new ArrayList<>(List.of("exec"));
+        if (interactive) {
+            args.add("-i");
+        }
+        if (tty) {
+            args.add("-t");
+        }
+        args.addAll(List.of("-u", user));
+        if (workdir != null) {
+            args.addAll(List.of("-w", workdir));
+        }
+        for (String name : new TreeMap<>(request.env()).keySet()) {
+            checkEnvName(name);
+            args.addAll(List.of("-e", name));
+        }
+        if (execId != null) {
+            args.addAll(List.of("-e", EXEC_ID_VARIABLE + "=" + execId));
+        }
+        args.add(container);
+        args.addAll(request.argv());
+        return args;
+    }
+
+    /**
+     * Exec env names must be valid variable names and must not steer the docker client itself, since their values
+     * travel in its environment.
+     */
+    static void checkEnvName(String name) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new BackendException("exec environment variable name '" + name
+                    + "' is not a valid name (letters, digits and _; not starting with a digit)");
+        }
+        if (name.startsWith("DOCKER_") || name.equals(EXEC_ID_VARIABLE)) {
+            throw new BackendException("exec environment variable '" + name + "' cannot be passed: the docker client "
+                    + "reads DOCKER_* variables itself (and " + EXEC_ID_VARIABLE + " is reserved); rename it");
+        }
+    }
+
+    /**
+     * @param reference the tag to build
+     * @param context the build context directory (holding {@code Dockerfile})
+     * @param buildArgs {@code --build-arg} values (not secret)
+     * @param labels labels for the image
+     * @return {@code build ...}
+     */
+    public static List<String> build(String reference, Path context, Map<String, String> buildArgs,
+                                     Map<String, String> labels) {
+        List<String> args = new ArrayList<>(List.of("build", "-t", reference, "-f",
+                context.resolve("Dockerfile").toString()));
+        new TreeMap<>(buildArgs).forEach((k, v) -> args.addAll(List.of("--build-arg", k + "=" + v)));
+        addLabels(args, labels);
+        args.add(context.toString());
+        return args;
+    }
+
+    private static void addLabels(List<String> args, Map<String, String> labels) {
+        new TreeMap<>(labels).forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
+    }
+}

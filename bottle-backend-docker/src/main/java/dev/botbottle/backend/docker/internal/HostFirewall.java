@@ -1,0 +1,161 @@
+package dev.botbottle.backend.docker.internal;
+
+import dev.botbottle.spi.BackendException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The host firewall chain that limits what a bottle reaches on the host.
+ *
+ * <p>An {@code --internal} network stops forwarded traffic, but packets from the bottle to any of the host's own
+ * addresses arrive on the bridge interface and go through INPUT, so the bottle could reach every service the
+ * host exposes. Each bottle gets a chain {@code BB-<hash>}, jumped to from INPUT for its bridge interface, that
+ * accepts replies and TCP to the gateway ports on the bridge address and refuses everything else.
+ *
+ * <p>Refused TCP is answered with a reset and other protocols with an ICMP error, then anything left is dropped:
+ * an agent that dials a forbidden port fails at once instead of hanging for minutes, and the bottle learns
+ * nothing it did not know (it knows the bridge address is the host).
+ */
+public final class HostFirewall {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostFirewall.class);
+    private static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+    private final String iptables;
+    private final CommandRunner runner;
+
+    /**
+     * @param iptables the iptables executable
+     * @param runner runs it
+     */
+    public HostFirewall(String iptables, CommandRunner runner) {
+        this.iptables = iptables;
+        this.runner = runner;
+    }
+
+    /**
+     * Checks, without changing anything, whether chains can be installed (root, iptables present and working).
+     *
+     * @return empty when they can, else why not
+     */
+    public Optional<String> unavailableReason() {
+        CommandResult r;
+        try {
+            r = run(List.of("-S", "INPUT"));
+        } catch (BackendException e) {
+            return Optional.of("iptables cannot be run (" + e.getMessage() + ")");
+        }
+        if (!r.succeeded()) {
+            return Optional.of("'" + iptables + " -S INPUT' failed (exit " + r.exitCode() + "): " + r.stderrText()
+                    + " — installing host firewall rules needs root and iptables");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Installs (or replaces the rules of) the bottle's chain and the jump to it.
+     *
+     * @param slug the bottle
+     * @param bridgeAddress the bridge's address, where the gateway listens
+     * @param ports the gateway ports
+     * @throws BackendException quoting iptables' stderr when a rule could not be added
+     */
+    public void install(String slug, String bridgeAddress, List<Integer> ports) {
+        String chain = Names.chain(slug);
+        if (run(List.of("-S", chain)).succeeded()) {
+            check(List.of("-F", chain));
+        } else {
+            check(List.of("-N", chain));
+        }
+        for (List<String> rule : chainRules(chain, bridgeAddress, ports)) {
+            check(rule);
+        }
+        List<String> jump = jumpRule(slug);
+        if (!run(withAction("-C", jump)).succeeded()) {
+            check(withAction("-I", jump, "1"));
+        }
+        LOG.debug("host firewall chain {} allows tcp to {} ports {}", chain, bridgeAddress, ports);
+    }
+
+    /**
+     * Removes the jump and the chain; idempotent.
+     *
+     * @param slug the bottle
+     * @throws BackendException quoting iptables' stderr when an existing rule could not be removed
+     */
+    public void remove(String slug) {
+        String chain = Names.chain(slug);
+        List<String> jump = jumpRule(slug);
+        // a jump may have been added twice by an interrupted install; remove them all
+        for (int i = 0; i < 16 && run(withAction("-C", jump)).succeeded(); i++) {
+            check(withAction("-D", jump));
+        }
+        if (run(List.of("-S", chain)).succeeded()) {
+            check(List.of("-F", chain));
+            check(List.of("-X", chain));
+        }
+    }
+
+    /** @return whether the bottle's chain exists */
+    public boolean exists(String slug) {
+        return run(List.of("-S", Names.chain(slug))).succeeded();
+    }
+
+    /** @return the {@code -A} rules filling the chain, in order */
+    static List<List<String>> chainRules(String chain, String bridgeAddress, List<Integer> ports) {
+        List<List<String>> rules = new ArrayList<>();
+        rules.add(List.of("-A", chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"));
+        for (int port : ports.stream().distinct().sorted().toList()) {
+            if (port < 1 || port > 65535) {
+                throw new BackendException("gateway port " + port + " is not a TCP port (1-65535)");
+            }
+            rules.add(List.of("-A", chain, "-p", "tcp", "-d", bridgeAddress, "--dport", Integer.toString(port),
+                    "-j", "ACCEPT"));
+        }
+        rules.add(List.of("-A", chain, "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"));
+        rules.add(List.of("-A", chain, "-p", "udp", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"));
+        rules.add(List.of("-A", chain, "-j", "DROP"));
+        return rules;
+    }
+
+    /** @return the INPUT rule jumping to the chain, without the action */
+    static List<String> jumpRule(String slug) {
+        return List.of("INPUT", "-i", Names.bridgeInterface(slug), "-j", Names.chain(slug));
+    }
+
+    private static List<String> withAction(String action, List<String> rule) {
+        return withAction(action, rule, null);
+    }
+
+    private static List<String> withAction(String action, List<String> rule, String position) {
+        List<String> args = new ArrayList<>();
+        args.add(action);
+        args.add(rule.get(0));
+        if (position != null) {
+            args.add(position);
+        }
+        args.addAll(rule.subList(1, rule.size()));
+        return args;
+    }
+
+    private CommandResult run(List<String> args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(iptables);
+        argv.add("-w"); // wait for the xtables lock instead of failing when docker holds it
+        argv.addAll(args);
+        return runner.run(Command.of(TIMEOUT, argv));
+    }
+
+    private void check(List<String> args) {
+        CommandResult r = run(args);
+        if (!r.succeeded()) {
+            throw new BackendException("iptables " + String.join(" ", args) + " failed (exit " + r.exitCode() + "): "
+                    + (r.timedOut() ? "timed out" : r.stderrText()));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.botbottle.backend.docker.internal;
+
+import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.ImageSpec;
+import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.support.HostTrust;
+import org.apache.commons.exec.LogOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Makes sure a bottle's image exists, building it from its Dockerfile when it may. */
+public final class Images {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Images.class);
+    /** Builds download toolchains (npm, apt); allow them time. */
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(60);
+    private static final int STDERR_TAIL_LINES = 30;
+
+    private final DockerCli docker;
+    private final HostTrust hostTrust;
+
+    /**
+     * @param docker the CLI
+     * @param hostTrust where the host's extra CA certificates come from
+     */
+    public Images(DockerCli docker, HostTrust hostTrust) {
+        this.docker = docker;
+        this.hostTrust = hostTrust;
+    }
+
+    /**
+     * Ensures the image exists.
+     *
+     * @param image the spec
+     * @param progress receives build output, stage {@code image}
+     * @throws BackendException when the image is missing and cannot be built, or the build failed
+     */
+    public void ensure(ImageSpec image, ProgressListener progress) {
+        if (docker.imageExists(image.reference())) {
+            return;
+        }
+        if (!image.buildable()) {
+            throw new BackendException("image '" + image.reference() + "' is not present on the Docker engine and "
+                    + "this bottle gives no Dockerfile to build it; build or load it first (docker build / "
+                    + "docker load / docker import), or give the bottle an image that exists");
+        }
+        build(image, progress);
+    }
+
+    private void build(ImageSpec image, ProgressListener progress) {
+        Path context = null;
+        try {
+            context = Files.createTempDirectory("bot-bottle-build-");
+            writeContext(context, image);
+            progress.onProgress("image", "building " + image.reference());
+            LOG.info("building image {}", image.reference());
+            var lines = new LineSink(progress);
+            var errors = new LineSink(progress);
+            CommandResult r = docker.stream(DockerArgs.build(image.reference(), context, image.buildArgs(),
+                            Map.of(Names.MANAGED_LABEL, "true")),
+                    Map.of(), Optional.empty(), BUILD_TIMEOUT, lines, errors);
+            lines.close();
+            errors.close();
+            if (!r.succeeded()) {
+                throw new BackendException("docker could not build image '" + image.reference() + "' ("
+                        + (r.timedOut() ? "timed out after " + BUILD_TIMEOUT.toMinutes() + " minutes"
+                        : "exit " + r.exitCode()) + "); last output:\n" + errors.tail(lines));
+            }
+            progress.onProgress("image", "built " + image.reference());
+        } catch (IOException e) {
+            throw new BackendException("could not prepare the build context for image '" + image.reference()
+                    + "': " + e.getMessage(), e);
+        } finally {
+            if (context != null) {
+                deleteQuietly(context);
+            }
+        }
+    }
+
+    void writeContext(Path context, ImageSpec image) throws IOException {
+        Files.writeString(context.resolve("Dockerfile"), image.dockerfile().orElseThrow());
+        for (Map.Entry<String, byte[]> file : image.contextFiles().entrySet()) {
+            Path target = context.resolve(file.getKey()).normalize();
+            if (!target.startsWith(context) || target.equals(context) || Path.of(file.getKey()).isAbsolute()) {
+                throw new BackendException("image context file '" + file.getKey()
+                        + "' must be a relative path inside the build context");
+            }
+            Files.createDirectories(target.getParent());
+            Files.write(target, file.getValue());
+        }
+        Path hostCa = Files.createDirectories(context.resolve("host-ca"));
+        for (Map.Entry<String, String> cert : hostTrust.files().entrySet()) {
+            Files.writeString(hostCa.resolve(cert.getKey()), cert.getValue(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete build context {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** Hands each output line of the build to the progress listener and keeps the last ones for an error. */
+    private static final class LineSink extends LogOutputStream {
+        private final ProgressListener progress;
+        private final Deque<String> tail = new ArrayDeque<>();
+
+        LineSink(ProgressListener progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        protected synchronized void processLine(String line, int level) {
+            progress.onProgress("image", line);
+            tail.addLast(line);
+            if (tail.size() > STDERR_TAIL_LINES) {
+                tail.removeFirst();
+            }
+        }
+
+        synchronized String tail(LineSink stdout) {
+            Deque<String> lines = tail.isEmpty() ? stdout.tail : tail;
+            return String.join("\n", lines);
+        }
+    }
+}

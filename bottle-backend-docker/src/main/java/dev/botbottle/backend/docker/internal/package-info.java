@@ -1,0 +1,4 @@
+/**
+ * Implementation of the Docker backend; not an API: may change in any release.
+ */
+package dev.botbottle.backend.docker.internal;
