@@ -1,5 +1,7 @@
 package dev.botbottle.core.state;
 
+import dev.botbottle.spi.HostReach;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -16,10 +18,12 @@ import java.util.Objects;
  * @param gatewayPorts the port each gateway service listened on, by service name (reused on resume)
  * @param bottleEnv the non-secret environment every exec gets (gateway variables, provider settings)
  * @param hostPid the process that holds the bottle's gateways, or 0
+ * @param reach where the bottle reaches the host; {@code null} until the backend prepared it
  * @since 0.1
  */
 public record BottleMetadata(String slug, String agent, String bottle, String backend, Instant createdAt, String status,
-                             Map<String, Integer> gatewayPorts, Map<String, String> bottleEnv, long hostPid) {
+                             Map<String, Integer> gatewayPorts, Map<String, String> bottleEnv, long hostPid,
+                             HostReach reach) {
     public BottleMetadata {
         Objects.requireNonNull(slug, "slug");
         Objects.requireNonNull(agent, "agent");
@@ -33,11 +37,16 @@ public record BottleMetadata(String slug, String agent, String bottle, String ba
 
     /** @param newStatus the status @return a copy with that status */
     public BottleMetadata withStatus(String newStatus) {
-        return new BottleMetadata(slug, agent, bottle, backend, createdAt, newStatus, gatewayPorts, bottleEnv, hostPid);
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, newStatus, gatewayPorts, bottleEnv, hostPid, reach);
+    }
+
+    /** @param where where the bottle reaches the host @return a copy with that reach */
+    public BottleMetadata withReach(HostReach where) {
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, gatewayPorts, bottleEnv, hostPid, where);
     }
 
     /** @param ports gateway ports @param env bottle env @param pid holder @return a copy with those */
     public BottleMetadata withGateways(Map<String, Integer> ports, Map<String, String> env, long pid) {
-        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, ports, env, pid);
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, ports, env, pid, reach);
     }
 }

@@ -1,0 +1,548 @@
+package dev.botbottle.core.runtime;
+
+import dev.botbottle.core.manifest.EnvValue;
+import dev.botbottle.core.plan.BottlePlan;
+import dev.botbottle.core.plan.HostEnvironment;
+import dev.botbottle.core.plan.PlanJson;
+import dev.botbottle.core.plugin.Plugins;
+import dev.botbottle.core.provision.ProvisionEngine;
+import dev.botbottle.core.provision.ProvisionResult;
+import dev.botbottle.core.state.BottleMetadata;
+import dev.botbottle.core.state.DirectoryStateStore;
+import dev.botbottle.core.state.StateStore;
+import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.AgentRequest;
+import dev.botbottle.spi.Availability;
+import dev.botbottle.spi.BackendContext;
+import dev.botbottle.spi.BackendProvider;
+import dev.botbottle.spi.Bottle;
+import dev.botbottle.spi.BottleBackend;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.CredentialException;
+import dev.botbottle.spi.CredentialSource;
+import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.GatewayRequest;
+import dev.botbottle.spi.GatewayService;
+import dev.botbottle.spi.GatewayServiceProvider;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.PluginException;
+import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.ProvisionStep;
+import dev.botbottle.spi.Secret;
+import dev.botbottle.spi.support.HostTrust;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Launches planned bottles and manages them: stop, resume, teardown, cleanup.
+ *
+ * <p>A launch prepares the state directory, resolves credentials and env values (failing before anything is
+ * created when one is missing), brings up the backend's isolation boundary, starts the gateway services where the
+ * bottle reaches the host, creates and starts the bottle, then provisions it. A launch that fails midway removes
+ * what it created. Gateway services live as long as this runtime holds the bottle; {@link #close()} stops the
+ * gateways of every held bottle (the bottles keep running and can be resumed).
+ *
+ * <p>Thread-safe; operations on different slugs may run concurrently.
+ *
+ * @since 0.1
+ */
+public final class BottleRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BottleRuntime.class);
+
+    /** Where {@link LaunchOptions#workspace()} is copied in the bottle. */
+    public static final String WORKSPACE = "~/workspace";
+
+    private final HostEnvironment host;
+    private final Plugins plugins;
+    private final StateStore state;
+    private final CredentialSource credentials;
+    private final EnvPrompter prompter;
+    private final ProgressListener progress;
+    private final Map<String, String> backendOptions;
+    private final List<Path> extraCaFiles;
+    private final Map<String, List<GatewayService>> held = new ConcurrentHashMap<>();
+
+    private BottleRuntime(Builder b) {
+        this.host = b.host;
+        this.plugins = b.plugins != null ? b.plugins : Plugins.discover();
+        this.state = b.state != null ? b.state : new DirectoryStateStore(host.botBottleHome());
+        this.credentials = b.credentials != null ? b.credentials : CredentialSource.fromEnvironment(host.environment());
+        this.prompter = b.prompter;
+        this.progress = b.progress;
+        this.backendOptions = Map.copyOf(b.backendOptions);
+        this.extraCaFiles = List.copyOf(b.extraCaFiles);
+    }
+
+    /** @return a builder for the current host */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the state store this runtime uses */
+    public StateStore state() {
+        return state;
+    }
+
+    /** @return the plugins this runtime uses */
+    public Plugins plugins() {
+        return plugins;
+    }
+
+    /**
+     * Launches a bottle and provisions it.
+     *
+     * @param plan the plan (from {@link dev.botbottle.core.plan.Planner})
+     * @param options workspace, host CA trust, isolation
+     * @return the running, provisioned bottle
+     * @throws BottleException when anything fails; what was created is removed first
+     */
+    public RunningBottle launch(BottlePlan plan, LaunchOptions options) {
+        String slug = plan.slug();
+        BottleBackend backend = backend(plan.backend());
+        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
+        AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
+
+        // Everything that can fail without side effects comes first.
+        CredentialSource creds = launchCredentials(plan, provider, request);
+        Map<String, String> secretEnv = resolveEnv(plan);
+        if (state.readMetadata(slug).isPresent()) {
+            throw new BottleException("bottle " + slug + " already has state in " + state.directory(slug)
+                    + "; resume it with `bottle resume " + slug + "` or remove it with `bottle rm " + slug + "`");
+        }
+
+        BottleSpec spec = plan.toSpec(options.allowWeakIsolation());
+        List<GatewayService> gateways = new ArrayList<>();
+        boolean backendTouched = false;
+        try {
+            state.writePlan(slug, PlanJson.write(plan));
+            state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
+                    "creating", Map.of(), Map.of(), ProcessHandle.current().pid(), null));
+            progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
+            backendTouched = true;
+            HostReach reach = backend.prepare(spec);
+            state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
+            gateways.addAll(startGateways(plan, reach, creds, Map.of()));
+            List<Integer> ports = gateways.stream().map(GatewayService::port).toList();
+            progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
+            backend.create(spec, reach, ports);
+            Bottle bottle = backend.start(slug);
+
+            List<ProvisionStep> steps = new ArrayList<>();
+            for (GatewayService g : gateways) {
+                steps.addAll(g.bottleSteps(reach));
+            }
+            if (options.trustHostCa()) {
+                HostTrust.system().files().forEach((file, pem) ->
+                        steps.add(new ProvisionStep.TrustCertificate(file.replaceFirst("\\.crt$", ""), pem)));
+            }
+            steps.addAll(gitSteps(plan));
+            options.workspace().ifPresent(dir -> steps.add(new ProvisionStep.CopyPath(dir, WORKSPACE, FileOwner.AGENT, 0644)));
+            steps.addAll(provider.provisioningSteps(request, bottle));
+            progress.onProgress("provision", "provisioning " + slug);
+            ProvisionResult result = new ProvisionEngine(progress).apply(bottle, steps, spec.env());
+
+            Map<String, String> bottleEnv = new LinkedHashMap<>(result.env());
+            state.writeMetadata(state.readMetadata(slug).orElseThrow().withStatus("running")
+                    .withGateways(portsByName(gateways), bottleEnv, ProcessHandle.current().pid()));
+            held.put(slug, gateways);
+            Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
+            execEnv.putAll(secretEnv);
+            return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings());
+        } catch (RuntimeException e) {
+            LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
+            closeAll(gateways, e);
+            if (backendTouched) {
+                try {
+                    backend.teardown(slug);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            try {
+                state.delete(slug);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Stops a bottle, keeping it and its state for {@link #resume}; stops its gateways if this runtime holds them.
+     *
+     * @param slug the bottle
+     */
+    public void stop(String slug) {
+        BottleMetadata metadata = metadata(slug);
+        backend(metadata.backend()).stop(slug);
+        List<GatewayService> gateways = held.remove(slug);
+        if (gateways != null) {
+            closeAll(gateways, null);
+        }
+        state.setPreserved(slug, true);
+        state.writeMetadata(metadata.withStatus("stopped"));
+    }
+
+    /**
+     * Resumes a stopped bottle on the backend recorded in its state, restarting its gateways on their previous
+     * ports. Env values are resolved again (prompted ones are asked again).
+     *
+     * @param slug the bottle
+     * @return the running bottle
+     */
+    public RunningBottle resume(String slug) {
+        BottleMetadata metadata = metadata(slug);
+        BottlePlan plan = plan(slug);
+        BottleBackend backend = backend(metadata.backend());
+        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
+        AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
+        CredentialSource creds = launchCredentials(plan, provider, request);
+        Map<String, String> secretEnv = resolveEnv(plan);
+        HostReach reach = metadata.reach();
+        if (reach == null) {
+            throw new BottleException("bottle " + slug + " was never fully created; remove it with `bottle rm " + slug + "`");
+        }
+        List<GatewayService> gateways = startGateways(plan, reach, creds, metadata.gatewayPorts());
+        try {
+            Bottle bottle = backend.resume(slug, gateways.stream().map(GatewayService::port).toList());
+            held.put(slug, gateways);
+            state.writeMetadata(metadata.withStatus("running").withGateways(portsByName(gateways),
+                    metadata.bottleEnv(), ProcessHandle.current().pid()));
+            Map<String, String> execEnv = new LinkedHashMap<>(metadata.bottleEnv());
+            execEnv.putAll(secretEnv);
+            return new RunningBottle(this, plan, bottle, execEnv, gateways, List.of());
+        } catch (RuntimeException e) {
+            closeAll(gateways, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Returns a handle on a bottle running elsewhere (another process holds its gateways). Host-variable env
+     * values are read again from this host; prompted values are not available here.
+     *
+     * @param slug the bottle
+     * @return a handle whose execs get the bottle's recorded environment
+     */
+    public RunningBottle attach(String slug) {
+        BottleMetadata metadata = metadata(slug);
+        BottlePlan plan = plan(slug);
+        Bottle bottle = backend(metadata.backend()).attach(slug);
+        Map<String, String> env = new LinkedHashMap<>(metadata.bottleEnv());
+        plan.env().forEach((name, value) -> {
+            if (value instanceof EnvValue.HostVariable h && host.environment().containsKey(h.name())) {
+                env.put(name, host.environment().get(h.name()));
+            }
+        });
+        return new RunningBottle(this, plan, bottle, env, held.getOrDefault(slug, List.of()), List.of());
+    }
+
+    /**
+     * Removes a bottle: its engine objects, its gateways, and its state unless preserved. Every step runs even if
+     * one fails; a failure is logged with the bottle and the operation, and the first one is rethrown at the end.
+     *
+     * @param slug the bottle
+     * @param keepState keep the state directory even when it is not marked preserved
+     */
+    public void teardown(String slug, boolean keepState) {
+        List<RuntimeException> failures = new ArrayList<>();
+        Optional<BottleMetadata> metadata = state.readMetadata(slug);
+        String backendName = metadata.map(BottleMetadata::backend).orElse(null);
+        List<String> backends = backendName != null ? List.of(backendName)
+                : plugins.backends().all().entrySet().stream()
+                        .filter(e -> e.getValue().availability().isAvailable()).map(Map.Entry::getKey).toList();
+        for (String name : backends) {
+            try {
+                backend(name).teardown(slug);
+            } catch (RuntimeException e) {
+                LOG.error("teardown of bottle {} ({} backend) failed: {}", slug, name, e.getMessage());
+                failures.add(e);
+            }
+        }
+        List<GatewayService> gateways = held.remove(slug);
+        if (gateways != null) {
+            for (GatewayService g : gateways) {
+                try {
+                    g.close();
+                } catch (RuntimeException e) {
+                    LOG.error("stopping the {} gateway of bottle {} failed: {}", g.name(), slug, e.getMessage());
+                    failures.add(e);
+                }
+            }
+        }
+        if (!keepState && !state.isPreserved(slug)) {
+            try {
+                state.delete(slug);
+            } catch (RuntimeException e) {
+                LOG.error("removing the state of bottle {} failed: {}", slug, e.getMessage());
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /**
+     * Removes a bottle and its state (even when preserved).
+     *
+     * @param slug the bottle
+     */
+    public void teardown(String slug) {
+        state.setPreserved(slug, false);
+        teardown(slug, false);
+    }
+
+    /** @return every bottle found in state or on an available backend */
+    public List<BottleStatus> list() {
+        Set<String> engineSlugs = new TreeSet<>();
+        for (BackendProvider p : plugins.backends().all().values()) {
+            if (p.availability().isAvailable()) {
+                engineSlugs.addAll(p.create(context()).list());
+            }
+        }
+        Set<String> all = new TreeSet<>(engineSlugs);
+        all.addAll(state.slugs());
+        List<BottleStatus> out = new ArrayList<>();
+        for (String slug : all) {
+            Optional<BottleMetadata> m = state.readMetadata(slug);
+            String status = m.isEmpty() ? "orphaned (no state)"
+                    : !engineSlugs.contains(slug) ? "orphaned (no " + m.get().backend() + " objects)" : m.get().status();
+            out.add(new BottleStatus(slug, m.map(BottleMetadata::agent), m.map(BottleMetadata::backend), status,
+                    state.isPreserved(slug)));
+        }
+        return out;
+    }
+
+    /**
+     * Removes every bottle object on every available backend and every state directory that is not preserved or
+     * whose bottle objects are gone.
+     *
+     * @return the slugs removed
+     */
+    public List<String> cleanup() {
+        List<String> removed = new ArrayList<>();
+        List<RuntimeException> failures = new ArrayList<>();
+        for (BottleStatus s : list()) {
+            try {
+                teardown(s.slug());
+                removed.add(s.slug());
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        return removed;
+    }
+
+    /** Stops the gateways of every bottle this runtime holds; the bottles themselves are left as they are. */
+    @Override
+    public void close() {
+        for (String slug : List.copyOf(held.keySet())) {
+            List<GatewayService> gateways = held.remove(slug);
+            if (gateways != null) {
+                closeAll(gateways, null);
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+
+    private BackendContext context() {
+        return new BackendContext(host.botBottleHome(), progress, backendOptions);
+    }
+
+    private BottleBackend backend(String name) {
+        BackendProvider provider = plugins.backends().get(name);
+        Availability availability = provider.availability();
+        if (!availability.isAvailable()) {
+            throw new PluginException("backend '" + name + "' is not available: " + availability.reason());
+        }
+        return provider.create(context());
+    }
+
+    private BottleMetadata metadata(String slug) {
+        return state.readMetadata(slug).orElseThrow(() -> new BottleException("no bottle '" + slug
+                + "' (no state in " + host.botBottleHome().resolve("state") + "); `bottle ps` lists the bottles"));
+    }
+
+    private BottlePlan plan(String slug) {
+        return PlanJson.read(state.readPlan(slug).orElseThrow(() -> new BottleException("bottle " + slug
+                + " has no saved plan; remove it with `bottle rm " + slug + "`")));
+    }
+
+    private CredentialSource launchCredentials(BottlePlan plan, AgentProvider provider, AgentRequest request) {
+        Map<String, Secret> fromProvider = provider.credentials(request);
+        for (String ref : plan.agentPlan().provision().credentialRefs()) {
+            if (!fromProvider.containsKey(ref)) {
+                throw new CredentialException("agent provider '" + provider.name() + "' did not supply credential "
+                        + ref + " it planned for");
+            }
+        }
+        Map<String, Secret> copy = Map.copyOf(fromProvider);
+        CredentialSource source = ((CredentialSource) ref -> Optional.ofNullable(copy.get(ref))).orElse(credentials);
+        for (var route : plan.routes()) {
+            route.auth().ifPresent(auth -> {
+                if (source.resolve(auth.tokenRef()).isEmpty()) {
+                    throw new CredentialException("egress route " + route.host() + " injects " + auth.tokenRef()
+                            + ", but that host variable is not set; export it before launching");
+                }
+            });
+        }
+        return source;
+    }
+
+    private Map<String, String> resolveEnv(BottlePlan plan) {
+        Map<String, String> out = new LinkedHashMap<>();
+        plan.env().forEach((name, value) -> {
+            if (value instanceof EnvValue.HostVariable h) {
+                String v = host.environment().get(h.name());
+                if (v == null) {
+                    throw new CredentialException("env " + name + " copies host variable " + h.name()
+                            + ", which is not set; export it before launching");
+                }
+                out.put(name, v);
+            } else if (value instanceof EnvValue.Prompt p) {
+                out.put(name, prompter.ask(name, p.message()).reveal());
+            }
+        });
+        return out;
+    }
+
+    private List<GatewayService> startGateways(BottlePlan plan, HostReach reach, CredentialSource creds,
+                                               Map<String, Integer> previousPorts) {
+        List<GatewayService> started = new ArrayList<>();
+        try {
+            for (GatewayServiceProvider provider : plugins.gateways().all().values()) {
+                if (provider.name().equals("supervise") && !plan.supervise()) {
+                    continue;
+                }
+                progress.onProgress("gateway", "starting " + provider.name() + " on " + reach.bindAddress());
+                started.add(provider.start(new GatewayRequest(plan.slug(), reach.bindAddress(),
+                        previousPorts.getOrDefault(provider.name(), 0), state.directory(plan.slug()), plan.routes(),
+                        plan.remotes(), creds, extraCaFiles, progress)));
+            }
+        } catch (RuntimeException e) {
+            closeAll(started, e);
+            throw e;
+        }
+        if (plugins.gateways().all().get("egress") == null && !plan.routes().isEmpty()) {
+            LOG.warn("no egress gateway plugin is on the class path: bottle {} has no network access at all", plan.slug());
+        }
+        return started;
+    }
+
+    private static Map<String, Integer> portsByName(List<GatewayService> gateways) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        gateways.forEach(g -> ports.put(g.name(), g.port()));
+        return ports;
+    }
+
+    private static void closeAll(List<GatewayService> gateways, RuntimeException into) {
+        for (GatewayService g : gateways) {
+            try {
+                g.close();
+            } catch (RuntimeException e) {
+                LOG.error("stopping the {} gateway failed: {}", g.name(), e.getMessage());
+                if (into != null) {
+                    into.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    private static List<ProvisionStep> gitSteps(BottlePlan plan) {
+        List<ProvisionStep> steps = new ArrayList<>();
+        plan.identity().name().ifPresent(n -> steps.add(new ProvisionStep.RunCommand(
+                List.of("git", "config", "--global", "user.name", n), FileOwner.AGENT, false, "git config user.name")));
+        plan.identity().email().ifPresent(m -> steps.add(new ProvisionStep.RunCommand(
+                List.of("git", "config", "--global", "user.email", m), FileOwner.AGENT, false, "git config user.email")));
+        return steps;
+    }
+
+    /** Chooses the host, plugins, state store, credentials and prompter of a runtime. */
+    public static final class Builder {
+        private HostEnvironment host = HostEnvironment.current();
+        private Plugins plugins;
+        private StateStore state;
+        private CredentialSource credentials;
+        private EnvPrompter prompter = EnvPrompter.NONE;
+        private ProgressListener progress = ProgressListener.NONE;
+        private final Map<String, String> backendOptions = new LinkedHashMap<>();
+        private final List<Path> extraCaFiles = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** @param value the host (home, environment) @return this builder */
+        public Builder host(HostEnvironment value) {
+            this.host = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** @param value the plugins (default: discovered) @return this builder */
+        public Builder plugins(Plugins value) {
+            this.plugins = value;
+            return this;
+        }
+
+        /** @param value where state lives (default: the state directory under the home) @return this builder */
+        public Builder stateStore(StateStore value) {
+            this.state = value;
+            return this;
+        }
+
+        /** @param value where route credentials come from (default: the host environment) @return this builder */
+        public Builder credentials(CredentialSource value) {
+            this.credentials = value;
+            return this;
+        }
+
+        /** @param value who answers {@code "?"} env values (default: nobody, which fails such launches) @return this builder */
+        public Builder prompter(EnvPrompter value) {
+            this.prompter = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** @param value receives progress @return this builder */
+        public Builder progress(ProgressListener value) {
+            this.progress = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** @param key a backend option @param value its value @return this builder */
+        public Builder backendOption(String key, String value) {
+            backendOptions.put(key, value);
+            return this;
+        }
+
+        /** @param file a host file of CA certificates upstream TLS should also trust @return this builder */
+        public Builder extraCaFile(Path file) {
+            extraCaFiles.add(file);
+            return this;
+        }
+
+        /** @return the runtime */
+        public BottleRuntime build() {
+            return new BottleRuntime(this);
+        }
+    }
+}
