@@ -1,0 +1,181 @@
+package dev.botbottle.backend.docker.internal;
+
+import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ImageSpec;
+import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.ResourceLimits;
+import dev.botbottle.spi.support.HostTrust;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DockerBottleBackendTests {
+
+    private static final String PASSWD = "root:x:0:0:root:/root:/bin/bash\nagent:x:1000:1000::/home/agent:/bin/bash\n";
+
+    private final RecordingRunner docker = new RecordingRunner();
+    private final RecordingRunner iptables = new RecordingRunner();
+
+    private DockerBottleBackend backend() {
+        var cli = new DockerCli("docker", docker);
+        var none = Path.of("/nonexistent");
+        return new DockerBottleBackend(cli, new HostFirewall("iptables", iptables),
+                new Images(cli, HostTrust.of(none, none, none)), ProgressListener.NONE);
+    }
+
+    private static BottleSpec spec(boolean allowWeak) {
+        return new BottleSpec("dev-abc", "dev", ImageSpec.of("bot-bottle/base:bookworm"), Map.of(), Map.of(),
+                ResourceLimits.NONE, allowWeak);
+    }
+
+    private void nothingExists() {
+        docker.when("container inspect", CommandResult.failed(1, "Error: No such container: bb-dev-abc"))
+                .when("network inspect --format {{.Id}}", CommandResult.failed(1, "Error: No such network: bb-dev-abc"));
+    }
+
+    @Test
+    void prepareRefusesWhenAContainerWithTheNameExistsAndSaysHowToCleanUp() {
+        assertThatThrownBy(() -> backend().prepare(spec(false)))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("container named 'bb-dev-abc' already exists")
+                .hasMessageContaining("bottle cleanup dev-abc")
+                .hasMessageContaining("docker rm -f bb-dev-abc")
+                .hasMessageContaining("docker network rm bb-dev-abc");
+        assertThat(docker.lines()).noneMatch(l -> l.contains("network create"));
+    }
+
+    @Test
+    void prepareRefusesWhenANetworkWithTheNameExists() {
+        docker.when("container inspect", CommandResult.failed(1, "Error: No such container: bb-dev-abc"));
+        assertThatThrownBy(() -> backend().prepare(spec(false)))
+                .hasMessageContaining("network named 'bb-dev-abc' already exists");
+    }
+
+    @Test
+    void prepareCreatesTheInternalNetworkAndReachesTheHostOnItsGateway() {
+        nothingExists();
+        docker.when("{{json .IPAM.Config}}", CommandResult.ok("[{\"Subnet\":\"172.19.0.0/16\",\"Gateway\":\"172.19.0.1\"}]"));
+        HostReach reach = backend().prepare(spec(false));
+        assertThat(reach.bindAddress()).isEqualTo("172.19.0.1");
+        assertThat(reach.bottleAddress()).isEqualTo("172.19.0.1");
+        assertThat(reach.isolation()).contains(Names.chain("dev-abc"));
+        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker network create --internal"));
+    }
+
+    @Test
+    void prepareRefusesWithoutFirewallRightsUnlessWeakIsolationIsAllowed() {
+        nothingExists();
+        iptables.when("-S INPUT", CommandResult.failed(4, "Permission denied (you must be root)"));
+        assertThatThrownBy(() -> backend().prepare(spec(false)))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("you must be root").hasMessageContaining("allowWeakIsolation");
+        assertThat(docker.lines()).noneMatch(l -> l.contains("network create"));
+    }
+
+    @Test
+    void preparedReachSaysWhenIsolationIsWeak() {
+        nothingExists();
+        docker.when("{{json .IPAM.Config}}", CommandResult.ok("[{\"Gateway\":\"172.19.0.1\"}]"));
+        iptables.when("-S INPUT", CommandResult.failed(4, "Permission denied (you must be root)"));
+        assertThat(backend().prepare(spec(true)).isolation()).startsWith("WEAK");
+    }
+
+    @Test
+    void createRefusesWhenTheFirewallCannotBeInstalledAndWeakIsolationIsNotAllowed() {
+        docker.when("info --format", CommandResult.ok("{\"runc\":{}}"));
+        iptables.when("-S " + Names.chain("dev-abc"), CommandResult.failed(1, "No chain"))
+                .when("-N ", CommandResult.failed(1, "iptables: Resource busy"));
+        assertThatThrownBy(() -> backend().create(spec(false), new HostReach("172.19.0.1", "172.19.0.1", "x"),
+                List.of(4000)))
+                .isInstanceOf(BackendException.class).hasMessageContaining("Resource busy");
+        assertThat(docker.lines()).noneMatch(l -> l.startsWith("docker create"));
+    }
+
+    @Test
+    void createWithWeakIsolationAllowedRecordsItOnTheContainer() {
+        docker.when("info --format", CommandResult.ok("{\"runc\":{}}"));
+        iptables.when("-S INPUT", CommandResult.failed(4, "you must be root"));
+        backend().create(spec(true), new HostReach("172.19.0.1", "172.19.0.1", "x"), List.of(4000));
+        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker create")
+                && l.contains("dev.botbottle.isolation=weak"));
+    }
+
+    @Test
+    void createInstallsTheFirewallBeforeTheContainerExists() {
+        docker.when("info --format", CommandResult.ok("{\"runc\":{},\"runsc\":{}}"));
+        backend().create(spec(false), new HostReach("172.19.0.1", "172.19.0.1", "x"), List.of(4000));
+        assertThat(iptables.lines()).anyMatch(l -> l.contains("--dport 4000"));
+        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker create") && l.contains("--runtime=runsc")
+                && l.contains("dev.botbottle.isolation=firewall"));
+    }
+
+    @Test
+    void teardownRunsEveryStepAndRethrowsTheFirstFailure() {
+        docker.when("rm -f", CommandResult.failed(1, "Error response from daemon: removal in progress"))
+                .when("network rm", CommandResult.failed(1, "Error response from daemon: network has active endpoints"));
+        assertThatThrownBy(() -> backend().teardown("dev-abc"))
+                .isInstanceOf(BackendException.class).hasMessageContaining("removal in progress");
+        assertThat(docker.lines()).anyMatch(l -> l.contains("network rm bb-dev-abc"));
+        assertThat(iptables.lines()).anyMatch(l -> l.contains("-X " + Names.chain("dev-abc")));
+    }
+
+    @Test
+    void teardownOfAnAbsentBottleSucceeds() {
+        nothingExists();
+        iptables.when("-S " + Names.chain("dev-abc"), CommandResult.failed(1, "No chain"))
+                .when("-C INPUT", CommandResult.failed(2, "no chain"));
+        backend().teardown("dev-abc");
+        assertThat(docker.lines()).noneMatch(l -> l.contains(" rm "));
+    }
+
+    @Test
+    void attachRefusesABottleThatIsNotRunning() {
+        docker.when("container inspect", CommandResult.ok("{\"State\":{\"Status\":\"exited\",\"Running\":false}}"));
+        assertThatThrownBy(() -> backend().attach("dev-abc"))
+                .isInstanceOf(BackendException.class).hasMessageContaining("not running").hasMessageContaining("exited");
+    }
+
+    @Test
+    void attachFindsTheAgentUserFromTheImage() {
+        docker.when("container inspect", CommandResult.ok("{\"State\":{\"Status\":\"running\",\"Running\":true},"
+                + "\"Config\":{\"Labels\":{}}}")).when("cat /etc/passwd", CommandResult.ok(PASSWD));
+        var bottle = backend().attach("dev-abc");
+        assertThat(bottle.agentUser()).isEqualTo("agent");
+        assertThat(bottle.agentHome()).isEqualTo("/home/agent");
+    }
+
+    @Test
+    void listCollectsSlugsFromContainerAndNetworkLabels() {
+        docker.when("ps -a", CommandResult.ok("dev-abc\n")).when("network ls", CommandResult.ok("dev-abc\nold-x\n"));
+        assertThat(backend().list()).containsExactlyInAnyOrder("dev-abc", "old-x");
+    }
+
+    @Test
+    void describeSaysWhichRuntimeAndIsolationAreInForce() {
+        docker.when("info --format", CommandResult.ok("{\"runc\":{},\"runsc\":{}}"));
+        var plan = backend().describe(spec(false));
+        assertThat(plan.backend()).isEqualTo("docker");
+        assertThat(plan.details()).containsKeys("image", "network", "runtime", "host isolation");
+        assertThat(plan.details().get("runtime")).contains("gVisor");
+        assertThat(plan.details().get("host isolation")).contains(Names.chain("dev-abc"));
+        assertThat(plan.details().get("network")).contains("internal");
+    }
+
+    @Test
+    void aMissingImageThatCannotBeBuiltIsAClearError() {
+        docker.when("image inspect", CommandResult.failed(1, "Error: No such image: nope:1"));
+        var spec = new BottleSpec("dev-abc", "dev", ImageSpec.of("nope:1"), Map.of(), Map.of(), ResourceLimits.NONE,
+                false);
+        assertThatThrownBy(() -> backend().create(spec, new HostReach("1.2.3.4", "1.2.3.4", "x"), List.of()))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("image 'nope:1' is not present").hasMessageContaining("no Dockerfile");
+        assertThat(iptables.lines()).isEmpty();
+    }
+}

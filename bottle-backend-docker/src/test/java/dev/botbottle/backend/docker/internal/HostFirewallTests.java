@@ -1,0 +1,92 @@
+package dev.botbottle.backend.docker.internal;
+
+import dev.botbottle.spi.BackendException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HostFirewallTests {
+
+    private static final String CHAIN = Names.chain("dev-abc");
+    private static final String BRIDGE = Names.bridgeInterface("dev-abc");
+
+    @Test
+    void chainAcceptsRepliesAndGatewayPortsOnTheBridgeAddressThenRefusesTheRest() {
+        List<String> rules = HostFirewall.chainRules(CHAIN, "172.18.0.1", List.of(4001, 4000, 4001)).stream()
+                .map(r -> String.join(" ", r)).toList();
+        assertThat(rules).containsExactly(
+                "-A " + CHAIN + " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                "-A " + CHAIN + " -p tcp -d 172.18.0.1 --dport 4000 -j ACCEPT",
+                "-A " + CHAIN + " -p tcp -d 172.18.0.1 --dport 4001 -j ACCEPT",
+                "-A " + CHAIN + " -p tcp -j REJECT --reject-with tcp-reset",
+                "-A " + CHAIN + " -p udp -j REJECT --reject-with icmp-port-unreachable",
+                "-A " + CHAIN + " -j DROP");
+    }
+
+    @Test
+    void installFillsTheChainBeforeJumpingToItFromInput() {
+        var runner = new RecordingRunner()
+                .when("-S " + CHAIN, CommandResult.failed(1, "No chain/target/match by that name."))
+                .when("-C INPUT", CommandResult.failed(1, "Bad rule"));
+        new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(4000));
+        List<String> lines = runner.lines();
+        assertThat(lines).contains("iptables -w -N " + CHAIN);
+        assertThat(lines.get(lines.size() - 1))
+                .isEqualTo("iptables -w -I INPUT 1 -i " + BRIDGE + " -j " + CHAIN);
+        assertThat(lines.indexOf("iptables -w -A " + CHAIN + " -j DROP"))
+                .isLessThan(lines.size() - 1).isPositive();
+    }
+
+    @Test
+    void reinstallFlushesTheChainAndKeepsTheSingleJump() {
+        var runner = new RecordingRunner();
+        new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(4000));
+        assertThat(runner.lines()).contains("iptables -w -F " + CHAIN)
+                .noneMatch(l -> l.contains("-N ") || l.contains("-I INPUT"));
+    }
+
+    @Test
+    void removeIsANoOpWhenNothingIsInstalled() {
+        var runner = new RecordingRunner()
+                .when("-S " + CHAIN, CommandResult.failed(1, "No chain/target/match by that name."))
+                .when("-C INPUT", CommandResult.failed(2, "Couldn't load target"));
+        new HostFirewall("iptables", runner).remove("dev-abc");
+        assertThat(runner.lines()).noneMatch(l -> l.contains(" -D ") || l.contains(" -X "));
+    }
+
+    @Test
+    void removeDeletesTheJumpThenTheChain() {
+        var runner = new RecordingRunner()
+                .when("-C INPUT", CommandResult.ok(""));
+        // the double answers -C with success forever; remove stops after a bounded number of deletions
+        new HostFirewall("iptables", runner).remove("dev-abc");
+        assertThat(runner.lines()).contains("iptables -w -D INPUT -i " + BRIDGE + " -j " + CHAIN,
+                "iptables -w -F " + CHAIN, "iptables -w -X " + CHAIN);
+    }
+
+    @Test
+    void unavailableReasonQuotesIptables() {
+        var runner = new RecordingRunner().when("-S INPUT",
+                CommandResult.failed(4, "iptables v1.8.9 (nf_tables): Could not fetch rule set generation id: "
+                        + "Permission denied (you must be root)"));
+        assertThat(new HostFirewall("iptables", runner).unavailableReason()).get().asString()
+                .contains("you must be root").contains("needs root");
+    }
+
+    @Test
+    void aFailedRuleIsAnErrorQuotingIptables() {
+        var runner = new RecordingRunner().when("-N " + CHAIN, CommandResult.failed(1, "Chain already exists."))
+                .when("-S " + CHAIN, CommandResult.failed(1, "No chain"));
+        assertThatThrownBy(() -> new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(1)))
+                .isInstanceOf(BackendException.class).hasMessageContaining("Chain already exists.");
+    }
+
+    @Test
+    void portsOutsideTheTcpRangeAreRefused() {
+        assertThatThrownBy(() -> HostFirewall.chainRules(CHAIN, "172.18.0.1", List.of(0)))
+                .isInstanceOf(BackendException.class).hasMessageContaining("port 0");
+    }
+}
