@@ -1,0 +1,164 @@
+package dev.botbottle.egress;
+
+import dev.botbottle.egress.internal.AuditLog;
+import dev.botbottle.egress.internal.CertificateAuthority;
+import dev.botbottle.egress.internal.Policy;
+import dev.botbottle.egress.internal.ProxyContext;
+import dev.botbottle.egress.internal.ProxyServer;
+import dev.botbottle.spi.CredentialSource;
+import dev.botbottle.spi.EgressAuditEntry;
+import dev.botbottle.spi.EgressControl;
+import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayRequest;
+import dev.botbottle.spi.GatewayService;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ProvisionStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The running egress gateway of one bottle: an HTTP proxy (absolute-form {@code http://} and {@code CONNECT}) that
+ * allows only the bottle's routes, intercepts TLS with the bottle's own CA, injects real credentials, scans outbound
+ * requests for secrets and writes every decision to {@code <stateDir>/audit.jsonl}.
+ *
+ * <p>Made by {@link EgressGatewayProvider#start}. Thread-safe. {@link #close()} stops listening; the CA and the
+ * audit log stay in the state directory for a resume.
+ *
+ * @since 0.1
+ */
+public final class EgressGateway implements GatewayService, EgressControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EgressGateway.class);
+
+    private final String slug;
+    private final CredentialSource credentials;
+    private final CertificateAuthority ca;
+    private final AuditLog audit;
+    private final ProxyContext context;
+    private final ProxyServer server;
+    private final Object routeLock = new Object();
+    private volatile List<EgressRoute> routes;
+
+    private EgressGateway(GatewayRequest request, CertificateAuthority ca, AuditLog audit, ProxyContext context,
+                          ProxyServer server) {
+        this.slug = request.slug();
+        this.credentials = request.credentials();
+        this.routes = request.routes();
+        this.ca = ca;
+        this.audit = audit;
+        this.context = context;
+        this.server = server;
+    }
+
+    static EgressGateway start(GatewayRequest request, EgressOptions options) {
+        Policy policy = Policy.build(request.routes(), request.credentials(), java.util.Map.of());
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(request.stateDir(), request.slug());
+        AuditLog audit = AuditLog.open(request.stateDir());
+        try {
+            UpstreamResolver r = options.resolver();
+            ProxyContext px = new ProxyContext(request.slug(), ca, audit, r::resolve, request.extraCaFiles(),
+                    options.maxRequestBodyBytes(), policy);
+            ProxyServer server = ProxyServer.start(px, request.bindAddress(), request.port(), options.workerThreads());
+            LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes)", request.slug(),
+                    request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size());
+            return new EgressGateway(request, ca, audit, px, server);
+        } catch (RuntimeException e) {
+            audit.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return EgressGatewayProvider.NAME;
+    }
+
+    @Override
+    public int port() {
+        return server.port();
+    }
+
+    /** @return the bottle's CA certificate in PEM form (what the bottle must trust) */
+    public String caCertificatePem() {
+        return ca.certificatePem();
+    }
+
+    /** @return the audit log file */
+    public Path auditFile() {
+        return audit.file();
+    }
+
+    /**
+     * What the bottle needs: its CA in the trust store, and the proxy variables (both cases) pointing at this
+     * gateway, with {@code NO_PROXY} covering loopback and the gateway address so the bottle reaches its other
+     * gateway services directly.
+     */
+    @Override
+    public List<ProvisionStep> bottleSteps(HostReach reach) {
+        String certName = "bot-bottle-egress-" + slug;
+        String proxy = "http://" + hostLiteral(reach.bottleAddress()) + ":" + port();
+        String noProxy = "localhost,127.0.0.1,::1," + reach.bottleAddress();
+        List<ProvisionStep> steps = new ArrayList<>();
+        steps.add(new ProvisionStep.TrustCertificate(certName, ca.certificatePem()));
+        for (String v : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")) {
+            steps.add(new ProvisionStep.SetEnv(v, proxy));
+        }
+        steps.add(new ProvisionStep.SetEnv("NO_PROXY", noProxy));
+        steps.add(new ProvisionStep.SetEnv("no_proxy", noProxy));
+        // runtimes that ignore the system store (Node) or ship their own (Python requests)
+        steps.add(new ProvisionStep.SetEnv("NODE_EXTRA_CA_CERTS", "/usr/local/share/ca-certificates/" + certName + ".crt"));
+        steps.add(new ProvisionStep.SetEnv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt"));
+        steps.add(new ProvisionStep.SetEnv("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"));
+        return List.copyOf(steps);
+    }
+
+    private static String hostLiteral(String address) {
+        return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+    }
+
+    @Override
+    public List<EgressRoute> routes() {
+        return routes;
+    }
+
+    @Override
+    public void replaceRoutes(List<EgressRoute> next) {
+        synchronized (routeLock) {
+            Policy policy = Policy.build(next, credentials, context.policy().credentials());
+            context.replacePolicy(policy);
+            routes = List.copyOf(next);
+            LOG.info("egress gateway of bottle {}: routes replaced ({} routes)", slug, next.size());
+        }
+    }
+
+    @Override
+    public List<EgressAuditEntry> readAudit() {
+        return audit.readAll();
+    }
+
+    @Override
+    public Subscription followAudit(Consumer<EgressAuditEntry> listener) {
+        return audit.follow(listener);
+    }
+
+    @Override
+    public void close() {
+        synchronized (routeLock) {
+            try {
+                server.close();
+            } finally {
+                audit.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EgressGateway[" + slug + ", port " + port() + "]";
+    }
+}

@@ -1,0 +1,132 @@
+package dev.botbottle.egress.dlp;
+
+import dev.botbottle.spi.Secret;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Scans text for secrets: the {@link DlpRule rules} (formats of well-known credentials) and literal values this
+ * bottle must never send (its own real credentials). Immutable and thread-safe; shared by the egress gateway
+ * (request headers and bodies) and the git gate (pushed content).
+ *
+ * <p>Binary content can be scanned losslessly by decoding it as ISO-8859-1, which maps every byte to one char;
+ * {@link #redact} then keeps the byte layout of everything it does not replace.
+ *
+ * @since 0.1
+ */
+public final class DlpScanner {
+
+    /** Literal values shorter than this are not scanned for: they would match ordinary text. */
+    public static final int MIN_LITERAL_LENGTH = 8;
+
+    private final List<DlpRule> rules;
+    private final Map<String, String> literals;
+
+    private DlpScanner(List<DlpRule> rules, Map<String, String> literals) {
+        this.rules = List.copyOf(rules);
+        this.literals = literals;
+    }
+
+    /**
+     * @param rules the rules to apply
+     * @return a scanner with those rules and no literal values
+     */
+    public static DlpScanner of(List<DlpRule> rules) {
+        return new DlpScanner(rules, Map.of());
+    }
+
+    /** @return a scanner with the {@link DlpRule#builtIns() built-in rules} */
+    public static DlpScanner builtIn() {
+        return of(DlpRule.builtIns());
+    }
+
+    /**
+     * Adds literal secret values, each reported under its own rule name (e.g. {@code bottle-credential:GH_TOKEN}).
+     * Values shorter than {@link #MIN_LITERAL_LENGTH} are ignored.
+     *
+     * @param named rule name to the secret value
+     * @return a new scanner with the rules of this one plus those literals
+     */
+    public DlpScanner withLiterals(Map<String, Secret> named) {
+        Map<String, String> copy = new LinkedHashMap<>(literals);
+        named.forEach((name, secret) -> {
+            Objects.requireNonNull(name, "name");
+            String value = secret.reveal();
+            if (value.length() >= MIN_LITERAL_LENGTH) {
+                copy.put(name, value);
+            }
+        });
+        return new DlpScanner(rules, Map.copyOf(copy));
+    }
+
+    /** @return the rules (literal values are not listed) */
+    public List<DlpRule> rules() {
+        return rules;
+    }
+
+    /** @return the names under which literal values are reported */
+    public List<String> literalNames() {
+        return List.copyOf(literals.keySet());
+    }
+
+    /**
+     * @param text what to scan
+     * @return every finding, ordered by position; literal findings first where ranges coincide
+     */
+    public List<DlpFinding> scan(CharSequence text) {
+        List<DlpFinding> found = new ArrayList<>();
+        String s = text.toString();
+        literals.forEach((name, value) -> {
+            int from = 0;
+            int at;
+            while ((at = s.indexOf(value, from)) >= 0) {
+                found.add(new DlpFinding(name, at, at + value.length()));
+                from = at + value.length();
+            }
+        });
+        for (DlpRule rule : rules) {
+            var m = rule.pattern().matcher(s);
+            while (m.find()) {
+                if (m.end() > m.start()) {
+                    found.add(new DlpFinding(rule.name(), m.start(), m.end()));
+                }
+            }
+        }
+        found.sort(Comparator.comparingInt(DlpFinding::start));
+        return found;
+    }
+
+    /**
+     * Replaces every finding with {@code [REDACTED:<rule>]}; overlapping findings are merged under the first one.
+     *
+     * @param text the scanned text
+     * @param findings what {@link #scan} returned for it
+     * @return the text with every secret replaced
+     */
+    public static String redact(CharSequence text, List<DlpFinding> findings) {
+        StringBuilder out = new StringBuilder(text.length());
+        int pos = 0;
+        List<DlpFinding> sorted = new ArrayList<>(findings);
+        sorted.sort(Comparator.comparingInt(DlpFinding::start));
+        for (DlpFinding f : sorted) {
+            if (f.end() <= pos) {
+                continue;
+            }
+            int start = Math.max(f.start(), pos);
+            out.append(text, pos, start).append("[REDACTED:").append(f.rule()).append(']');
+            pos = f.end();
+        }
+        out.append(text, pos, text.length());
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "DlpScanner[" + rules.size() + " rules, literals " + literals.keySet() + "]";
+    }
+}

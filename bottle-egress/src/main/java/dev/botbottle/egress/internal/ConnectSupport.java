@@ -1,0 +1,214 @@
+package dev.botbottle.egress.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.AbstractSniHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** CONNECT: decides the tunnel, then either intercepts its TLS or splices it blind after checking the SNI. */
+final class ConnectSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectSupport.class);
+
+    private ConnectSupport() {
+    }
+
+    static void connect(ChannelHandlerContext ctx, FullHttpRequest req, ProxyContext px, ExchangeHandler front) {
+        String authority = req.uri();
+        ReferenceCountUtil.release(req);
+        String host;
+        int port;
+        int colon = authority.lastIndexOf(':');
+        try {
+            if (colon <= 0 || authority.indexOf(']') > colon) {
+                host = authority;
+                port = 443;
+            } else {
+                host = authority.substring(0, colon);
+                port = Integer.parseInt(authority.substring(colon + 1));
+            }
+        } catch (NumberFormatException e) {
+            px.audit("CONNECT", authority, "", "", false, "malformed CONNECT target", 400, 0, 0);
+            ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST,
+                    "bot-bottle egress gateway: malformed CONNECT target " + authority + "\n", true);
+            return;
+        }
+        String target = RouteTable.normalize(host);
+        RouteTable.Decision d = px.policy().table().checkConnect(target, port, true);
+        if (!d.allowed()) {
+            px.audit("CONNECT", target, "", d.routeName(), false, d.reason(), 403, 0, 0);
+            LOG.info("egress {} denied CONNECT {}:{}: {}", px.slug(), target, port, d.reason());
+            ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(target, d.reason()), true);
+            return;
+        }
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                new HttpResponseStatus(200, "Connection established")));
+        ChannelPipeline p = ctx.pipeline();
+        p.remove(HttpObjectAggregator.class);
+        p.remove(HttpServerCodec.class);
+        if (d.mode() == RouteTable.Mode.PASSTHROUGH) {
+            p.replace(front, "sni", new PassthroughSni(px, target, port, d.routeName()));
+            return;
+        }
+        p.replace(front, "sni", new SniHandler((String sni, Promise<SslContext> promise) -> {
+            if (sni != null && !RouteTable.normalize(sni).equals(target)) {
+                String why = "TLS SNI " + sni + " differs from the CONNECT target " + target
+                        + " (domain fronting is refused)";
+                px.audit("CONNECT", target, "", d.routeName(), false, why, 0, 0, 0);
+                return promise.setFailure(new IllegalStateException(why));
+            }
+            try {
+                return promise.setSuccess(px.serverContext(target));
+            } catch (RuntimeException e) {
+                return promise.setFailure(e);
+            }
+        }));
+        p.addLast("codec", new HttpServerCodec());
+        p.addLast("aggregator", new HttpObjectAggregator(px.maxRequestBody()));
+        p.addLast("exchange", new ExchangeHandler(px, new ExchangeHandler.Tunnel(target, port)));
+    }
+
+    /** Waits for the ClientHello, checks its SNI against the CONNECT target, connects upstream and splices. */
+    private static final class PassthroughSni extends AbstractSniHandler<Channel> {
+        private final ProxyContext px;
+        private final String target;
+        private final int port;
+        private final String route;
+        private String refusal;
+
+        PassthroughSni(ProxyContext px, String target, int port, String route) {
+            this.px = px;
+            this.target = target;
+            this.port = port;
+            this.route = route;
+        }
+
+        @Override
+        protected Future<Channel> lookup(ChannelHandlerContext ctx, String hostname) {
+            Promise<Channel> promise = ctx.executor().newPromise();
+            if (hostname == null || !RouteTable.normalize(hostname).equals(target)) {
+                refusal = (hostname == null ? "no TLS SNI" : "TLS SNI " + hostname) + " on a passthrough tunnel to "
+                        + target + ": the SNI must name the CONNECT target";
+                return promise.setFailure(new IllegalStateException(refusal));
+            }
+            InetSocketAddress address;
+            try {
+                address = px.resolver().resolve(target, port);
+            } catch (Exception e) {
+                refusal = "could not resolve " + target + ": " + e.getMessage();
+                return promise.setFailure(e);
+            }
+            new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .connect(address).addListener((ChannelFutureListener) f -> {
+                        if (f.isSuccess()) {
+                            promise.setSuccess(f.channel());
+                        } else {
+                            refusal = "could not connect to " + target + ":" + port + ": " + f.cause().getMessage();
+                            promise.setFailure(f.cause());
+                        }
+                    });
+            return promise;
+        }
+
+        @Override
+        protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<Channel> future) {
+            if (!future.isSuccess()) {
+                boolean allowed = refusal != null && refusal.startsWith("could not");
+                px.audit("CONNECT", target, "", route, allowed, refusal == null ? "tunnel failed" : refusal, 0, 0, 0);
+                ctx.close();
+                return;
+            }
+            Channel up = future.getNow();
+            AtomicLong upBytes = new AtomicLong();
+            AtomicLong downBytes = new AtomicLong();
+            AtomicBoolean audited = new AtomicBoolean();
+            Runnable done = () -> {
+                if (audited.compareAndSet(false, true)) {
+                    px.audit("CONNECT", target, "", route, true, "tls passthrough (not decrypted)", 0, upBytes.get(),
+                            downBytes.get());
+                }
+            };
+            up.pipeline().replace(up.pipeline().first(), "relay", new Relay(ctx.channel(), downBytes, done));
+            ctx.pipeline().replace(this, "relay", new Relay(up, upBytes, done));
+            up.config().setAutoRead(true);
+            up.read();
+        }
+    }
+
+    /** Copies bytes to the peer channel, with backpressure; closes the peer when this side closes. */
+    static final class Relay extends ChannelInboundHandlerAdapter {
+        private final Channel peer;
+        private final AtomicLong counter;
+        private final Runnable onClose;
+
+        Relay(Channel peer, AtomicLong counter, Runnable onClose) {
+            this.peer = peer;
+            this.counter = counter;
+            this.onClose = onClose;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.buffer.ByteBuf b) {
+                counter.addAndGet(b.readableBytes());
+            }
+            peer.write(msg);
+            if (!peer.isWritable()) {
+                peer.flush();
+                ctx.channel().config().setAutoRead(false);
+                // resumed by the peer's writability change
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            peer.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                peer.config().setAutoRead(true);
+                peer.read();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            onClose.run();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("tunnel closed after {}", cause.toString());
+            ctx.close();
+        }
+    }
+}

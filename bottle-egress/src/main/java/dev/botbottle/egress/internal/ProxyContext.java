@@ -1,0 +1,145 @@
+package dev.botbottle.egress.internal;
+
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.EgressAuditEntry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** What every connection of one gateway shares: policy, CA, audit log, upstream TLS and resolver. Thread-safe. */
+public final class ProxyContext {
+
+    /** Resolves an upstream host to the address the gateway connects to. */
+    @FunctionalInterface
+    public interface Resolver {
+        /**
+         * @param host the route host the bottle asked for
+         * @param port the port
+         * @return where to connect
+         * @throws java.io.IOException when the host cannot be resolved
+         */
+        InetSocketAddress resolve(String host, int port) throws java.io.IOException;
+    }
+
+    private final String slug;
+    private final CertificateAuthority ca;
+    private final AuditLog audit;
+    private final Resolver resolver;
+    private final SslContext upstreamTls;
+    private final int maxRequestBody;
+    private final AtomicReference<Policy> policy;
+    private final Map<String, SslContext> serverContexts = new ConcurrentHashMap<>();
+
+    /**
+     * @param slug the bottle
+     * @param ca its CA
+     * @param audit its audit log
+     * @param resolver upstream resolution
+     * @param extraCaFiles extra CAs trusted upstream
+     * @param maxRequestBody the largest request body accepted, in bytes
+     * @param initial the first policy
+     */
+    public ProxyContext(String slug, CertificateAuthority ca, AuditLog audit, Resolver resolver,
+                        java.util.List<java.nio.file.Path> extraCaFiles, int maxRequestBody, Policy initial) {
+        this.slug = slug;
+        this.ca = ca;
+        this.audit = audit;
+        this.resolver = resolver;
+        this.upstreamTls = UpstreamTls.clientContext(extraCaFiles);
+        this.maxRequestBody = maxRequestBody;
+        this.policy = new AtomicReference<>(initial);
+    }
+
+    String slug() {
+        return slug;
+    }
+
+    Resolver resolver() {
+        return resolver;
+    }
+
+    SslContext upstreamTls() {
+        return upstreamTls;
+    }
+
+    int maxRequestBody() {
+        return maxRequestBody;
+    }
+
+    /** @return the policy in force */
+    public Policy policy() {
+        return policy.get();
+    }
+
+    /** @param next the policy every later decision uses */
+    public void replacePolicy(Policy next) {
+        policy.set(next);
+    }
+
+    /** @return the CA */
+    public CertificateAuthority ca() {
+        return ca;
+    }
+
+    SslContext serverContext(String host) {
+        return serverContexts.computeIfAbsent(host, h -> {
+            try {
+                return SslContextBuilder.forServer(ca.leafKey(), ca.leafFor(h), ca.certificate()).build();
+            } catch (SSLException e) {
+                throw new BottleException("could not build a TLS context for " + h + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    void audit(String method, String host, String path, String route, boolean allowed, String reason, int status,
+               long up, long down) {
+        var hits = policy.get().scanner().scan(path);
+        String safePath = hits.isEmpty() ? path : dev.botbottle.egress.dlp.DlpScanner.redact(path, hits);
+        audit.record(new EgressAuditEntry(Instant.now(), method, host, safePath, route,
+                allowed ? EgressAuditEntry.Verdict.ALLOW : EgressAuditEntry.Verdict.DENY, reason, status, up, down));
+    }
+
+    String denialBody(String host, String reason) {
+        return "bot-bottle egress gateway: request denied for bottle " + slug + ".\n"
+                + "Reason: " + reason + ".\n"
+                + "If this bottle needs " + host + ", ask your operator through the supervise MCP server"
+                + " (propose an egress route for " + host + " with a justification); do not retry around the gateway.\n";
+    }
+
+    static FullHttpResponse textResponse(HttpResponseStatus status, String body, boolean close) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+        r.headers().set("X-Bot-Bottle-Egress", status.code() == 403 ? "denied" : "error");
+        if (close) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return r;
+    }
+
+    static ChannelFuture send(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean close) {
+        ChannelFuture f = ctx.writeAndFlush(textResponse(status, body, close));
+        if (close) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+        return f;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.botbottle.egress.internal;
+
+import dev.botbottle.spi.BottleException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The listening side of one gateway: a Netty server bound where the bottle reaches the host. */
+public final class ProxyServer implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final Channel server;
+
+    private ProxyServer(EventLoopGroup group, Channel server) {
+        this.group = group;
+        this.server = server;
+    }
+
+    /**
+     * @param px the gateway's shared context
+     * @param bindAddress the address to listen on
+     * @param port the port; 0 for an ephemeral one
+     * @param threads event-loop threads
+     * @return the running server
+     */
+    public static ProxyServer start(ProxyContext px, String bindAddress, int port, int threads) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
+                new DefaultThreadFactory("egress-" + px.slug(), true), NioIoHandler.newFactory());
+        try {
+            Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast("codec", new HttpServerCodec());
+                            c.pipeline().addLast("aggregator", new HttpObjectAggregator(px.maxRequestBody()));
+                            c.pipeline().addLast("exchange", new ExchangeHandler(px, null));
+                        }
+                    })
+                    .bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();
+            return new ProxyServer(group, ch);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new BottleException("the egress gateway of bottle " + px.slug() + " could not listen on "
+                    + bindAddress + ":" + port + ": " + e.getMessage()
+                    + "; is the address configured on this host and the port free?", e);
+        }
+    }
+
+    /** @return the port it listens on */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

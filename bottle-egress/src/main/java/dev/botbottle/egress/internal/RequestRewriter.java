@@ -1,0 +1,125 @@
+package dev.botbottle.egress.internal;
+
+import dev.botbottle.egress.dlp.DlpFinding;
+import dev.botbottle.egress.dlp.DlpScanner;
+import dev.botbottle.spi.DlpPolicy;
+import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.RouteAuth;
+import dev.botbottle.spi.Secret;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Prepares an allowed request for upstream: drops the credentials the agent sent, scans what is left for secrets
+ * (URI, headers, body) and applies the route's DLP action, then injects the real credential.
+ */
+final class RequestRewriter {
+
+    /** Headers that carry credentials; on a route with {@code auth} whatever the agent put there is dropped. */
+    static final List<String> CREDENTIAL_HEADERS = List.of("authorization", "x-api-key", "api-key",
+            "private-token", "x-auth-token", "x-goog-api-key", "cookie");
+
+    /** Hop-by-hop headers meant for the proxy, never forwarded. */
+    static final List<String> PROXY_HEADERS = List.of("proxy-authorization", "proxy-connection", "expect");
+
+    /**
+     * @param blockedBy the rules that block the request; empty when it may go on
+     * @param note what DLP did (redacted/warned), for the audit reason; empty when nothing
+     */
+    record Outcome(Set<String> blockedBy, String note) {
+        boolean blocked() {
+            return !blockedBy.isEmpty();
+        }
+    }
+
+    private RequestRewriter() {
+    }
+
+    static Outcome rewrite(FullHttpRequest req, Optional<EgressRoute> route, Policy policy) {
+        for (String h : PROXY_HEADERS) {
+            req.headers().remove(h);
+        }
+        Optional<RouteAuth> auth = route.flatMap(EgressRoute::auth);
+        if (auth.isPresent()) {
+            for (String h : CREDENTIAL_HEADERS) {
+                req.headers().remove(h);
+            }
+        }
+        DlpPolicy dlp = route.map(EgressRoute::dlp).orElse(DlpPolicy.DEFAULT);
+        String note = "";
+        if (dlp.enabled()) {
+            Outcome o = scan(req, policy.scanner(), dlp.onMatch());
+            if (o.blocked()) {
+                return o;
+            }
+            note = o.note();
+        }
+        if (auth.isPresent()) {
+            Secret value = policy.credentials().get(auth.get().tokenRef());
+            if (value != null) {
+                req.headers().set(HttpHeaderNames.AUTHORIZATION, auth.get().scheme() + " " + value.reveal());
+            }
+        }
+        return new Outcome(Set.of(), note);
+    }
+
+    private static Outcome scan(FullHttpRequest req, DlpScanner scanner, DlpPolicy.Action action) {
+        Set<String> rules = new LinkedHashSet<>();
+        // the URI (query strings are a classic exfiltration channel)
+        List<DlpFinding> uriHits = scanner.scan(req.uri());
+        uriHits.forEach(f -> rules.add(f.rule()));
+        // headers, value by value
+        List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().entries());
+        boolean headerHit = false;
+        for (Map.Entry<String, String> e : headers) {
+            List<DlpFinding> hits = scanner.scan(e.getValue());
+            if (!hits.isEmpty()) {
+                headerHit = true;
+                hits.forEach(f -> rules.add(f.rule()));
+            }
+        }
+        // the body, decoded byte for byte
+        ByteBuf content = req.content();
+        String body = content.readableBytes() == 0 ? "" : content.toString(StandardCharsets.ISO_8859_1);
+        List<DlpFinding> bodyHits = body.isEmpty() ? List.of() : scanner.scan(body);
+        bodyHits.forEach(f -> rules.add(f.rule()));
+        if (rules.isEmpty()) {
+            return new Outcome(Set.of(), "");
+        }
+        switch (action) {
+            case BLOCK:
+                return new Outcome(rules, "");
+            case WARN:
+                return new Outcome(Set.of(), "dlp warning: " + String.join(", ", rules));
+            case REDACT:
+            default:
+                if (!uriHits.isEmpty()) {
+                    req.setUri(DlpScanner.redact(req.uri(), uriHits));
+                }
+                if (headerHit) {
+                    for (Map.Entry<String, String> e : headers) {
+                        List<DlpFinding> hits = scanner.scan(e.getValue());
+                        if (!hits.isEmpty()) {
+                            req.headers().set(e.getKey(), DlpScanner.redact(e.getValue(), hits));
+                        }
+                    }
+                }
+                if (!bodyHits.isEmpty()) {
+                    byte[] redacted = DlpScanner.redact(body, bodyHits).getBytes(StandardCharsets.ISO_8859_1);
+                    content.clear().writeBytes(redacted);
+                    req.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, redacted.length);
+                    req.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                }
+                return new Outcome(Set.of(), "dlp redacted: " + String.join(", ", rules));
+        }
+    }
+}

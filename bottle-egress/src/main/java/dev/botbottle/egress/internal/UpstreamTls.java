@@ -1,0 +1,58 @@
+package dev.botbottle.egress.internal;
+
+import dev.botbottle.spi.BottleException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** Builds the client TLS context the gateway uses upstream: the JDK's trust store plus the configured extra CAs. */
+final class UpstreamTls {
+
+    private UpstreamTls() {
+    }
+
+    static SslContext clientContext(List<Path> extraCaFiles) {
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            TrustManagerFactory def = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            def.init((KeyStore) null);
+            int i = 0;
+            for (var tm : def.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    for (X509Certificate c : x.getAcceptedIssuers()) {
+                        ks.setCertificateEntry("jdk-" + i++, c);
+                    }
+                }
+            }
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            for (Path file : extraCaFiles) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (Certificate c : cf.generateCertificates(in)) {
+                        ks.setCertificateEntry("extra-" + i++, c);
+                    }
+                } catch (IOException | GeneralSecurityException e) {
+                    throw new BottleException("could not read the extra CA file " + file + ": " + e.getMessage()
+                            + "; give a readable PEM file of CA certificates", e);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return SslContextBuilder.forClient().trustManager(tmf).endpointIdentificationAlgorithm("HTTPS").build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new BottleException("could not set up upstream TLS for the egress gateway: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Implementation of the egress gateway; not an API, may change without notice. */
+package dev.botbottle.egress.internal;
