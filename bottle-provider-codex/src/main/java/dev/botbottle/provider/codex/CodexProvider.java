@@ -1,0 +1,235 @@
+package dev.botbottle.provider.codex;
+
+import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.AgentProvisionPlan;
+import dev.botbottle.spi.AgentRequest;
+import dev.botbottle.spi.Bottle;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.DlpPolicy;
+import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.ProvisionStep;
+import dev.botbottle.spi.RouteAuth;
+import dev.botbottle.spi.Secret;
+import dev.botbottle.spi.SkillSource;
+import dev.botbottle.spi.SuperviseEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The agent provider for the Codex CLI (manifest {@code agent_provider.template: codex}).
+ *
+ * <p>Credentials: with {@code agent_provider.forward_host_credentials: true} the host's ChatGPT login
+ * ({@code $CODEX_HOME/auth.json}, default {@code ~/.codex/auth.json}) is read at prepare. Its access token goes to
+ * the egress gateway only, under the reference {@value #ACCESS_TOKEN_REF}, injected as {@code Bearer} on
+ * {@code chatgpt.com} and {@code api.openai.com}. The bottle gets a dummy {@code auth.json} of the same form, account
+ * id and expiry whose tokens are placeholders. A missing, API-key, malformed or expired host login fails the
+ * launch with a message naming the file. There is no refresh: relaunch after the host login refreshed.
+ *
+ * <p>Provisioning (as the agent user): {@code ~/.codex/config.toml} (no update check or analytics, full access —
+ * the bottle is the sandbox — and {@code ~/workspace} trusted); the prompt becomes {@code ~/.codex/AGENTS.md}; each
+ * skill is copied to {@code ~/.codex/skills/<name>/}, replacing an older copy. {@code CODEX_CA_CERTIFICATE} points
+ * Codex at the bottle's gateway CA. Supervise is registered with {@code codex mcp add --url
+ * --bearer-token-env-var}.
+ *
+ * <p>The agent image is built from the Dockerfile shipped in this jar: the base image (default
+ * {@value #DEFAULT_BASE_IMAGE}) plus the native {@code codex} binary of the pinned version from the npm platform
+ * package.
+ *
+ * @since 0.1
+ */
+public final class CodexProvider implements AgentProvider {
+
+    /** The template name, {@code codex}. */
+    public static final String NAME = "codex";
+
+    /** The base image the agent image starts from unless another is given. */
+    public static final String DEFAULT_BASE_IMAGE = CodexImage.DEFAULT_BASE_IMAGE;
+
+    /** The credential reference the host's forwarded access token is provisioned under. */
+    public static final String ACCESS_TOKEN_REF = "BOT_BOTTLE_CODEX_HOST_ACCESS_TOKEN";
+
+    /** The hosts whose requests carry the forwarded access token. */
+    public static final List<String> API_HOSTS = List.of("chatgpt.com", "api.openai.com");
+
+    /** Where the runtime installs the bottle's gateway CA (Debian layout). */
+    public static final String BOTTLE_CA_PATH = "/usr/local/share/ca-certificates/bot-bottle-egress.crt";
+
+    static final String SUPERVISE_SERVER_NAME = "supervise";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CodexProvider.class);
+    private static final Pattern SKILL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final String baseImage;
+    private final Clock clock;
+
+    /** A provider whose agent image starts from {@value #DEFAULT_BASE_IMAGE}. Used by {@link java.util.ServiceLoader}. */
+    public CodexProvider() {
+        this(DEFAULT_BASE_IMAGE);
+    }
+
+    /**
+     * A provider whose agent image starts from another base (it needs {@code sh}, {@code curl}, {@code tar} and
+     * {@code sha512sum} to build; the binary is static).
+     *
+     * @param baseImage the base image reference
+     */
+    public CodexProvider(String baseImage) {
+        this(baseImage, Clock.systemUTC());
+    }
+
+    CodexProvider(String baseImage, Clock clock) {
+        this.baseImage = Objects.requireNonNull(baseImage, "baseImage");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (baseImage.isBlank()) {
+            throw new IllegalArgumentException("baseImage must not be blank");
+        }
+    }
+
+    /** @return the pinned Codex CLI version the agent image carries, e.g. {@code 0.171.0} */
+    public static String cliVersion() {
+        return CodexImage.version();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public AgentProvisionPlan plan(AgentRequest request) {
+        if (request.authToken().isPresent()) {
+            throw new BottleException("agent '" + request.agent() + "': agent_provider.auth_token is a claude setting;"
+                    + " template codex forwards the host's ChatGPT login with agent_provider.forward_host_credentials: true");
+        }
+        List<EgressRoute> routes = List.of();
+        Set<String> refs = Set.of();
+        if (request.forwardHostCredentials()) {
+            // Provider routes redact rather than block on a DLP hit: a blocked model call stalls the agent.
+            routes = API_HOSTS.stream().map(host -> new EgressRoute(host,
+                    Optional.of(new RouteAuth("Bearer", ACCESS_TOKEN_REF)), List.of(), false, List.of(),
+                    new DlpPolicy(DlpPolicy.Action.REDACT, true))).toList();
+            refs = Set.of(ACCESS_TOKEN_REF);
+        }
+        return new AgentProvisionPlan(Map.of(), Set.of(), routes, refs, Optional.of(CodexImage.spec(baseImage)),
+                Map.of("CODEX_CA_CERTIFICATE", BOTTLE_CA_PATH));
+    }
+
+    @Override
+    public Map<String, Secret> credentials(AgentRequest request) {
+        if (!request.forwardHostCredentials()) {
+            return Map.of();
+        }
+        CodexHostLogin login = CodexHostLogin.read(hostAuthFile(request), clock.instant());
+        LOG.info("forwarding the host's Codex ChatGPT login {} (account {}, expires {}) to the egress gateway",
+                login.file(), login.accountId(), login.accessTokenExpiry());
+        return Map.of(ACCESS_TOKEN_REF, login.accessToken());
+    }
+
+    @Override
+    public List<ProvisionStep> provisioningSteps(AgentRequest request, Bottle bottle) {
+        String home = bottle.agentHome();
+        String codexHome = home + "/.codex";
+        List<ProvisionStep> steps = new ArrayList<>();
+        steps.add(new ProvisionStep.WriteFile(codexHome + "/config.toml",
+                configToml(home).getBytes(StandardCharsets.UTF_8), 0600, FileOwner.AGENT));
+        if (request.forwardHostCredentials()) {
+            // Read again rather than carried from credentials(): the provider holds no per-bottle state. Only the
+            // non-secret fields reach the bottle.
+            CodexHostLogin login = CodexHostLogin.read(hostAuthFile(request), clock.instant());
+            steps.add(new ProvisionStep.WriteFile(codexHome + "/auth.json", login.dummyAuthJson(clock.instant()), 0600,
+                    FileOwner.AGENT));
+        }
+        if (!request.prompt().isBlank()) {
+            steps.add(new ProvisionStep.WriteFile(codexHome + "/AGENTS.md",
+                    request.prompt().getBytes(StandardCharsets.UTF_8), 0644, FileOwner.AGENT));
+        }
+        for (SkillSource skill : request.skills()) {
+            String target = codexHome + "/skills/" + checkedSkillName(request, skill);
+            steps.add(new ProvisionStep.RunCommand(List.of("rm", "-rf", target), FileOwner.ROOT, false,
+                    "remove the old copy of skill " + skill.name()));
+            steps.add(new ProvisionStep.CopyPath(skill.directory(), target, FileOwner.AGENT, 0755));
+        }
+        return List.copyOf(steps);
+    }
+
+    @Override
+    public List<ProvisionStep> superviseSteps(SuperviseEndpoint endpoint) {
+        // Codex reads the bearer from the named variable at run time, so nothing secret is written or passed here.
+        return List.of(new ProvisionStep.RunCommand(List.of("codex", "mcp", "add", SUPERVISE_SERVER_NAME,
+                "--url", endpoint.url(), "--bearer-token-env-var", endpoint.bearerEnvName()), FileOwner.AGENT, true,
+                "register the supervise MCP server at " + endpoint.url() + " with Codex"));
+    }
+
+    @Override
+    public List<String> interactiveCommand() {
+        return List.of("codex");
+    }
+
+    @Override
+    public List<String> headlessCommand(String prompt) {
+        Objects.requireNonNull(prompt, "prompt");
+        return List.of("codex", "exec", "-s", "danger-full-access", "--skip-git-repo-check", prompt);
+    }
+
+    @Override
+    public String toString() {
+        return "CodexProvider[codex " + cliVersion() + ", base " + baseImage + "]";
+    }
+
+    /**
+     * @param request the agent
+     * @return {@code $CODEX_HOME/auth.json} of the host environment, or {@code <hostHome>/.codex/auth.json}
+     */
+    static Path hostAuthFile(AgentRequest request) {
+        String codexHome = request.hostEnvironment().getOrDefault("CODEX_HOME", "");
+        Path dir = codexHome.isBlank() ? request.hostHome().resolve(".codex") : Path.of(codexHome);
+        return dir.resolve("auth.json");
+    }
+
+    static String configToml(String home) {
+        return """
+                # Written by bot-bottle when the bottle was provisioned; `codex mcp add` adds servers below.
+                cli_auth_credentials_store = "file"
+                check_for_update_on_startup = false
+                approval_policy = "never"
+                sandbox_mode = "danger-full-access"
+
+                [analytics]
+                enabled = false
+
+                [feedback]
+                enabled = false
+
+                [notice]
+                hide_full_access_warning = true
+
+                [projects."%s/workspace"]
+                trust_level = "trusted"
+                """.formatted(home);
+    }
+
+    private static String checkedSkillName(AgentRequest request, SkillSource skill) {
+        if (!SKILL_NAME.matcher(skill.name()).matches() || skill.name().contains("..")) {
+            throw new BottleException("agent '" + request.agent() + "': skill name '" + skill.name()
+                    + "' cannot be a directory name; use letters, digits, '-', '_' or '.'");
+        }
+        if (!Files.isRegularFile(skill.directory().resolve("SKILL.md"))) {
+            throw new BottleException("agent '" + request.agent() + "': skill '" + skill.name() + "' at "
+                    + skill.directory() + " has no SKILL.md; Codex only loads skills that have one");
+        }
+        return skill.name();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.botbottle.provider.codex;
+
+import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.AgentProvisionPlan;
+import dev.botbottle.spi.AgentRequest;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.CredentialException;
+import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.ImageSpec;
+import dev.botbottle.spi.ProvisionStep;
+import dev.botbottle.spi.RouteAuth;
+import dev.botbottle.spi.Secret;
+import dev.botbottle.spi.SkillSource;
+import dev.botbottle.spi.SuperviseEndpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CodexProviderTests {
+    private static final Instant NOW = Instant.parse("2026-11-26T21:00:00Z");
+    private static final Instant EXP = NOW.plus(5, ChronoUnit.DAYS);
+
+    private final CodexProvider provider = new CodexProvider(CodexProvider.DEFAULT_BASE_IMAGE,
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @TempDir
+    Path hostHome;
+
+    private AgentRequest request(boolean forward, String prompt, List<SkillSource> skills, Map<String, String> env) {
+        return new AgentRequest("dev", "dev-abc12", prompt, skills, Optional.empty(), forward, Map.of(), hostHome, env);
+    }
+
+    private void hostLogin(Instant exp) throws IOException {
+        Files.createDirectories(hostHome.resolve(".codex"));
+        Files.writeString(hostHome.resolve(".codex/auth.json"), HostLogins.chatgpt(exp));
+    }
+
+    @Test
+    void isFoundByServiceLoaderUnderTemplateCodex() {
+        assertThat(ServiceLoader.load(AgentProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("codex"))).singleElement().isInstanceOf(CodexProvider.class);
+    }
+
+    @Test
+    void planIsPureAndRoutesTheForwardedTokenToTheHostsCodexCalls() {
+        // no auth.json exists: planning must not read it
+        AgentProvisionPlan plan = provider.plan(request(true, "", List.of(), Map.of()));
+
+        assertThat(plan.egressRoutes()).extracting(r -> r.host()).containsExactly("chatgpt.com", "api.openai.com");
+        assertThat(plan.egressRoutes()).allSatisfy(r -> {
+            assertThat(r.auth()).contains(new RouteAuth("Bearer", "BOT_BOTTLE_CODEX_HOST_ACCESS_TOKEN"));
+            assertThat(r.tlsPassthrough()).isFalse();
+        });
+        assertThat(plan.credentialRefs()).containsExactly("BOT_BOTTLE_CODEX_HOST_ACCESS_TOKEN");
+        assertThat(plan.placeholderEnv()).isEmpty();
+        assertThat(plan.env()).containsExactly(
+                Map.entry("CODEX_CA_CERTIFICATE", "/usr/local/share/ca-certificates/bot-bottle-egress.crt"));
+        assertThat(plan.env()).doesNotContainKeys("OPENAI_API_KEY", "CODEX_API_KEY");
+    }
+
+    @Test
+    void withoutForwardingPlansNoRouteAndResolvesNoCredential() {
+        AgentRequest req = request(false, "", List.of(), Map.of());
+
+        assertThat(provider.plan(req).egressRoutes()).isEmpty();
+        assertThat(provider.plan(req).credentialRefs()).isEmpty();
+        assertThat(provider.credentials(req)).isEmpty();
+        assertThat(provider.provisioningSteps(req, new FakeBottle()))
+                .noneMatch(s -> s instanceof ProvisionStep.WriteFile w && w.path().endsWith("auth.json"));
+    }
+
+    @Test
+    void rejectsAuthTokenWhichIsAClaudeSetting() {
+        var req = new AgentRequest("dev", "dev-abc12", "", List.of(), Optional.of("TOKEN"), false, Map.of(), hostHome,
+                Map.of());
+
+        assertThatThrownBy(() -> provider.plan(req)).isInstanceOf(BottleException.class)
+                .hasMessageContaining("auth_token").hasMessageContaining("forward_host_credentials");
+    }
+
+    @Test
+    void resolvesTheHostAccessTokenUnderItsReference() throws IOException {
+        hostLogin(EXP);
+
+        Map<String, Secret> credentials = provider.credentials(request(true, "", List.of(), Map.of()));
+
+        assertThat(credentials).containsOnlyKeys("BOT_BOTTLE_CODEX_HOST_ACCESS_TOKEN");
+        assertThat(credentials.get("BOT_BOTTLE_CODEX_HOST_ACCESS_TOKEN").reveal()).isEqualTo(HostLogins.accessToken(EXP));
+    }
+
+    @Test
+    void readsTheHostLoginFromCodexHomeWhenTheHostSetsIt(@TempDir Path elsewhere) throws IOException {
+        Files.writeString(elsewhere.resolve("auth.json"), HostLogins.chatgpt(EXP));
+        AgentRequest req = request(true, "", List.of(), Map.of("CODEX_HOME", elsewhere.toString()));
+
+        assertThat(CodexProvider.hostAuthFile(req)).isEqualTo(elsewhere.resolve("auth.json"));
+        assertThat(provider.credentials(req)).containsKey(CodexProvider.ACCESS_TOKEN_REF);
+    }
+
+    @Test
+    void failsAtPrepareWhenTheHostLoginIsMissingOrExpired() throws IOException {
+        AgentRequest req = request(true, "", List.of(), Map.of());
+        assertThatThrownBy(() -> provider.credentials(req)).isInstanceOf(CredentialException.class)
+                .hasMessageContaining(hostHome.resolve(".codex/auth.json").toString());
+
+        hostLogin(NOW.minusSeconds(60));
+        assertThatThrownBy(() -> provider.credentials(req)).isInstanceOf(CredentialException.class)
+                .hasMessageContaining("expired");
+    }
+
+    @Test
+    void writesADummyAuthJsonWithNoRealTokenForTheAgentOnly() throws IOException {
+        hostLogin(EXP);
+
+        List<ProvisionStep> steps = provider.provisioningSteps(request(true, "", List.of(), Map.of()), new FakeBottle());
+
+        ProvisionStep.WriteFile auth = steps.stream().filter(ProvisionStep.WriteFile.class::isInstance)
+                .map(ProvisionStep.WriteFile.class::cast).filter(w -> w.path().equals("/home/agent/.codex/auth.json"))
+                .findFirst().orElseThrow();
+        String text = new String(auth.content(), StandardCharsets.UTF_8);
+        assertThat(text).contains("\"account_id\" : \"acct-42\"").doesNotContain("REAL")
+                .doesNotContain(HostLogins.accessToken(EXP));
+        assertThat(auth.mode()).isEqualTo(0600);
+        assertThat(auth.owner()).isEqualTo(FileOwner.AGENT);
+    }
+
+    @Test
+    void writesConfigPromptAndSkillsWhereCodexReadsThem(@TempDir Path skills) throws IOException {
+        Path skill = Files.createDirectories(skills.resolve("acme-deploy"));
+        Files.writeString(skill.resolve("SKILL.md"), "---\nname: acme-deploy\ndescription: d\n---\n");
+
+        List<ProvisionStep> steps = provider.provisioningSteps(
+                request(false, "Be terse.", List.of(new SkillSource("acme-deploy", skill)), Map.of()), new FakeBottle());
+
+        assertThat(steps).first().isInstanceOfSatisfying(ProvisionStep.WriteFile.class, w -> {
+            assertThat(w.path()).isEqualTo("/home/agent/.codex/config.toml");
+            assertThat(new String(w.content(), StandardCharsets.UTF_8))
+                    .contains("check_for_update_on_startup = false")
+                    .contains("sandbox_mode = \"danger-full-access\"")
+                    .contains("[projects.\"/home/agent/workspace\"]");
+        });
+        assertThat(steps).anySatisfy(s -> assertThat(s).isInstanceOfSatisfying(ProvisionStep.WriteFile.class, w -> {
+            assertThat(w.path()).isEqualTo("/home/agent/.codex/AGENTS.md");
+            assertThat(new String(w.content(), StandardCharsets.UTF_8)).isEqualTo("Be terse.");
+        }));
+        assertThat(steps).containsSubsequence(
+                new ProvisionStep.RunCommand(List.of("rm", "-rf", "/home/agent/.codex/skills/acme-deploy"),
+                        FileOwner.ROOT, false, "remove the old copy of skill acme-deploy"),
+                new ProvisionStep.CopyPath(skill, "/home/agent/.codex/skills/acme-deploy", FileOwner.AGENT, 0755));
+    }
+
+    @Test
+    void registersSuperviseWithTheBearerReadFromTheEnvironment() {
+        var endpoint = new SuperviseEndpoint("http://172.18.0.1:40123/mcp", "BOT_BOTTLE_SUPERVISE_TOKEN",
+                Secret.of("s3cr3t-bearer"));
+
+        assertThat(provider.superviseSteps(endpoint)).singleElement()
+                .isInstanceOfSatisfying(ProvisionStep.RunCommand.class, c -> {
+                    assertThat(c.argv()).containsExactly("codex", "mcp", "add", "supervise", "--url",
+                            "http://172.18.0.1:40123/mcp", "--bearer-token-env-var", "BOT_BOTTLE_SUPERVISE_TOKEN");
+                    assertThat(c.optional()).isTrue();
+                    assertThat(c.owner()).isEqualTo(FileOwner.AGENT);
+                });
+    }
+
+    @Test
+    void shipsABuildableImagePinnedToOneVersion() {
+        ImageSpec image = provider.plan(request(false, "", List.of(), Map.of())).image().orElseThrow();
+
+        assertThat(CodexProvider.cliVersion()).isEqualTo("0.171.0");
+        assertThat(image.reference()).startsWith("bot-bottle/codex:0.171.0-");
+        assertThat(image.buildArgs()).containsEntry("CODEX_VERSION", "0.171.0").containsEntry("BASE_IMAGE",
+                "bot-bottle/base:bookworm");
+        assertThat(image.dockerfile().orElseThrow()).contains("COPY host-ca/ /usr/local/share/ca-certificates/")
+                .contains("@openai/codex/-/codex-${CODEX_VERSION}-${platform}.tgz").doesNotContain("0.171.0");
+    }
+
+    @Test
+    void runsInteractivelyAsPlainCodexAndHeadlessWithFullAccess() {
+        assertThat(provider.interactiveCommand()).containsExactly("codex");
+        assertThat(provider.headlessCommand("fix it"))
+                .containsExactly("codex", "exec", "-s", "danger-full-access", "--skip-git-repo-check", "fix it");
+    }
+}
