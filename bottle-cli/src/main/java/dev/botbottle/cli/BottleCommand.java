@@ -1,0 +1,124 @@
+package dev.botbottle.cli;
+
+import dev.botbottle.core.manifest.Manifest;
+import dev.botbottle.core.manifest.ManifestLoader;
+import dev.botbottle.core.manifest.ManifestProblem;
+import dev.botbottle.core.plan.HostEnvironment;
+import dev.botbottle.core.plan.Planner;
+import dev.botbottle.core.plugin.Plugins;
+import dev.botbottle.core.runtime.BottleRuntime;
+import dev.botbottle.core.runtime.EnvPrompter;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.Secret;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The {@code bottle} command and its global options.
+ */
+@Command(name = "bottle", mixinStandardHelpOptions = true, version = "bottle 0.1.0",
+        description = "Runs AI coding agents in bottles where they never hold a real credential.",
+        subcommands = {ValidateCommand.class, ListCommand.class, PlanCommand.class, InfoCommand.class,
+                LaunchCommand.class, ExecCommand.class, PsCommand.class, StopCommand.class, ResumeCommand.class,
+                RmCommand.class, CleanupCommand.class})
+final class BottleCommand implements Runnable {
+
+    /** Backend used when neither --backend nor BOT_BOTTLE_BACKEND says otherwise. */
+    static final String DEFAULT_BACKEND = "docker";
+
+    final Console console;
+
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "bot-bottle home (bottles, agents, skills, state); default $BOT_BOTTLE_HOME or ~/.bot-bottle")
+    Path home;
+
+    @Option(names = "--project-dir", paramLabel = "DIR",
+            description = "where repo agents are looked up (.bot-bottle/agents); default the current directory")
+    Path projectDir;
+
+    @Option(names = "--debug", description = "log everything and show stack traces")
+    boolean debug;
+
+    BottleCommand(Console console) {
+        this.console = console;
+    }
+
+    @Override
+    public void run() {
+        console.out().println(new picocli.CommandLine(this).getUsageMessage());
+    }
+
+    HostEnvironment host() {
+        HostEnvironment current = new HostEnvironment(
+                home != null ? home : ManifestLoader.defaultHome(console.env()),
+                Path.of(System.getProperty("user.home")), console.env());
+        return current;
+    }
+
+    Path projectDir() {
+        return projectDir != null ? projectDir : Path.of("").toAbsolutePath();
+    }
+
+    ManifestLoader loader() {
+        return ManifestLoader.forHome(host().botBottleHome()).withProjectDir(projectDir());
+    }
+
+    /** Loads the manifest, printing warnings; fails with every error when there is one. */
+    Manifest manifest() {
+        ManifestLoader.LoadResult result = loader().load();
+        for (ManifestProblem p : result.problems()) {
+            if (!p.isError()) {
+                console.err().println("warning: " + p.render());
+            }
+        }
+        if (result.problems().stream().anyMatch(ManifestProblem::isError)) {
+            StringBuilder b = new StringBuilder("the manifest has problems (fix them, then run `bottle validate`):");
+            result.problems().stream().filter(ManifestProblem::isError).forEach(p -> b.append("\n  ").append(p.render()));
+            throw new BottleException(b.toString());
+        }
+        return result.manifest();
+    }
+
+    String backend(String option) {
+        if (option != null) {
+            return option;
+        }
+        String env = console.env().get("BOT_BOTTLE_BACKEND");
+        return env != null && !env.isBlank() ? env : DEFAULT_BACKEND;
+    }
+
+    Planner planner(Plugins plugins) {
+        return new Planner(plugins, host());
+    }
+
+    ProgressListener progress() {
+        return (stage, message) -> console.err().println("[" + stage + "] " + message);
+    }
+
+    BottleRuntime runtime(Plugins plugins) {
+        return BottleRuntime.builder().host(host()).plugins(plugins).progress(progress()).prompter(prompter()).build();
+    }
+
+    EnvPrompter prompter() {
+        java.io.Console terminal = System.console();
+        if (!console.interactive() || terminal == null) {
+            return (name, message) -> {
+                String given = console.env().get("BOT_BOTTLE_PROMPT_" + name);
+                if (given != null) {
+                    return Secret.of(given);
+                }
+                return EnvPrompter.NONE.ask(name, message);
+            };
+        }
+        return (name, message) -> {
+            char[] answer = terminal.readPassword("%s%s: ", name, message.isEmpty() ? "" : " (" + message + ")");
+            if (answer == null) {
+                throw new BottleException("no value typed for " + name);
+            }
+            return Secret.of(new String(answer));
+        };
+    }
+}

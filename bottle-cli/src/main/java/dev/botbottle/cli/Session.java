@@ -1,0 +1,161 @@
+package dev.botbottle.cli;
+
+import dev.botbottle.core.runtime.BottleRuntime;
+import dev.botbottle.core.runtime.RunningBottle;
+import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.ExecRequest;
+import dev.botbottle.spi.HostCommand;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What happens once a bottle runs: an interactive session, a headless run, or holding its gateways in a
+ * detached process. Shared by {@code launch} and {@code resume}.
+ */
+final class Session {
+
+    /** Printed by a detached holder once its bottle is ready. */
+    static final String READY = "BOTTLE-READY ";
+    /** Internal option that makes a launch or resume hold the bottle's gateways in this process. */
+    static final String HOLD_OPTION = "--hold";
+
+    private Session() {
+    }
+
+    /**
+     * Holds the bottle's gateways until this process is told to stop (SIGTERM from {@code bottle stop/rm}).
+     */
+    static int hold(BottleRuntime runtime, RunningBottle bottle, PrintStream out) {
+        CountDownLatch forever = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "bottle-gateway-shutdown"));
+        out.println(READY + bottle.slug());
+        out.flush();
+        out.close();
+        try {
+            forever.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /**
+     * Starts this very command again in the background with {@link #HOLD_OPTION} and waits until it reports the
+     * bottle ready; its log goes to a file whose name is printed on failure.
+     */
+    static int detach(List<String> args, String slug, Console console, Map<String, String> extraEnv) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        argv.addAll(args);
+        argv.add(HOLD_OPTION);
+        try {
+            Path log = Files.createTempFile("bottle-" + slug + "-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(extraEnv);
+            Process child = pb.start();
+            String line = firstLine(child.getInputStream());
+            if (line != null && line.startsWith(READY)) {
+                console.out().println(line.substring(READY.length()).strip());
+                console.err().println("bottle " + slug + " runs in the background (gateway log: " + log
+                        + "); `bottle exec " + slug + " -- CMD`, `bottle stop " + slug + "`, `bottle rm " + slug + "`");
+                return 0;
+            }
+            child.waitFor(30, TimeUnit.SECONDS);
+            String output = Files.readString(log, StandardCharsets.UTF_8).strip();
+            console.err().println(output.isEmpty() ? "bottle: the background launch failed (log: " + log + ")" : output);
+            return child.isAlive() ? 1 : Math.max(child.exitValue(), 1);
+        } catch (IOException e) {
+            throw new BottleException("could not start the background bottle process: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static String firstLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            b.append((char) c);
+        }
+        return c == -1 && b.length() == 0 ? null : b.toString();
+    }
+
+    /**
+     * Runs the agent headless, streaming its output, then tears the bottle down (kept and preserved if it failed).
+     */
+    static int headless(BottleRuntime runtime, RunningBottle bottle, AgentProvider provider, String prompt,
+                        boolean hasWorkspace, Console console) {
+        ExecRequest request = ExecRequest.of(provider.headlessCommand(prompt).toArray(String[]::new))
+                .withTimeout(java.time.Duration.ofHours(12));
+        if (hasWorkspace) {
+            request = request.inDirectory(bottle.agentHome() + "/workspace");
+        }
+        int rc = bottle.stream(request, console.out(), console.err());
+        return finish(runtime, bottle, rc, console);
+    }
+
+    /** Attaches the agent (or a shell) to this terminal, then tears down (kept if it failed). */
+    static int interactive(BottleRuntime runtime, RunningBottle bottle, AgentProvider provider, boolean hasWorkspace,
+                           Console console) {
+        if (!console.interactive()) {
+            throw new BottleException("no terminal to attach the agent to; use --detach (then `bottle exec`) or"
+                    + " --headless --prompt TEXT");
+        }
+        ExecRequest request = ExecRequest.of(provider.interactiveCommand().toArray(String[]::new));
+        if (hasWorkspace) {
+            request = request.inDirectory(bottle.agentHome() + "/workspace");
+        }
+        HostCommand command = bottle.attachCommand(request);
+        int rc;
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command.argv()).inheritIO();
+            pb.environment().putAll(command.environment());
+            rc = pb.start().waitFor();
+        } catch (IOException e) {
+            throw new BottleException("could not attach to bottle " + bottle.slug() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rc = 130;
+        }
+        return finish(runtime, bottle, rc, console);
+    }
+
+    private static int finish(BottleRuntime runtime, RunningBottle bottle, int rc, Console console) {
+        if (rc == 0) {
+            runtime.teardown(bottle.slug());
+        } else {
+            runtime.stop(bottle.slug());
+            console.err().println("the agent exited with " + rc + "; bottle " + bottle.slug()
+                    + " is stopped and kept: `bottle resume " + bottle.slug() + "` or `bottle rm " + bottle.slug() + "`");
+        }
+        return rc;
+    }
+
+    /** Stops the process holding a bottle's gateways, if it is another live process. */
+    static void stopHolder(long pid) {
+        if (pid <= 0 || pid == ProcessHandle.current().pid()) {
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            if (cmd.contains(Main.class.getName())) {
+                p.destroy();
+            }
+        });
+    }
+}

@@ -1,0 +1,67 @@
+package dev.botbottle.it;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Small helpers to look at the real engine from tests (argv arrays, never shell strings). */
+final class Docker {
+    static final String BASE_IMAGE = "bot-bottle/base:bookworm";
+
+    private Docker() {
+    }
+
+    /** Skips the calling test, with the reason printed, when no engine answers or the base image is missing. */
+    static void assumeEngine() {
+        boolean up = run("docker", "info").exitCode() == 0;
+        if (!up) {
+            System.out.println("SKIPPED: no Docker engine answers `docker info`; run scripts/ensure-docker.sh");
+        }
+        Assumptions.assumeTrue(up, "no Docker engine answers `docker info`; run scripts/ensure-docker.sh");
+        boolean image = run("docker", "image", "inspect", BASE_IMAGE).exitCode() == 0;
+        if (!image) {
+            System.out.println("SKIPPED: image " + BASE_IMAGE + " missing; run scripts/build-base-image.sh");
+        }
+        Assumptions.assumeTrue(image, "image " + BASE_IMAGE + " missing; run scripts/build-base-image.sh");
+    }
+
+    /** @return ids of containers labelled with the slug (any state) */
+    static List<String> containers(String slug) {
+        return lines(run("docker", "ps", "-a", "-q", "--filter", "label=dev.botbottle.slug=" + slug).out());
+    }
+
+    /** @return ids of networks labelled with the slug */
+    static List<String> networks(String slug) {
+        return lines(run("docker", "network", "ls", "-q", "--filter", "label=dev.botbottle.slug=" + slug).out());
+    }
+
+    static Result run(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return new Result(-1, out);
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            return new Result(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    private static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        text.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(out::add);
+        return out;
+    }
+
+    record Result(int exitCode, String out) {
+    }
+}

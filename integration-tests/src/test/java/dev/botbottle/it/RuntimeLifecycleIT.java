@@ -1,0 +1,211 @@
+package dev.botbottle.it;
+
+import dev.botbottle.core.manifest.Manifest;
+import dev.botbottle.core.manifest.ManifestLoader;
+import dev.botbottle.core.plan.BottlePlan;
+import dev.botbottle.core.plan.HostEnvironment;
+import dev.botbottle.core.plan.Planner;
+import dev.botbottle.core.plugin.Plugins;
+import dev.botbottle.core.provision.ProvisioningException;
+import dev.botbottle.core.runtime.BottleRuntime;
+import dev.botbottle.core.runtime.LaunchOptions;
+import dev.botbottle.core.runtime.RunningBottle;
+import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.AgentProvisionPlan;
+import dev.botbottle.spi.AgentRequest;
+import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.Bottle;
+import dev.botbottle.spi.ExecResult;
+import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.ProvisionStep;
+import dev.botbottle.spi.SuperviseEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The bottle lifecycle through the runtime, on the real Docker engine. */
+class RuntimeLifecycleIT {
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path workspace;
+
+    private final List<String> slugs = new ArrayList<>();
+    private BottleRuntime runtime;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Docker.assumeEngine();
+        write("bottles/plain.md", """
+                ---
+                image: %s
+                agent_provider: {template: shell}
+                env:
+                  GREETING: hello from the manifest
+                git:
+                  user: {name: Bottle Bot, email: bot@example.com}
+                ---
+                """.formatted(Docker.BASE_IMAGE));
+        write("bottles/missing-image.md", """
+                ---
+                image: bot-bottle/does-not-exist:nope
+                agent_provider: {template: shell}
+                ---
+                """);
+        write("bottles/failing.md", """
+                ---
+                image: %s
+                agent_provider: {template: failing}
+                ---
+                """.formatted(Docker.BASE_IMAGE));
+        write("agents/worker.md", """
+                ---
+                bottle: plain
+                git:
+                  user: {name: Worker Agent}
+                ---
+                Do the work.
+                """);
+        write("agents/ghost.md", "---\nbottle: missing-image\n---\n");
+        write("agents/doomed.md", "---\nbottle: failing\n---\n");
+        runtime = BottleRuntime.builder().host(host()).plugins(plugins()).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (runtime != null) {
+            for (String slug : slugs) {
+                try {
+                    runtime.teardown(slug);
+                } catch (RuntimeException ignored) {
+                    // the test already failed or removed it
+                }
+            }
+            runtime.close();
+        }
+    }
+
+    @Test
+    void launchExecStopResumeTeardownLeavesNothingBehind() throws IOException {
+        Files.writeString(workspace.resolve("notes.txt"), "from the host\n");
+        BottlePlan plan = plan("worker");
+        slugs.add(plan.slug());
+        RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS.withWorkspace(workspace));
+
+        ExecResult id = bottle.exec("id", "-un");
+        assertThat(id.stdoutText().strip()).isEqualTo("agent");
+        assertThat(bottle.exec("cat", "PROMPT.md").stdoutText()).isEqualTo("Do the work.");
+        assertThat(bottle.exec("cat", "workspace/notes.txt").stdoutText()).isEqualTo("from the host\n");
+        assertThat(bottle.exec("git", "config", "--get", "user.name").stdoutText().strip()).isEqualTo("Worker Agent");
+        assertThat(bottle.exec("git", "config", "--get", "user.email").stdoutText().strip()).isEqualTo("bot@example.com");
+        assertThat(bottle.exec("sh", "-c", "echo $GREETING").stdoutText().strip()).isEqualTo("hello from the manifest");
+        assertThat(home.resolve("state").resolve(plan.slug()).resolve("metadata.json")).exists();
+
+        runtime.stop(plan.slug());
+        assertThat(Docker.run("docker", "inspect", "-f", "{{.State.Running}}", "bb-" + plan.slug()).out().strip())
+                .isEqualTo("false");
+
+        // a new runtime, as another process would have: resume reads the backend from metadata
+        try (BottleRuntime other = BottleRuntime.builder().host(host()).plugins(plugins()).build()) {
+            RunningBottle resumed = other.resume(plan.slug());
+            assertThat(resumed.exec("cat", "PROMPT.md").stdoutText()).isEqualTo("Do the work.");
+            assertThat(resumed.exec("sh", "-c", "echo $GREETING").stdoutText().strip()).isEqualTo("hello from the manifest");
+            other.teardown(plan.slug());
+        }
+
+        assertThat(Docker.containers(plan.slug())).isEmpty();
+        assertThat(Docker.networks(plan.slug())).isEmpty();
+        assertThat(home.resolve("state").resolve(plan.slug())).doesNotExist();
+    }
+
+    @Test
+    void aLaunchWithAMissingImageLeavesNothingBehind() {
+        BottlePlan plan = plan("ghost");
+        slugs.add(plan.slug());
+        assertThatThrownBy(() -> runtime.launch(plan, LaunchOptions.DEFAULTS))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("bot-bottle/does-not-exist:nope");
+        assertThat(Docker.containers(plan.slug())).isEmpty();
+        assertThat(Docker.networks(plan.slug())).isEmpty();
+        assertThat(home.resolve("state").resolve(plan.slug())).doesNotExist();
+    }
+
+    @Test
+    void aLaunchWhoseProvisioningFailsLeavesNothingBehind() {
+        BottlePlan plan = plan("doomed");
+        slugs.add(plan.slug());
+        assertThatThrownBy(() -> runtime.launch(plan, LaunchOptions.DEFAULTS))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("deliberately failing step")
+                .hasMessageContaining("no such luck");
+        assertThat(Docker.containers(plan.slug())).isEmpty();
+        assertThat(Docker.networks(plan.slug())).isEmpty();
+        assertThat(home.resolve("state").resolve(plan.slug())).doesNotExist();
+    }
+
+    private BottlePlan plan(String agent) {
+        Manifest manifest = ManifestLoader.forHome(home).loadStrict();
+        return new Planner(plugins(), host()).plan(manifest, agent, "docker", Optional.empty());
+    }
+
+    private HostEnvironment host() {
+        return new HostEnvironment(home, home, Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+    }
+
+    private static Plugins plugins() {
+        return Plugins.builder().agent(new FailingProvider()).build();
+    }
+
+    private void write(String relative, String text) throws IOException {
+        Path file = home.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    /** A provider whose provisioning runs a command that exits 1. */
+    static final class FailingProvider implements AgentProvider {
+        @Override
+        public String name() {
+            return "failing";
+        }
+
+        @Override
+        public AgentProvisionPlan plan(AgentRequest request) {
+            return AgentProvisionPlan.EMPTY;
+        }
+
+        @Override
+        public List<ProvisionStep> provisioningSteps(AgentRequest request, Bottle bottle) {
+            return List.of(new ProvisionStep.RunCommand(List.of("sh", "-c", "echo no such luck >&2; exit 1"),
+                    FileOwner.AGENT, false, "deliberately failing step"));
+        }
+
+        @Override
+        public List<ProvisionStep> superviseSteps(SuperviseEndpoint endpoint) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> interactiveCommand() {
+            return List.of("bash");
+        }
+
+        @Override
+        public List<String> headlessCommand(String prompt) {
+            return List.of("bash", "-c", prompt);
+        }
+    }
+}
