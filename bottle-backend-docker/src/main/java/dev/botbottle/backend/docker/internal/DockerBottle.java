@@ -100,7 +100,7 @@ public final class DockerBottle implements Bottle {
         }
         if (isDockerFailure(r)) {
             throw new BackendException("could not run " + request.argv() + " in bottle " + slug + ": "
-                    + r.stderrText());
+                    + (r.stderrText().isEmpty() ? r.stdoutText().strip() : r.stderrText()));
         }
         return new ExecResult(r.exitCode(), r.stdout(), r.stderr());
     }
@@ -190,7 +190,9 @@ public final class DockerBottle implements Bottle {
     }
 
     private BackendException timedOut(ExecRequest request, String execId) {
-        CommandResult kill = docker.run(List.of("exec", "-u", "0", container, "sh", "-c", KILL_SCRIPT, "sh", execId),
+        // as the command's own user: root in a bottle lacks CAP_KILL and CAP_SYS_PTRACE for other users' processes
+        String user = request.user().orElse(agent.name());
+        CommandResult kill = docker.run(List.of("exec", "-u", user, container, "sh", "-c", KILL_SCRIPT, "sh", execId),
                 Map.of(), Optional.empty(), DockerCli.CONTROL_TIMEOUT);
         if (!kill.succeeded()) {
             LOG.warn("could not kill the timed-out command {} in {}: {}", request.argv(), container, kill.stderrText());
@@ -199,12 +201,15 @@ public final class DockerBottle implements Bottle {
                 + request.timeout() + " and was killed");
     }
 
-    /** docker exec reports its own failures (no such container, unknown user, no such program) like this. */
+    /**
+     * docker exec reports its own failures (no such container, unknown user, no such program) like this; the
+     * runtime's message arrives on standard output when no terminal is attached.
+     */
     static boolean isDockerFailure(CommandResult r) {
         String stderr = r.stderrText();
         return (r.exitCode() == 1 || r.exitCode() == 126 || r.exitCode() == 127)
                 && (stderr.startsWith("Error response from daemon") || stderr.startsWith("Error: No such container")
-                || stderr.contains("OCI runtime exec failed"));
+                || stderr.startsWith("OCI runtime exec failed") || r.stdoutText().startsWith("OCI runtime exec failed"));
     }
 
     private static void deleteRecursively(Path dir) {

@@ -53,13 +53,22 @@ class DockerBottleTests {
     }
 
     @Test
+    void aMissingProgramIsAnErrorEvenWhenDockerReportsItOnStdout() {
+        runner.when("nosuch", new CommandResult(126, ("OCI runtime exec failed: exec failed: unable to start "
+                + "container process: exec: \"nosuch\": executable file not found in $PATH: unknown\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[0], false));
+        assertThatThrownBy(() -> bottle.exec(ExecRequest.of("nosuch")))
+                .isInstanceOf(BackendException.class).hasMessageContaining("executable file not found");
+    }
+
+    @Test
     void aTimedOutCommandIsKilledInsideTheBottleAndReported() {
         runner.when("sleep", new CommandResult(-1, new byte[0], new byte[0], true));
         assertThatThrownBy(() -> bottle.exec(ExecRequest.of("sleep", "100")))
                 .isInstanceOf(BackendException.class).hasMessageContaining("did not finish");
         String execId = runner.commands.get(0).argv().stream().filter(a -> a.startsWith("BOT_BOTTLE_EXEC_ID="))
                 .findFirst().orElseThrow().substring("BOT_BOTTLE_EXEC_ID=".length());
-        assertThat(runner.commands.get(1).argv()).containsSequence("exec", "-u", "0", "bb-dev-abc").endsWith(execId);
+        assertThat(runner.commands.get(1).argv()).containsSequence("exec", "-u", "agent", "bb-dev-abc").endsWith(execId);
     }
 
     @Test
