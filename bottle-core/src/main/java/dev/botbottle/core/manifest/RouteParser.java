@@ -42,18 +42,26 @@ final class RouteParser {
         for (Node item : l.get().items()) {
             String rp = Paths.index(path, i++);
             Optional<EgressRoute> route = route(item, rp);
-            if (route.isPresent()) {
-                String host = route.get().host();
-                String first = seen.putIfAbsent(host, rp);
-                if (first != null) {
-                    r.error(rp + ".host", item, "host '" + host + "' already has a route (" + first
-                            + "); one route per host: put every path and method rule in its matches");
-                } else {
-                    out.add(route.get());
-                }
+            Optional<String> host = rawHost(item);
+            String first = host.map(h -> seen.putIfAbsent(h, rp)).orElse(null);
+            if (first != null) {
+                r.error(rp + ".host", item, "host '" + host.get() + "' already has a route (" + first
+                        + "); one route per host: put every path and method rule in its matches");
+            } else {
+                route.ifPresent(out::add);
             }
         }
         return out;
+    }
+
+    /** The host as written, lower-cased, if it is a well-formed one; for finding duplicates among bad routes too. */
+    private static Optional<String> rawHost(Node item) {
+        if (item instanceof MapNode m && m.entries().get("host") != null
+                && m.entries().get("host").value() instanceof YamlTree.Scalar s
+                && s.type() == YamlTree.ScalarType.STRING && HOST.matcher(s.text()).matches()) {
+            return Optional.of(s.text().toLowerCase(Locale.ROOT));
+        }
+        return Optional.empty();
     }
 
     private Optional<EgressRoute> route(Node node, String path) {
