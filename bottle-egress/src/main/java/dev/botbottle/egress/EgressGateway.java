@@ -42,6 +42,7 @@ public final class EgressGateway implements GatewayService, EgressControl {
     private final ProxyContext context;
     private final ProxyServer server;
     private final Object routeLock = new Object();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile List<EgressRoute> routes;
 
     private EgressGateway(GatewayRequest request, CertificateAuthority ca, AuditLog audit, ProxyContext context,
@@ -148,6 +149,9 @@ public final class EgressGateway implements GatewayService, EgressControl {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         synchronized (routeLock) {
             try {
                 server.close();

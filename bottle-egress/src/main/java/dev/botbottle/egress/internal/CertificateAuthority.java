@@ -93,7 +93,7 @@ public final class CertificateAuthority {
             }
             KeyPair pair = newEcKeyPair();
             X509Certificate ca = selfSign(pair, slug);
-            writePrivate(key, pem(pair.getPrivate()));
+            writePrivate(key, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null)));
             writePrivate(cert, pem(ca));
             return new CertificateAuthority(ca, pair.getPrivate());
         } catch (IOException | GeneralSecurityException | RuntimeException e) {

@@ -72,22 +72,41 @@ final class ConnectSupport {
             p.replace(front, "sni", new PassthroughSni(px, target, port, d.routeName()));
             return;
         }
-        p.replace(front, "sni", new SniHandler((String sni, Promise<SslContext> promise) -> {
-            if (sni != null && !RouteTable.normalize(sni).equals(target)) {
-                String why = "TLS SNI " + sni + " differs from the CONNECT target " + target
-                        + " (domain fronting is refused)";
-                px.audit("CONNECT", target, "", d.routeName(), false, why, 0, 0, 0);
-                return promise.setFailure(new IllegalStateException(why));
-            }
-            try {
-                return promise.setSuccess(px.serverContext(target));
-            } catch (RuntimeException e) {
-                return promise.setFailure(e);
-            }
-        }));
+        p.replace(front, "sni", new InterceptSni(px, target, d.routeName()));
         p.addLast("codec", new HttpServerCodec());
         p.addLast("aggregator", new HttpObjectAggregator(px.maxRequestBody()));
         p.addLast("exchange", new ExchangeHandler(px, new ExchangeHandler.Tunnel(target, port)));
+    }
+
+    /** Checks the ClientHello's SNI against the CONNECT target, then terminates TLS with a leaf for the target. */
+    private static final class InterceptSni extends SniHandler {
+        private final ProxyContext px;
+        private final String target;
+        private final String route;
+        private boolean refused;
+
+        InterceptSni(ProxyContext px, String target, String route) {
+            super((String sni, Promise<SslContext> promise) -> promise.setSuccess(px.serverContext(target)));
+            this.px = px;
+            this.target = target;
+            this.route = route;
+        }
+
+        @Override
+        protected Future<SslContext> lookup(ChannelHandlerContext ctx, String sni) throws Exception {
+            if (sni != null && !RouteTable.normalize(sni).equals(target)) {
+                String why = "TLS SNI " + sni + " differs from the CONNECT target " + target
+                        + " (domain fronting is refused)";
+                if (!refused) {
+                    refused = true;
+                    px.audit("CONNECT", target, "", route, false, why, 0, 0, 0);
+                    LOG.info("egress {} refused a tunnel: {}", px.slug(), why);
+                    ctx.close();
+                }
+                return ctx.executor().newFailedFuture(new IllegalStateException(why));
+            }
+            return super.lookup(ctx, sni);
+        }
     }
 
     /** Waits for the ClientHello, checks its SNI against the CONNECT target, connects upstream and splices. */
@@ -97,6 +116,7 @@ final class ConnectSupport {
         private final int port;
         private final String route;
         private String refusal;
+        private boolean finished;
 
         PassthroughSni(ProxyContext px, String target, int port, String route) {
             this.px = px;
@@ -108,6 +128,9 @@ final class ConnectSupport {
         @Override
         protected Future<Channel> lookup(ChannelHandlerContext ctx, String hostname) {
             Promise<Channel> promise = ctx.executor().newPromise();
+            if (finished) {
+                return promise.setFailure(new IllegalStateException("tunnel already decided"));
+            }
             if (hostname == null || !RouteTable.normalize(hostname).equals(target)) {
                 refusal = (hostname == null ? "no TLS SNI" : "TLS SNI " + hostname) + " on a passthrough tunnel to "
                         + target + ": the SNI must name the CONNECT target";
@@ -138,6 +161,10 @@ final class ConnectSupport {
 
         @Override
         protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<Channel> future) {
+            if (finished) {
+                return;
+            }
+            finished = true;
             if (!future.isSuccess()) {
                 boolean allowed = refusal != null && refusal.startsWith("could not");
                 px.audit("CONNECT", target, "", route, allowed, refusal == null ? "tunnel failed" : refusal, 0, 0, 0);

@@ -197,7 +197,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     static String pathOf(String uri) {
-        String p = new QueryStringDecoder(uri, false).rawPath();
+        String p = new QueryStringDecoder(uri).rawPath();
         return p.isEmpty() ? "/" : p;
     }
 

@@ -206,8 +206,8 @@ final class UpstreamLink {
             if (last) {
                 inFlight = false;
                 boolean close = closeAfter;
-                down.writeAndFlush(msg).addListener(f -> owner.finished(down, close || !f.isSuccess()));
                 px.audit(method, host, path, route, true, reason, status, bytesUp, bytesDown);
+                down.writeAndFlush(msg).addListener(f -> owner.finished(down, close || !f.isSuccess()));
                 if (close) {
                     ctx.close();
                 }

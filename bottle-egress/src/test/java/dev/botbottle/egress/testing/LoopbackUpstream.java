@@ -1,0 +1,141 @@
+package dev.botbottle.egress.testing;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real HTTPS server on loopback (the upstream double of tests and benchmarks), presenting a certificate of a
+ * {@link TestPki}. Records every request. Paths: {@code /bytes/N} answers N bytes; anything else answers
+ * {@code ok} (200).
+ */
+public final class LoopbackUpstream implements AutoCloseable {
+
+    /**
+     * One request the upstream received.
+     *
+     * @param method the method
+     * @param path the path and query
+     * @param headers header names in lower case, first value each
+     * @param body the body
+     * @param tlsSessionId the server-side TLS session id, hex
+     */
+    public record Received(String method, String path, Map<String, String> headers, byte[] body,
+                           String tlsSessionId) {
+        /** @return the body as UTF-8 */
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+    private LoopbackUpstream(HttpsServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * @param pki the PKI whose certificate it presents
+     * @param hosts the names its certificate covers
+     * @param threads handler threads
+     * @return the running server on 127.0.0.1, ephemeral port
+     */
+    public static LoopbackUpstream start(TestPki pki, List<String> hosts, int threads) {
+        try {
+            HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            SSLContext ctx = pki.serverContext(hosts);
+            s.setHttpsConfigurator(new HttpsConfigurator(ctx) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = ctx.getDefaultSSLParameters();
+                    params.setSSLParameters(p);
+                }
+            });
+            ExecutorService ex = Executors.newFixedThreadPool(threads);
+            s.setExecutor(ex);
+            LoopbackUpstream up = new LoopbackUpstream(s, ex);
+            s.createContext("/", up::handle);
+            s.start();
+            return up;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void handle(com.sun.net.httpserver.HttpExchange ex) throws IOException {
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Map<String, String> headers = new TreeMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+        String session = ex instanceof HttpsExchange https
+                ? HexFormat.of().formatHex(https.getSSLSession().getId()) : "";
+        String path = ex.getRequestURI().toString();
+        received.add(new Received(ex.getRequestMethod(), path, headers, body, session));
+        byte[] out;
+        if (path.startsWith("/bytes/")) {
+            out = new byte[Integer.parseInt(path.substring("/bytes/".length()))];
+        } else {
+            out = "ok".getBytes(StandardCharsets.UTF_8);
+        }
+        ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, out.length == 0 ? -1 : out.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    /** @return the port on 127.0.0.1 */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** @return the next recorded request, waiting up to ten seconds; fails when none came */
+    public Received take() {
+        try {
+            Received r = received.poll(10, TimeUnit.SECONDS);
+            if (r == null) {
+                throw new AssertionError("the upstream received no request");
+            }
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** @return requests recorded and not yet taken */
+    public List<Received> drain() {
+        List<Received> out = new java.util.ArrayList<>();
+        received.drainTo(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
