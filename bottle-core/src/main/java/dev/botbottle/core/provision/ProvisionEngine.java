@@ -189,7 +189,7 @@ public final class ProvisionEngine {
             script.append("{ ").append(asUser).append("mkdir -p ").append(quote(dir)).append(" && ")
                     .append(asUser).append("sh -c 'base64 -d > \"$1\"' sh ").append(quote(path)).append(" <<'")
                     .append(delimiter).append("'\n")
-                    .append(Base64.getMimeEncoder().encodeToString(content)).append('\n')
+                    .append(Base64.getMimeEncoder(76, new byte[] {(byte) 10}).encodeToString(content)).append('\n')
                     .append(delimiter).append("\n")
                     .append("} && chmod ").append(Integer.toOctalString(mode)).append(' ').append(quote(path))
                     .append(" || { echo \"BB_FAILED ").append(index).append(" $?\" >&2; exit 1; }\n");
