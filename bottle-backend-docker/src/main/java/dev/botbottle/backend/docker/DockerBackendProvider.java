@@ -1,5 +1,6 @@
 package dev.botbottle.backend.docker;
 
+import dev.botbottle.backend.docker.internal.Command;
 import dev.botbottle.backend.docker.internal.CommandResult;
 import dev.botbottle.backend.docker.internal.DockerBottleBackend;
 import dev.botbottle.backend.docker.internal.DockerCli;
@@ -48,14 +49,14 @@ public final class DockerBackendProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
-        Optional<Path> binary = Executables.find("docker");
+        Optional<Path> binary = Executables.find("docker", "/usr/bin", "/usr/local/bin");
         if (binary.isEmpty()) {
             return Availability.unavailable("docker binary not found on PATH; install Docker (e.g. apt-get install "
                     + "docker.io)");
         }
         CommandResult info;
         try {
-            info = new ExecCommandRunner().run(new dev.botbottle.backend.docker.internal.Command(
+            info = new ExecCommandRunner().run(new Command(
                     List.of(binary.get().toString(), "info", "--format", "{{.ServerVersion}}"), Map.of(),
                     Optional.empty(), PROBE_TIMEOUT));
         } catch (BackendException e) {
@@ -75,7 +76,7 @@ public final class DockerBackendProvider implements BackendProvider {
     @Override
     public BottleBackend create(BackendContext context) {
         String binary = context.options().getOrDefault("docker.binary",
-                Executables.find("docker").map(Path::toString).orElse("docker"));
+                Executables.find("docker", "/usr/bin", "/usr/local/bin").map(Path::toString).orElse("docker"));
         String iptables = context.options().getOrDefault("docker.iptables",
                 Executables.find("iptables", "/usr/sbin", "/sbin").map(Path::toString).orElse("iptables"));
         var runner = new ExecCommandRunner();

@@ -4,10 +4,15 @@ import dev.botbottle.spi.BackendException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The host firewall chain that limits what a bottle reaches on the host.
@@ -26,15 +31,19 @@ public final class HostFirewall {
     private static final Logger LOG = LoggerFactory.getLogger(HostFirewall.class);
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private final String iptables;
+    private final String restore;
     private final CommandRunner runner;
 
     /**
-     * @param iptables the iptables executable
+     * @param iptables the iptables executable; {@code iptables-restore} is expected next to it
      * @param runner runs it
      */
     public HostFirewall(String iptables, CommandRunner runner) {
         this.iptables = iptables;
+        this.restore = iptables + "-restore"; // iptables-restore ships next to iptables
         this.runner = runner;
     }
 
@@ -54,32 +63,51 @@ public final class HostFirewall {
             return Optional.of("'" + iptables + " -S INPUT' failed (exit " + r.exitCode() + "): " + r.stderrText()
                     + " — installing host firewall rules needs root and iptables");
         }
+        if (restore.contains("/") && !Files.isExecutable(Path.of(restore))) {
+            return Optional.of(restore + " is missing; installing host firewall rules needs it (package iptables)");
+        }
         return Optional.empty();
     }
 
     /**
-     * Installs (or replaces the rules of) the bottle's chain and the jump to it.
+     * Installs (or replaces the rules of) the bottle's chain and the jump to it, in one {@code iptables-restore}
+     * transaction: the chain is never seen half-filled, even when a running bottle's ports change.
      *
      * @param slug the bottle
      * @param bridgeAddress the bridge's address, where the gateway listens
      * @param ports the gateway ports
-     * @throws BackendException quoting iptables' stderr when a rule could not be added
+     * @throws BackendException quoting iptables' stderr when the rules could not be installed
      */
     public void install(String slug, String bridgeAddress, List<Integer> ports) {
+        if (!IPV4.matcher(bridgeAddress).matches()) {
+            throw new BackendException("bridge address '" + bridgeAddress + "' of bottle " + slug
+                    + " is not an IPv4 address; cannot install host firewall rules for it");
+        }
         String chain = Names.chain(slug);
-        if (run(List.of("-S", chain)).succeeded()) {
-            check(List.of("-F", chain));
-        } else {
-            check(List.of("-N", chain));
-        }
-        for (List<String> rule : chainRules(chain, bridgeAddress, ports)) {
-            check(rule);
-        }
-        List<String> jump = jumpRule(slug);
-        if (!run(withAction("-C", jump)).succeeded()) {
-            check(withAction("-I", jump, "1"));
+        boolean jumpPresent = run(withAction("-C", jumpRule(slug))).succeeded();
+        String script = restoreScript(chain, bridgeAddress, ports, jumpPresent ? null : slug);
+        CommandResult r = runner.run(new Command(List.of(restore, "-w", "--noflush"), Map.of(),
+                Optional.of(script.getBytes(StandardCharsets.US_ASCII)), TIMEOUT));
+        if (!r.succeeded()) {
+            throw new BackendException(restore + " could not install host firewall chain " + chain + " (exit "
+                    + r.exitCode() + "): " + (r.timedOut() ? "timed out" : r.stderrText()));
         }
         LOG.debug("host firewall chain {} allows tcp to {} ports {}", chain, bridgeAddress, ports);
+    }
+
+    /**
+     * @param jumpFor the slug whose INPUT jump to add, or {@code null} when it is already there
+     * @return the {@code iptables-restore --noflush} input: declaring the chain flushes it, then fills it
+     */
+    static String restoreScript(String chain, String bridgeAddress, List<Integer> ports, String jumpFor) {
+        StringBuilder script = new StringBuilder("*filter\n:").append(chain).append(" - [0:0]\n");
+        for (List<String> rule : chainRules(chain, bridgeAddress, ports)) {
+            script.append(String.join(" ", rule)).append('\n');
+        }
+        if (jumpFor != null) {
+            script.append(String.join(" ", withAction("-I", jumpRule(jumpFor), "1"))).append('\n');
+        }
+        return script.append("COMMIT\n").toString();
     }
 
     /**

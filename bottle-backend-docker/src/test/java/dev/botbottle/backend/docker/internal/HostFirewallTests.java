@@ -3,6 +3,8 @@ package dev.botbottle.backend.docker.internal;
 import dev.botbottle.spi.BackendException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,25 +29,38 @@ class HostFirewallTests {
     }
 
     @Test
-    void installFillsTheChainBeforeJumpingToItFromInput() {
-        var runner = new RecordingRunner()
-                .when("-S " + CHAIN, CommandResult.failed(1, "No chain/target/match by that name."))
-                .when("-C INPUT", CommandResult.failed(1, "Bad rule"));
-        new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(4000));
-        List<String> lines = runner.lines();
-        assertThat(lines).contains("iptables -w -N " + CHAIN);
-        assertThat(lines.get(lines.size() - 1))
-                .isEqualTo("iptables -w -I INPUT 1 -i " + BRIDGE + " -j " + CHAIN);
-        assertThat(lines.indexOf("iptables -w -A " + CHAIN + " -j DROP"))
-                .isLessThan(lines.size() - 1).isPositive();
+    void installFillsTheChainAndAddsTheJumpInOneTransaction() {
+        var runner = new RecordingRunner().when("-C INPUT", CommandResult.failed(1, "Bad rule"));
+        new HostFirewall("/usr/sbin/iptables", runner).install("dev-abc", "172.18.0.1", List.of(4000));
+        Command restore = runner.commands.get(runner.commands.size() - 1);
+        assertThat(restore.argv()).containsExactly("/usr/sbin/iptables-restore", "-w", "--noflush");
+        String script = new String(restore.stdin().orElseThrow(), StandardCharsets.US_ASCII);
+        assertThat(script.lines().toList()).containsExactly(
+                "*filter",
+                ":" + CHAIN + " - [0:0]",
+                "-A " + CHAIN + " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                "-A " + CHAIN + " -p tcp -d 172.18.0.1 --dport 4000 -j ACCEPT",
+                "-A " + CHAIN + " -p tcp -j REJECT --reject-with tcp-reset",
+                "-A " + CHAIN + " -p udp -j REJECT --reject-with icmp-port-unreachable",
+                "-A " + CHAIN + " -j DROP",
+                "-I INPUT 1 -i " + BRIDGE + " -j " + CHAIN,
+                "COMMIT");
     }
 
     @Test
-    void reinstallFlushesTheChainAndKeepsTheSingleJump() {
+    void reinstallReplacesTheRulesAndKeepsTheSingleJump() {
         var runner = new RecordingRunner();
         new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(4000));
-        assertThat(runner.lines()).contains("iptables -w -F " + CHAIN)
-                .noneMatch(l -> l.contains("-N ") || l.contains("-I INPUT"));
+        String script = new String(runner.commands.get(runner.commands.size() - 1).stdin().orElseThrow(),
+                StandardCharsets.US_ASCII);
+        assertThat(script).contains(":" + CHAIN + " - [0:0]").doesNotContain("-I INPUT");
+    }
+
+    @Test
+    void aBridgeAddressThatIsNotIpv4IsRefused() {
+        assertThatThrownBy(() -> new HostFirewall("iptables", new RecordingRunner())
+                .install("dev-abc", "1.2.3.4 -j ACCEPT", List.of(1)))
+                .isInstanceOf(BackendException.class).hasMessageContaining("not an IPv4 address");
     }
 
     @Test
@@ -77,11 +92,16 @@ class HostFirewallTests {
     }
 
     @Test
-    void aFailedRuleIsAnErrorQuotingIptables() {
-        var runner = new RecordingRunner().when("-N " + CHAIN, CommandResult.failed(1, "Chain already exists."))
-                .when("-S " + CHAIN, CommandResult.failed(1, "No chain"));
+    void aFailedInstallIsAnErrorQuotingIptables() {
+        var runner = new RecordingRunner().when("iptables-restore", CommandResult.failed(1, "line 3 failed"));
         assertThatThrownBy(() -> new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(1)))
-                .isInstanceOf(BackendException.class).hasMessageContaining("Chain already exists.");
+                .isInstanceOf(BackendException.class).hasMessageContaining("line 3 failed");
+    }
+
+    @Test
+    void aMissingRestoreProgramMakesTheFirewallUnavailable() {
+        assertThat(new HostFirewall("/nonexistent/iptables", new RecordingRunner()).unavailableReason()).get()
+                .asString().contains("iptables-restore is missing");
     }
 
     @Test

@@ -107,6 +107,13 @@ class DockerIsolationIT {
     }
 
     @Test
+    void theBottlesInterfaceHasNoIpv6AddressToReachTheHostsLinkLocalOne() {
+        // the firewall chain is IPv4 only; the engine leaves IPv6 off on an IPv4-only network, and this keeps it so
+        String inet6 = bottle.exec(ExecRequest.of("cat", "/proc/net/if_inet6")).stdoutText();
+        assertThat(inet6.lines()).noneMatch(l -> l.strip().endsWith("eth0"));
+    }
+
+    @Test
     void theBottleHasNoDockerSocket() {
         assertThat(bottle.exec(ExecRequest.of("test", "-e", "/var/run/docker.sock").asUser("root")).exitCode())
                 .isNotZero();
