@@ -64,7 +64,7 @@ public final class DockerArgs {
      */
     public static List<String> containerCreate(BottleSpec spec, boolean runsc, boolean weakIsolation) {
         List<String> args = new ArrayList<>(List.of("create", "--name", Names.container(spec.slug()),
-                "--hostname", spec.slug().length() <= 63 ? spec.slug() : spec.slug().substring(0, 63),
+                "--hostname", hostname(spec.slug()),
                 "--network", Names.network(spec.slug()),
                 "--init",
                 "--cap-drop", "ALL"));
@@ -87,6 +87,12 @@ public final class DockerArgs {
         });
         args.addAll(List.of("--entrypoint", "sleep", spec.image().reference(), "infinity"));
         return args;
+    }
+
+    /** @return the slug cut to a valid host name (63 characters, no trailing hyphen) */
+    static String hostname(String slug) {
+        String name = slug.length() <= 63 ? slug : slug.substring(0, 63);
+        return name.replaceAll("-+$", "");
     }
 
     /**

@@ -84,7 +84,7 @@ public final class DockerOutput {
     public static ContainerState container(String inspectJson) {
         JsonNode node = parse(inspectJson);
         Map<String, String> labels = new LinkedHashMap<>();
-        node.path("Config").path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        node.path("Config").path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return new ContainerState(node.path("State").path("Status").asText("unknown"),
                 node.path("State").path("Running").asBoolean(false), labels);
     }

@@ -60,6 +60,12 @@ class DockerArgsTests {
     }
 
     @Test
+    void hostnameIsTheSlugCutToAValidLength() {
+        assertThat(DockerArgs.hostname("dev-abc")).isEqualTo("dev-abc");
+        assertThat(DockerArgs.hostname("a".repeat(62) + "-bc")).isEqualTo("a".repeat(62));
+    }
+
+    @Test
     void containerUsesGvisorWhenTheEngineHasIt() {
         assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), true, false)).contains("--runtime=runsc");
     }

@@ -164,6 +164,21 @@ class DockerBackendIT {
     }
 
     @Test
+    void theProviderIsAvailableWhenTheEngineAnswers() {
+        var availability = new dev.botbottle.backend.docker.DockerBackendProvider().availability();
+        assertThat(availability.isAvailable()).as(availability.reason()).isTrue();
+    }
+
+    @Test
+    void describeNamesImageNetworkRuntimeAndIsolationWithoutChangingAnything() {
+        String other = DockerEngine.slug("it-plan");
+        var plan = backend.describe(DockerEngine.spec(other));
+        assertThat(plan.details()).containsKeys("image", "network", "runtime", "host isolation");
+        assertThat(plan.details().get("network")).contains("bb-" + other, "internal");
+        assertThat(backend.list()).doesNotContain(other);
+    }
+
+    @Test
     void listFindsTheBottleByItsLabels() {
         assertThat(backend.list()).contains(slug);
         assertThat(DockerEngine.host("docker", "ps", "--filter", "label=dev.botbottle.slug=" + slug,
