@@ -94,7 +94,8 @@ public final class DockerBottle implements Bottle {
     public ExecResult exec(ExecRequest request) {
         String execId = UUID.randomUUID().toString();
         LOG.debug("exec in {}: {}", container, request);
-        CommandResult r = docker.run(execArgs(request, execId), request.env(), request.stdin(), request.timeout());
+        CommandResult r = docker.run(execArgs(request, execId), clientEnvironment(request.env()), request.stdin(),
+                request.timeout());
         if (r.timedOut()) {
             throw timedOut(request, execId);
         }
@@ -109,8 +110,8 @@ public final class DockerBottle implements Bottle {
     public int stream(ExecRequest request, OutputStream stdout, OutputStream stderr) {
         String execId = UUID.randomUUID().toString();
         LOG.debug("stream in {}: {}", container, request);
-        CommandResult r = docker.stream(execArgs(request, execId), request.env(), request.stdin(), request.timeout(),
-                stdout, stderr);
+        CommandResult r = docker.stream(execArgs(request, execId), clientEnvironment(request.env()), request.stdin(),
+                request.timeout(), stdout, stderr);
         if (r.timedOut()) {
             throw timedOut(request, execId);
         }
@@ -121,7 +122,7 @@ public final class DockerBottle implements Bottle {
     public HostCommand attachCommand(ExecRequest request) {
         String user = request.user().orElse(agent.name());
         return new HostCommand(docker.argv(DockerArgs.exec(container, request, user, workdir(request, user),
-                true, true, null)), request.env());
+                true, true, null)), clientEnvironment(request.env()));
     }
 
     @Override
@@ -169,6 +170,21 @@ public final class DockerBottle implements Bottle {
                 deleteRecursively(staging);
             }
         }
+    }
+
+    /**
+     * The docker client's extra environment: the exec's variables (which {@code -e NAME} forwards). A {@code HOME}
+     * among them would move the client's own configuration (contexts, the daemon address), so the client is
+     * pinned to the configuration this process uses.
+     */
+    static Map<String, String> clientEnvironment(Map<String, String> execEnv) {
+        String home = System.getenv("HOME");
+        if (execEnv.containsKey("HOME") && System.getenv("DOCKER_CONFIG") == null && home != null) {
+            Map<String, String> env = new java.util.HashMap<>(execEnv);
+            env.put("DOCKER_CONFIG", Path.of(home, ".docker").toString());
+            return env;
+        }
+        return execEnv;
     }
 
     List<String> execArgs(ExecRequest request, String execId) {

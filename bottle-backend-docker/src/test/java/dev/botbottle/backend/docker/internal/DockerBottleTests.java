@@ -27,6 +27,16 @@ class DockerBottleTests {
     }
 
     @Test
+    void anExecHomeDoesNotMoveTheDockerClientsOwnConfiguration() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("HOME") != null && System.getenv("DOCKER_CONFIG") == null);
+        bottle.exec(ExecRequest.of("true").withEnv(Map.of("HOME", "/home/agent")));
+        Command command = runner.commands.get(0);
+        assertThat(command.environment()).containsEntry("HOME", "/home/agent")
+                .containsEntry("DOCKER_CONFIG", System.getenv("HOME") + "/.docker");
+        assertThat(command.argv()).containsSequence("-e", "HOME").doesNotContain("DOCKER_CONFIG");
+    }
+
+    @Test
     void execRunsAsTheAgentInItsHomeByDefault() {
         bottle.exec(ExecRequest.of("id"));
         assertThat(runner.commands.get(0).argv()).containsSequence("-u", "agent", "-w", "/home/agent");
