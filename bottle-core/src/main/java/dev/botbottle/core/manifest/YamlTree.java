@@ -22,7 +22,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 final class YamlTree {
 
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /** An empty plain value ({@code key:}) is null, as in YAML; a quoted {@code ''} stays an empty string. */
+    private static final YAMLFactory FACTORY = new YAMLFactory().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL);
 
     private YamlTree() {
     }

@@ -32,8 +32,12 @@ class ExampleManifestsTests {
         ManifestLoader.LoadResult result = loader().load();
 
         assertThat(result.problems()).isEmpty();
-        assertThat(result.manifest().bottles()).containsOnlyKeys("claude", "codex", "task");
-        assertThat(result.manifest().agents()).containsOnlyKeys("codex-helper", "docs-writer", "fixer", "reviewer");
+        // other examples may be added next to these; every one of them must be valid
+        assertThat(result.manifest().bottles()).containsKeys("claude", "codex", "task");
+        assertThat(result.manifest().agents()).containsKeys("codex-helper", "docs-writer", "fixer", "reviewer");
+        for (AgentDef agent : result.manifest().agents().values()) {
+            assertThat(result.manifest().bottleFor(agent).bottle().name()).isEqualTo(agent.bottle().orElseThrow());
+        }
     }
 
     @Test
