@@ -25,6 +25,11 @@ echo "== bottle plan demo" >&2
 ./bottle plan demo
 echo "== bottle launch demo --headless (runs one command in the bottle, then removes it)" >&2
 ./bottle launch demo --cwd examples/manifests/repo --headless --prompt \
-  'echo "I am $(id -un) in $(hostname)"; git config --get user.name; ls ~/workspace; curl -sS -o /dev/null -w "example.com -> HTTP %{http_code}\n" https://example.com/ || true'
+  'echo "I am $(id -un) in bottle $(hostname), prompt: $(cat ~/PROMPT.md)"
+   echo "git user: $(git config --get user.name) <$(git config --get user.email)>"
+   echo "workspace: $(cd ~/workspace && find . -type f | head -n 3 | tr "\n" " ")"
+   echo "allowed:  registry.npmjs.org -> HTTP $(curl -s -o /dev/null -w "%{http_code}" https://registry.npmjs.org/is-number)"
+   echo "denied:   example.com -> $(curl -sS https://example.com/ 2>&1 | head -n 2 | tail -n 1)"
+   echo "DNS:      $(getent hosts example.com || echo "example.com does not resolve in the bottle")"'
 echo "== bottle ps (nothing left)" >&2
 ./bottle ps
