@@ -75,11 +75,13 @@ public final class DockerBottleBackend implements BottleBackend {
         String slug = spec.slug();
         String container = Names.container(slug);
         String network = Names.network(slug);
-        if (docker.containerExists(container)) {
-            throw collision("container", container, slug);
+        DockerCli.Presence containerPresence = docker.container(container);
+        if (containerPresence != DockerCli.Presence.ABSENT) {
+            throw collision("container", container, slug, containerPresence);
         }
-        if (docker.networkExists(network)) {
-            throw collision("network", network, slug);
+        DockerCli.Presence networkPresence = docker.network(network);
+        if (networkPresence != DockerCli.Presence.ABSENT) {
+            throw collision("network", network, slug, networkPresence);
         }
         Optional<String> firewallProblem = firewall.unavailableReason();
         if (firewallProblem.isPresent() && !spec.allowWeakIsolation()) {
@@ -139,12 +141,12 @@ public final class DockerBottleBackend implements BottleBackend {
         String network = Names.network(slug);
         Teardown steps = new Teardown(slug);
         steps.run("remove container " + container, () -> {
-            if (docker.containerExists(container)) {
+            if (ours("container", container, docker.container(container))) {
                 docker.check("remove container " + container, List.of("rm", "-f", "-v", container));
             }
         });
         steps.run("remove network " + network, () -> {
-            if (docker.networkExists(network)) {
+            if (ours("network", network, docker.network(network))) {
                 docker.check("remove network " + network, List.of("network", "rm", network));
             }
         });
@@ -170,6 +172,15 @@ public final class DockerBottleBackend implements BottleBackend {
         slugs.addAll(DockerOutput.lines(docker.check("list networks",
                 List.of("network", "ls", "--filter", filter, "--format", format))));
         return Set.copyOf(slugs);
+    }
+
+    /** @return whether the object exists and is ours to remove; a foreign one is left alone, with a warning */
+    private static boolean ours(String kind, String name, DockerCli.Presence presence) {
+        if (presence == DockerCli.Presence.FOREIGN) {
+            LOG.warn("not removing {} {}: it has a bottle's name but no {}=true label, so bot-bottle did not make it",
+                    kind, name, Names.MANAGED_LABEL);
+        }
+        return presence == DockerCli.Presence.MANAGED;
     }
 
     /** @return whether the firewall is in force; false when weak isolation was allowed and used */
@@ -262,9 +273,15 @@ public final class DockerBottleBackend implements BottleBackend {
         return args.isEmpty() ? "engine defaults" : String.join(" ", args);
     }
 
-    private static BackendException collision(String kind, String name, String slug) {
-        return new BackendException("a " + kind + " named '" + name + "' already exists, probably left over from an "
-                + "earlier bottle '" + slug + "'. Remove it with 'bottle cleanup " + slug + "', or by hand: 'docker rm -f "
+    private static BackendException collision(String kind, String name, String slug, DockerCli.Presence presence) {
+        String remove = kind.equals("container") ? "docker rm -f " + name : "docker network rm " + name;
+        if (presence == DockerCli.Presence.FOREIGN) {
+            return new BackendException("a " + kind + " named '" + name + "' already exists and was not made by "
+                    + "bot-bottle (no " + Names.MANAGED_LABEL + "=true label); choose another bottle name, or remove it "
+                    + "yourself if you are sure: '" + remove + "'");
+        }
+        return new BackendException("a " + kind + " named '" + name + "' already exists, left over from an earlier "
+                + "bottle '" + slug + "'. Remove it with 'bottle cleanup " + slug + "', or by hand: 'docker rm -f "
                 + Names.container(slug) + "' and 'docker network rm " + Names.network(slug) + "'");
     }
 

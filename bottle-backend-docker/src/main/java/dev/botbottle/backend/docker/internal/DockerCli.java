@@ -99,14 +99,47 @@ public final class DockerCli {
         return argv;
     }
 
-    /** @return whether a container with this name exists (running or not) */
-    public boolean containerExists(String name) {
-        return run(List.of("container", "inspect", "--format", "{{.Id}}", name)).succeeded();
+    /** Whether an object with a bottle's name exists, and whether bot-bottle made it. */
+    public enum Presence {
+        /** no such object */
+        ABSENT,
+        /** it exists and carries {@code dev.botbottle.managed=true} */
+        MANAGED,
+        /** it exists but bot-bottle did not make it */
+        FOREIGN
     }
 
-    /** @return whether a network with this name exists */
-    public boolean networkExists(String name) {
-        return run(List.of("network", "inspect", "--format", "{{.Id}}", name)).succeeded();
+    /**
+     * @param name a container name
+     * @return whether it exists (running or not) and is ours
+     * @throws BackendException when docker could not say (daemon down)
+     */
+    public Presence container(String name) {
+        return presence("container " + name, List.of("container", "inspect", "--format",
+                "{{index .Config.Labels \"" + Names.MANAGED_LABEL + "\"}}", name));
+    }
+
+    /**
+     * @param name a network name
+     * @return whether it exists and is ours
+     * @throws BackendException when docker could not say (daemon down)
+     */
+    public Presence network(String name) {
+        return presence("network " + name, List.of("network", "inspect", "--format",
+                "{{index .Labels \"" + Names.MANAGED_LABEL + "\"}}", name));
+    }
+
+    private Presence presence(String what, List<String> args) {
+        CommandResult r = run(args);
+        if (r.succeeded()) {
+            return "true".equals(r.stdoutText().strip()) ? Presence.MANAGED : Presence.FOREIGN;
+        }
+        String stderr = r.stderrText().toLowerCase(java.util.Locale.ROOT);
+        if (!r.timedOut() && (stderr.contains("no such") || stderr.contains("not found"))) {
+            return Presence.ABSENT;
+        }
+        require("inspect " + what, r);
+        return Presence.ABSENT;
     }
 
     /** @return whether the engine has this image */

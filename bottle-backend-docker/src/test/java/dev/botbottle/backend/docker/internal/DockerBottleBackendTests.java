@@ -37,11 +37,17 @@ class DockerBottleBackendTests {
 
     private void nothingExists() {
         docker.when("container inspect", CommandResult.failed(1, "Error: No such container: bb-dev-abc"))
-                .when("network inspect --format {{.Id}}", CommandResult.failed(1, "Error: No such network: bb-dev-abc"));
+                .when("{{index .Labels", CommandResult.failed(1, "Error: No such network: bb-dev-abc"));
+    }
+
+    private void bothExistAndAreOurs() {
+        docker.when("{{index .Config.Labels", CommandResult.ok("true\n"))
+                .when("{{index .Labels", CommandResult.ok("true\n"));
     }
 
     @Test
     void prepareRefusesWhenAContainerWithTheNameExistsAndSaysHowToCleanUp() {
+        bothExistAndAreOurs();
         assertThatThrownBy(() -> backend().prepare(spec(false)))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("container named 'bb-dev-abc' already exists")
@@ -52,8 +58,34 @@ class DockerBottleBackendTests {
     }
 
     @Test
+    void prepareRefusesANameTakenByAForeignContainerWithoutSuggestingCleanup() {
+        docker.when("{{index .Config.Labels", CommandResult.ok("\n"));
+        assertThatThrownBy(() -> backend().prepare(spec(false)))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("was not made by bot-bottle")
+                .hasMessageNotContaining("bottle cleanup");
+    }
+
+    @Test
+    void aDaemonThatDoesNotAnswerIsAnErrorNotAnAbsentBottle() {
+        docker.when("container inspect", CommandResult.failed(1,
+                "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"));
+        assertThatThrownBy(() -> backend().teardown("dev-abc"))
+                .isInstanceOf(BackendException.class).hasMessageContaining("Cannot connect to the Docker daemon");
+    }
+
+    @Test
+    void teardownLeavesAForeignContainerAlone() {
+        docker.when("{{index .Config.Labels", CommandResult.ok("\n"))
+                .when("{{index .Labels", CommandResult.failed(1, "Error: No such network: bb-dev-abc"));
+        backend().teardown("dev-abc");
+        assertThat(docker.lines()).noneMatch(l -> l.contains(" rm "));
+    }
+
+    @Test
     void prepareRefusesWhenANetworkWithTheNameExists() {
         docker.when("container inspect", CommandResult.failed(1, "Error: No such container: bb-dev-abc"));
+        bothExistAndAreOurs();
         assertThatThrownBy(() -> backend().prepare(spec(false)))
                 .hasMessageContaining("network named 'bb-dev-abc' already exists");
     }
@@ -118,6 +150,7 @@ class DockerBottleBackendTests {
 
     @Test
     void teardownRunsEveryStepAndRethrowsTheFirstFailure() {
+        bothExistAndAreOurs();
         docker.when("rm -f", CommandResult.failed(1, "Error response from daemon: removal in progress"))
                 .when("network rm", CommandResult.failed(1, "Error response from daemon: network has active endpoints"));
         assertThatThrownBy(() -> backend().teardown("dev-abc"))

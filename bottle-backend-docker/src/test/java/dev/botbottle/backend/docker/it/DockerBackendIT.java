@@ -200,16 +200,33 @@ class DockerBackendIT {
     }
 
     @Test
-    void prepareRefusesANameThatIsTakenAndSaysHowToCleanUp() {
+    void prepareRefusesANameLeftOverFromAnEarlierBottleAndSaysHowToCleanUp() {
         String taken = DockerEngine.slug("it-taken");
         otherSlugs.add(taken);
-        var created = DockerEngine.host("docker", "create", "--name", "bb-" + taken, DockerEngine.BASE_IMAGE, "true");
+        var created = DockerEngine.host("docker", "create", "--name", "bb-" + taken, "--label",
+                "dev.botbottle.managed=true", "--label", "dev.botbottle.slug=" + taken, DockerEngine.BASE_IMAGE, "true");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThatThrownBy(() -> backend.prepare(DockerEngine.spec(taken)))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("'bb-" + taken + "' already exists")
+                .hasMessageContaining("bottle cleanup " + taken)
                 .hasMessageContaining("docker rm -f bb-" + taken);
         assertThat(DockerEngine.host("docker", "network", "inspect", "bb-" + taken).exit()).isNotZero();
+    }
+
+    @Test
+    void teardownLeavesAContainerBotBottleDidNotMakeAlone() {
+        String foreign = DockerEngine.slug("it-foreign");
+        var created = DockerEngine.host("docker", "create", "--name", "bb-" + foreign, DockerEngine.BASE_IMAGE, "true");
+        assertThat(created.exit()).as(created.err()).isZero();
+        try {
+            assertThatThrownBy(() -> backend.prepare(DockerEngine.spec(foreign)))
+                    .isInstanceOf(BackendException.class).hasMessageContaining("not made by bot-bottle");
+            backend.teardown(foreign);
+            assertThat(DockerEngine.host("docker", "container", "inspect", "bb-" + foreign).exit()).isZero();
+        } finally {
+            DockerEngine.host("docker", "rm", "-f", "bb-" + foreign);
+        }
     }
 
     @Test
