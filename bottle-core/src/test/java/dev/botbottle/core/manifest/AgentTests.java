@@ -73,20 +73,20 @@ class AgentTests {
         Manifest m = f.loader().loadStrict();
 
         assertThat(m.bottleFor(m.agent("named").orElseThrow()).identity().render())
-                .isEqualTo("Ada <bottle@example.com> (name: agent, email: bottle)");
+                .isEqualTo("Ada (agent) <bottle@example.com> (bottle)");
         assertThat(m.bottleFor(m.agent("blank").orElseThrow()).identity().render())
-                .isEqualTo("Bottle <ada@example.com> (name: bottle, email: agent)");
+                .isEqualTo("Bottle (bottle) <ada@example.com> (agent)");
         GitIdentity plain = m.bottleFor(m.agent("plain").orElseThrow()).identity();
         assertThat(plain.nameSource()).isEqualTo(GitIdentity.Source.BOTTLE);
-        assertThat(plain.render()).isEqualTo("Bottle <bottle@example.com> (name: bottle, email: bottle)");
+        assertThat(plain.render()).isEqualTo("Bottle (bottle) <bottle@example.com> (bottle)");
     }
 
     @Test
     void gitIdentityRendersMissingFields() {
         assertThat(GitIdentity.overlay(GitUser.of("Ada", null), GitUser.NONE).render())
-                .isEqualTo("Ada (name: agent, email: none)");
+                .isEqualTo("Ada (agent)");
         assertThat(GitIdentity.overlay(GitUser.NONE, GitUser.of(null, "b@x")).render())
-                .isEqualTo("<b@x> (name: none, email: bottle)");
+                .isEqualTo("<b@x> (bottle)");
         assertThat(GitIdentity.overlay(GitUser.NONE, GitUser.NONE).render()).isEqualTo("(none)");
     }
 

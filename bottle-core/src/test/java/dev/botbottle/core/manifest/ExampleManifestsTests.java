@@ -75,7 +75,7 @@ class ExampleManifestsTests {
 
         assertThat(docs.file().toString()).contains(".bot-bottle/agents");
         assertThat(r.bottle().name()).isEqualTo("task");
-        assertThat(r.identity().render()).isEqualTo("Task Bot <task-bot@example.com> (name: bottle, email: bottle)");
+        assertThat(r.identity().render()).isEqualTo("Task Bot (bottle) <task-bot@example.com> (bottle)");
         assertThat(r.skills()).containsExactly("code-review", "release-notes");
     }
 
@@ -84,9 +84,9 @@ class ExampleManifestsTests {
         Manifest m = loader().loadStrict();
 
         assertThat(m.bottleFor(m.agent("reviewer").orElseThrow()).identity().render())
-                .isEqualTo("Review Bot <task-bot@example.com> (name: agent, email: bottle)");
+                .isEqualTo("Review Bot (agent) <task-bot@example.com> (bottle)");
         assertThat(m.bottleFor(m.agent("fixer").orElseThrow()).identity().render())
-                .isEqualTo("Task Bot <fixer@example.com> (name: bottle, email: agent)");
+                .isEqualTo("Task Bot (bottle) <fixer@example.com> (agent)");
         assertThat(m.bottleFor(m.agent("codex-helper").orElseThrow()).identity().render()).isEqualTo("(none)");
         assertThat(m.agent("reviewer").orElseThrow().prompt()).startsWith("You review pull requests")
                 .endsWith("Never push to main.");
