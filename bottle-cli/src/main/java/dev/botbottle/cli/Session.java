@@ -29,6 +29,8 @@ final class Session {
     static final String READY = "BOTTLE-READY ";
     /** Internal option that makes a launch or resume hold the bottle's gateways in this process. */
     static final String HOLD_OPTION = "--hold";
+    /** First argument of a holder's JVM, so it can be recognised before it is stopped. */
+    static final String HOLDER_MARKER = "-Dbot-bottle.holder=";
 
     private Session() {
     }
@@ -56,8 +58,9 @@ final class Session {
      */
     static int detach(List<String> args, String slug, Console console, Map<String, String> extraEnv) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
+        // The marker comes first: the kernel shows only the first 4 KiB of a command line, and stopHolder looks for it.
+        List<String> argv = new ArrayList<>(List.of(java, HOLDER_MARKER + slug, "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
         argv.addAll(args);
         argv.add(HOLD_OPTION);
         try {
@@ -65,6 +68,8 @@ final class Session {
             ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(false)
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().clear();
+            pb.environment().putAll(console.env());
             pb.environment().putAll(extraEnv);
             Process child = pb.start();
             String line = firstLine(child.getInputStream());
@@ -146,16 +151,26 @@ final class Session {
         return rc;
     }
 
-    /** Stops the process holding a bottle's gateways, if it is another live process. */
+    /**
+     * Stops the process holding a bottle's gateways, if it is another live bottle CLI process, and waits until it
+     * has exited so its ports are free for a resume.
+     */
     static void stopHolder(long pid) {
         if (pid <= 0 || pid == ProcessHandle.current().pid()) {
             return;
         }
-        ProcessHandle.of(pid).ifPresent(p -> {
-            String cmd = p.info().commandLine().orElse("");
-            if (cmd.contains(Main.class.getName())) {
-                p.destroy();
-            }
-        });
+        ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(HOLDER_MARKER))
+                .ifPresent(p -> {
+                    p.destroy();
+                    try {
+                        p.onExit().get(30, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        p.destroyForcibly();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        // the process is gone either way
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
     }
 }

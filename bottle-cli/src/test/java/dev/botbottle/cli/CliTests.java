@@ -105,8 +105,7 @@ class CliTests {
         assertThat(r.out())
                 .contains("origin → git.example.com:2222")
                 .contains("api.example.com [auth:Bearer]")
-                .contains("Review Agent (agent)")
-                .contains("bot@example.com (bottle)")
+                .contains("Review Agent (agent) <bot@example.com> (bottle)")
                 .contains("SECRET_THING (from $HOST_SECRET)")
                 .contains("ASKED (prompted)")
                 .doesNotContain("hello");

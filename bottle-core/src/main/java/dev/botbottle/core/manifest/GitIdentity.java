@@ -64,16 +64,16 @@ public record GitIdentity(Optional<String> name, Source nameSource, Optional<Str
     }
 
     /**
-     * @return e.g. {@code Ada <ada@x> (name: agent, email: bottle)}; {@code (none)} when neither field is set
+     * @return e.g. {@code Ada (agent) <ada@x> (bottle)}: each field with its source; {@code (none)} when neither is set
      */
     public String render() {
         if (isEmpty()) {
             return "(none)";
         }
         StringBuilder sb = new StringBuilder();
-        name.ifPresent(sb::append);
-        email.ifPresent(e -> sb.append(sb.length() > 0 ? " " : "").append('<').append(e).append('>'));
-        return sb.append(" (name: ").append(nameSource.name().toLowerCase(Locale.ROOT))
-                .append(", email: ").append(emailSource.name().toLowerCase(Locale.ROOT)).append(')').toString();
+        name.ifPresent(n -> sb.append(n).append(" (").append(nameSource.name().toLowerCase(Locale.ROOT)).append(')'));
+        email.ifPresent(e -> sb.append(sb.length() > 0 ? " " : "").append('<').append(e).append("> (")
+                .append(emailSource.name().toLowerCase(Locale.ROOT)).append(')'));
+        return sb.toString();
     }
 }

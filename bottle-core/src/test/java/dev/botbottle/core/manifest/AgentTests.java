@@ -107,7 +107,7 @@ class AgentTests {
         f.agent("lost", "p", "bottle: nowhere");
         ManifestLoader.LoadResult r = f.load();
 
-        assertThat(f.rendered()).containsExactly("agents/lost.md: bottle: agent 'lost' uses bottle 'nowhere', which"
+        assertThat(f.rendered()).containsExactly("agents/lost.md:2: bottle: agent 'lost' uses bottle 'nowhere', which"
                 + " does not exist; available bottles: base");
         assertThat(r.hasErrors()).isFalse();
         ManifestException e = catchThrowableOfType(ManifestException.class,

@@ -1,0 +1,163 @@
+package dev.botbottle.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI end to end on the real Docker engine, through its entry point. */
+class CliLifecycleIT {
+
+    @TempDir
+    Path home;
+
+    private Map<String, String> env;
+    private final List<String> slugs = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Assumptions.assumeTrue(sh("docker", "image", "inspect", "bot-bottle/base:bookworm") == 0,
+                "needs a Docker engine and bot-bottle/base:bookworm (scripts/ensure-docker.sh, scripts/build-base-image.sh)");
+        env = new HashMap<>(System.getenv());
+        env.put("BOT_BOTTLE_HOME", home.toString());
+        env.put("BOT_BOTTLE_BACKEND", "docker");
+        env.put("FROM_HOST", "copied from the host");
+        env.put("BOT_BOTTLE_PROMPT_ASKED", "typed at launch");
+        write("bottles/plain.md", """
+                ---
+                image: bot-bottle/base:bookworm
+                agent_provider: {template: shell}
+                env:
+                  LITERAL: plain value
+                  COPIED: "${FROM_HOST}"
+                  ASKED: "?type something"
+                ---
+                """);
+        write("agents/worker.md", "---\nbottle: plain\n---\nWork hard.\n");
+    }
+
+    @AfterEach
+    void removeLeftovers() {
+        for (String slug : slugs) {
+            CliRun.run(env, "rm", slug);
+        }
+    }
+
+    @Test
+    void detachExecStopResumeRm() {
+        CliRun launched = CliRun.run(env, "launch", "worker", "--detach", "--label", "cli-it-one");
+        slugs.add("cli-it-one");
+        assertThat(launched.exitCode()).as(launched.err()).isZero();
+        assertThat(launched.out().strip()).isEqualTo("cli-it-one");
+
+        CliRun exec = CliRun.run(env, "exec", "cli-it-one", "--", "sh", "-c", "echo $LITERAL/$COPIED; id -un; cat PROMPT.md");
+        assertThat(exec.exitCode()).as(exec.err()).isZero();
+        assertThat(exec.out()).isEqualTo("plain value/copied from the host\nagent\nWork hard.");
+
+        assertThat(CliRun.run(env, "exec", "cli-it-one", "--", "sh", "-c", "exit 7").exitCode()).isEqualTo(7);
+
+        // the detached holder keeps the egress gateway alive: a denied host gets the gateway's 403
+        CliRun denied = CliRun.run(env, "exec", "cli-it-one", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://example.com/");
+        assertThat(denied.out()).isEqualTo("403");
+
+        assertThat(CliRun.run(env, "ps").out()).containsPattern("cli-it-one\\s+worker\\s+docker\\s+running");
+
+        CliRun stop = CliRun.run(env, "stop", "cli-it-one");
+        assertThat(stop.exitCode()).as(stop.err()).isZero();
+        assertThat(CliRun.run(env, "ps").out()).containsPattern("cli-it-one\\s+worker\\s+docker\\s+stopped \\(kept\\)");
+
+        CliRun resumed = CliRun.run(env, "resume", "cli-it-one", "--detach");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        CliRun again = CliRun.run(env, "exec", "cli-it-one", "--", "sh", "-c", "cat PROMPT.md; curl -s -o /dev/null -w ' %{http_code}' http://example.com/");
+        assertThat(again.out()).isEqualTo("Work hard. 403");
+
+        CliRun rm = CliRun.run(env, "rm", "cli-it-one");
+        assertThat(rm.exitCode()).as(rm.err()).isZero();
+        assertThat(CliRun.run(env, "ps").out()).isEqualTo("no bottles\n");
+        assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=cli-it-one")).isEmpty();
+        assertThat(docker("network", "ls", "-q", "--filter", "label=dev.botbottle.slug=cli-it-one")).isEmpty();
+    }
+
+    @Test
+    void headlessRunsThePromptAndRemovesTheBottle() {
+        CliRun run = CliRun.run(env, "launch", "worker", "--headless", "--label", "cli-it-two", "--prompt",
+                "echo $ASKED; git --version >/dev/null && echo ok");
+        slugs.add("cli-it-two");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("typed at launch\nok\n");
+        assertThat(run.err()).contains("[provision]");
+        assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=cli-it-two")).isEmpty();
+        assertThat(home.resolve("state/cli-it-two")).doesNotExist();
+    }
+
+    @Test
+    void aFailedHeadlessRunKeepsTheBottleStoppedForResume() {
+        CliRun run = CliRun.run(env, "launch", "worker", "--headless", "--label", "cli-it-three", "--prompt", "exit 3");
+        slugs.add("cli-it-three");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("bottle resume cli-it-three");
+        assertThat(CliRun.run(env, "ps").out()).containsPattern("cli-it-three\\s+worker\\s+docker\\s+stopped \\(kept\\)");
+    }
+
+    @Test
+    void cleanupRemovesEveryBottle() {
+        assertThat(CliRun.run(env, "launch", "worker", "--detach", "--label", "cli-it-four").exitCode()).isZero();
+        slugs.add("cli-it-four");
+        CliRun refused = CliRun.run(env, "cleanup");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("cli-it-four").contains("use --yes");
+        CliRun cleanup = CliRun.run(env, "cleanup", "--yes");
+        assertThat(cleanup.exitCode()).as(cleanup.err()).isZero();
+        assertThat(cleanup.err()).contains("removed cli-it-four");
+        assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=cli-it-four")).isEmpty();
+        assertThat(home.resolve("state/cli-it-four")).doesNotExist();
+    }
+
+    @Test
+    void execOnAnUnknownBottleIsOneMessage() {
+        CliRun r = CliRun.run(env, "exec", "no-such-bottle", "--", "true");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("bottle: no bottle 'no-such-bottle'").doesNotContain("\tat ");
+    }
+
+    private String docker(String... args) {
+        List<String> argv = new ArrayList<>(List.of("docker"));
+        argv.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return out;
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int sh(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private void write(String relative, String text) throws IOException {
+        Path file = home.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}
