@@ -29,5 +29,21 @@ public record AgentDef(String name, Path file, Optional<String> bottle, List<Str
         skills = List.copyOf(skills);
         Objects.requireNonNull(gitUser, "gitUser");
         Objects.requireNonNull(prompt, "prompt");
+        if (!Keys.NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("agent name '" + name + "' must match " + Keys.NAME.pattern());
+        }
+    }
+
+    /**
+     * Defines an agent in code, for hosts that keep their configuration elsewhere than in manifest files.
+     *
+     * @param name the agent's name, matching {@code ^[a-z][a-z0-9-]*$}
+     * @param bottle the bottle it runs in
+     * @param prompt its system prompt
+     * @return the agent, with no skills and no git identity of its own
+     */
+    public static AgentDef of(String name, String bottle, String prompt) {
+        return new AgentDef(name, Path.of("(built in code)"), Optional.of(bottle), List.of(), Optional.empty(),
+                prompt);
     }
 }

@@ -6,15 +6,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Parses the front matter and body of one agent file. */
 final class AgentParser {
     private final NodeReader r;
     private final GitParser git;
+    private final Set<String> bottleNames;
 
-    AgentParser(Problems problems, Path userHome) {
+    /**
+     * @param bottleNames every bottle file's name (valid or not), to warn about an agent naming none of them
+     */
+    AgentParser(Problems problems, Path userHome, Set<String> bottleNames) {
         this.r = new NodeReader(problems);
         this.git = new GitParser(r, userHome);
+        this.bottleNames = bottleNames;
     }
 
     /** @return the agent, or empty if the file has an error (reported) */
@@ -35,6 +42,9 @@ final class AgentParser {
         Map<String, Entry> e = root.entries();
         Optional<String> bottle = e.containsKey("bottle") && !isNull(e.get("bottle").value())
                 ? r.matching(e.get("bottle").value(), "bottle", Keys.NAME, "a bottle name", true) : Optional.empty();
+        bottle.filter(b -> !bottleNames.contains(b)).ifPresent(b -> p.warning("bottle", e.get("bottle").keyLine(),
+                "agent '" + name + "' uses bottle '" + b + "', which does not exist; available bottles: "
+                        + (bottleNames.isEmpty() ? "none" : String.join(", ", new TreeSet<>(bottleNames)))));
         List<String> skills = e.containsKey("skills")
                 ? r.names(e.get("skills").value(), "skills", Keys.NAME, "a skill name").orElse(List.of()) : List.of();
         Optional<GitUser> user = Optional.empty();

@@ -5,10 +5,15 @@ import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.GitRemote;
 import dev.botbottle.spi.ResourceLimits;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A bottle as declared in {@code $BOT_BOTTLE_HOME/bottles/<name>.md}, with {@code extends} already resolved.
@@ -50,6 +55,30 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
         routes = List.copyOf(routes);
         skills = List.copyOf(skills);
         Objects.requireNonNull(resources, "resources");
+        if (!Keys.NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("bottle name '" + name + "' must match " + Keys.NAME.pattern());
+        }
+        remotes.forEach((key, remote) -> {
+            if (!key.equals(remote.name())) {
+                throw new IllegalArgumentException("remote '" + remote.name() + "' is keyed as '" + key + "'");
+            }
+        });
+        Set<String> hosts = new HashSet<>();
+        for (EgressRoute route : routes) {
+            if (!hosts.add(route.host().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("host '" + route.host() + "' has more than one route");
+            }
+        }
+    }
+
+    /**
+     * Starts building a bottle in code, for hosts that keep their configuration elsewhere than in manifest files.
+     *
+     * @param name the bottle's name, matching {@code ^[a-z][a-z0-9-]*$}
+     * @return a builder with the defaults of an empty bottle file
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
     }
 
     /**
@@ -63,5 +92,110 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
     /** @return the declared provider block, or {@link AgentProviderConfig#DEFAULT} */
     public AgentProviderConfig effectiveAgentProvider() {
         return agentProvider.orElse(AgentProviderConfig.DEFAULT);
+    }
+
+    /**
+     * Builds a {@link BottleDef} in code; every setter replaces what was set before, {@code add…} methods add.
+     *
+     * @since 0.1
+     */
+    public static final class Builder {
+        private final String name;
+        private Path file = Path.of("(built in code)");
+        private final Map<String, EnvValue> env = new LinkedHashMap<>();
+        private final Map<String, String> image = new LinkedHashMap<>();
+        private AgentProviderConfig agentProvider;
+        private GitUser gitUser;
+        private final Map<String, GitRemote> remotes = new LinkedHashMap<>();
+        private final List<EgressRoute> routes = new ArrayList<>();
+        private final List<String> skills = new ArrayList<>();
+        private boolean supervise = true;
+        private ResourceLimits resources = ResourceLimits.NONE;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** @param file where the definition came from, shown in problems; a placeholder by default */
+        public Builder file(Path file) {
+            this.file = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * @param name an environment variable
+         * @param value its value
+         * @return this builder
+         */
+        public Builder env(String name, EnvValue value) {
+            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** @param ref the image for every backend */
+        public Builder image(String ref) {
+            return image(ANY_BACKEND, ref);
+        }
+
+        /**
+         * @param backend a backend name, or {@code "*"}
+         * @param ref the image for it
+         * @return this builder
+         */
+        public Builder image(String backend, String ref) {
+            image.put(Objects.requireNonNull(backend, "backend"), Objects.requireNonNull(ref, "ref"));
+            return this;
+        }
+
+        /** @param config the agent provider block */
+        public Builder agentProvider(AgentProviderConfig config) {
+            this.agentProvider = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** @param user the git author identity */
+        public Builder gitUser(GitUser user) {
+            this.gitUser = Objects.requireNonNull(user, "user");
+            return this;
+        }
+
+        /** @param remote a git remote, keyed by its name */
+        public Builder addRemote(GitRemote remote) {
+            remotes.put(remote.name(), remote);
+            return this;
+        }
+
+        /** @param route an egress route */
+        public Builder addRoute(EgressRoute route) {
+            routes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
+        /** @param skill a skill name */
+        public Builder addSkill(String skill) {
+            skills.add(Objects.requireNonNull(skill, "skill"));
+            return this;
+        }
+
+        /** @param supervise whether the supervise MCP server runs */
+        public Builder supervise(boolean supervise) {
+            this.supervise = supervise;
+            return this;
+        }
+
+        /** @param resources resource limits */
+        public Builder resources(ResourceLimits resources) {
+            this.resources = Objects.requireNonNull(resources, "resources");
+            return this;
+        }
+
+        /**
+         * @return the bottle
+         * @throws IllegalArgumentException when the name is not valid, or a host has two routes
+         */
+        public BottleDef build() {
+            return new BottleDef(name, file, List.of(), env, image, Optional.ofNullable(agentProvider),
+                    Optional.ofNullable(gitUser), remotes, routes, skills, supervise, resources);
+        }
     }
 }

@@ -24,6 +24,38 @@ public record Manifest(Map<String, BottleDef> bottles, Map<String, AgentDef> age
     public Manifest {
         bottles = sorted(bottles);
         agents = sorted(agents);
+        bottles.forEach((k, b) -> requireKeyedByName(k, b.name()));
+        agents.forEach((k, a) -> requireKeyedByName(k, a.name()));
+    }
+
+    /**
+     * Builds a manifest in code from bottles and agents, keyed by their names.
+     *
+     * @param bottles the bottles
+     * @param agents the agents
+     * @return the manifest
+     * @throws IllegalArgumentException when two bottles or two agents share a name
+     */
+    public static Manifest of(java.util.Collection<BottleDef> bottles, java.util.Collection<AgentDef> agents) {
+        Map<String, BottleDef> b = new java.util.HashMap<>();
+        bottles.forEach(x -> {
+            if (b.put(x.name(), x) != null) {
+                throw new IllegalArgumentException("two bottles are named '" + x.name() + "'");
+            }
+        });
+        Map<String, AgentDef> a = new java.util.HashMap<>();
+        agents.forEach(x -> {
+            if (a.put(x.name(), x) != null) {
+                throw new IllegalArgumentException("two agents are named '" + x.name() + "'");
+            }
+        });
+        return new Manifest(b, a);
+    }
+
+    private static void requireKeyedByName(String key, String name) {
+        if (!key.equals(name)) {
+            throw new IllegalArgumentException("'" + name + "' is keyed as '" + key + "'");
+        }
     }
 
     /**

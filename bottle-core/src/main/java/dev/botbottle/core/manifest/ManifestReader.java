@@ -55,8 +55,10 @@ final class ManifestReader {
         ExtendsResolver.Result resolved = ExtendsResolver.resolve(specs);
         problems.addAll(resolved.problems());
 
+        Set<String> bottleNames = new TreeSet<>();
+        specs.forEach(s -> bottleNames.add(s.name()));
         Map<String, AgentDef> agents = new LinkedHashMap<>();
-        readAgents(home.resolve("agents"), agents);
+        readAgents(home.resolve("agents"), agents, bottleNames);
         Optional<Path> project = projectDir.map(d -> d.resolve(".bot-bottle"))
                 .filter(d -> !sameFile(d, home));
         if (project.isPresent()) {
@@ -66,14 +68,7 @@ final class ManifestReader {
                         + home.resolve("bottles") + "; a repository may ship agents, never bottles (they carry"
                         + " credentials, egress and remotes). Move what you trust there"));
             }
-            readAgents(project.get().resolve("agents"), agents);
-        }
-        Set<String> bottleNames = new TreeSet<>();
-        specs.forEach(s -> bottleNames.add(s.name()));
-        for (AgentDef a : agents.values()) {
-            a.bottle().filter(b -> !bottleNames.contains(b)).ifPresent(b -> problems.add(ManifestProblem.warning(
-                    a.file(), "bottle", 0, "agent '" + a.name() + "' uses bottle '" + b + "', which does not exist;"
-                            + " available bottles: " + (bottleNames.isEmpty() ? "none" : String.join(", ", bottleNames)))));
+            readAgents(project.get().resolve("agents"), agents, bottleNames);
         }
         List<ManifestProblem> sorted = problems.stream().distinct()
                 .sorted(Comparator.comparing((ManifestProblem p) -> p.file().toString())
@@ -93,7 +88,7 @@ final class ManifestReader {
         return spec;
     }
 
-    private void readAgents(Path dir, Map<String, AgentDef> agents) {
+    private void readAgents(Path dir, Map<String, AgentDef> agents, Set<String> bottleNames) {
         for (Path file : markdownFiles(dir)) {
             Optional<String> name = name(file);
             if (name.isEmpty()) {
@@ -101,7 +96,7 @@ final class ManifestReader {
             }
             Problems p = new Problems(file);
             Optional<AgentDef> agent = parse(file, p)
-                    .flatMap(x -> new AgentParser(p, userHome).parse(name.get(), x.root(), x.body()));
+                    .flatMap(x -> new AgentParser(p, userHome, bottleNames).parse(name.get(), x.root(), x.body()));
             problems.addAll(p.list());
             agent.ifPresent(a -> {
                 AgentDef previous = agents.put(a.name(), a);

@@ -2,6 +2,7 @@ package dev.botbottle.core.manifest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +67,8 @@ final class ManifestFixture {
     private static Path write(Path file, String content) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, content);
+            // getBytes replaces a lone surrogate (a generated document may cut an emoji in half) instead of failing
+            Files.write(file, content.getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
