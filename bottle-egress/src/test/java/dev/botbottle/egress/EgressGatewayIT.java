@@ -293,6 +293,24 @@ class EgressGatewayIT {
     }
 
     @Test
+    void streamsLargeResponsesThroughInterceptedAndPassthroughTunnels() throws Exception {
+        int size = 32 * 1024 * 1024;
+        EgressGateway g = start(List.of(EgressRoute.allow(API), passthrough(PASS)));
+        HttpResponse<java.io.InputStream> r = client(g).send(HttpRequest.newBuilder(
+                URI.create("https://" + API + "/bytes/" + size)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = r.body()) {
+            assertThat(in.transferTo(java.io.OutputStream.nullOutputStream())).isEqualTo(size);
+        }
+        try (Socket tunnel = (Socket) ProxyClient.connect(g.port(), PASS + ":443");
+             SSLSocket tls = ProxyClient.tls(tunnel, TestPki.clientTrusting(pki.caPem()), PASS, PASS)) {
+            ProxyClient.Response resp = ProxyClient.exchange(tls, "GET /bytes/" + size + " HTTP/1.1\r\nHost: "
+                    + PASS + "\r\n\r\n");
+            assertThat(resp.body()).hasSize(size);
+        }
+        assertThat(g.readAudit().get(0).bytesDown()).isEqualTo(size);
+    }
+
+    @Test
     void passthroughRefusesAClientHelloForAnotherHost() throws Exception {
         EgressGateway g = start(List.of(passthrough(PASS), EgressRoute.allow(API)));
         Socket tunnel = (Socket) ProxyClient.connect(g.port(), PASS + ":443");

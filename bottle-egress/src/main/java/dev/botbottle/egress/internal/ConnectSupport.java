@@ -208,8 +208,10 @@ final class ConnectSupport {
             peer.write(msg);
             if (!peer.isWritable()) {
                 peer.flush();
-                ctx.channel().config().setAutoRead(false);
-                // resumed by the peer's writability change
+                // checked after the flush: a flush that drained the buffer has already signalled writability
+                if (!peer.isWritable()) {
+                    ctx.channel().config().setAutoRead(false); // resumed by the peer's writability change
+                }
             }
         }
 

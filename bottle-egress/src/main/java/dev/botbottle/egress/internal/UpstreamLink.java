@@ -215,7 +215,9 @@ final class UpstreamLink {
                 down.write(msg);
                 if (!down.channel().isWritable()) {
                     down.flush();
-                    ctx.channel().config().setAutoRead(false);
+                    if (!down.channel().isWritable()) {
+                        ctx.channel().config().setAutoRead(false); // resumed by the bottle side's writability
+                    }
                 }
             }
         }

@@ -49,6 +49,7 @@ public final class LoopbackUpstream implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private volatile boolean recording = true;
 
     private LoopbackUpstream(HttpsServer server, ExecutorService executor) {
         this.server = server;
@@ -62,6 +63,8 @@ public final class LoopbackUpstream implements AutoCloseable {
      * @return the running server on 127.0.0.1, ephemeral port
      */
     public static LoopbackUpstream start(TestPki pki, List<String> hosts, int threads) {
+        // without it the JDK server's separate header and body writes meet the client's delayed ACK (~40 ms each)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
             SSLContext ctx = pki.serverContext(hosts);
@@ -93,18 +96,31 @@ public final class LoopbackUpstream implements AutoCloseable {
         String session = ex instanceof HttpsExchange https
                 ? HexFormat.of().formatHex(https.getSSLSession().getId()) : "";
         String path = ex.getRequestURI().toString();
-        received.add(new Received(ex.getRequestMethod(), path, headers, body, session));
-        byte[] out;
-        if (path.startsWith("/bytes/")) {
-            out = new byte[Integer.parseInt(path.substring("/bytes/".length()))];
-        } else {
-            out = "ok".getBytes(StandardCharsets.UTF_8);
+        if (recording) {
+            received.add(new Received(ex.getRequestMethod(), path, headers, body, session));
         }
         ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        ex.sendResponseHeaders(200, out.length == 0 ? -1 : out.length);
+        if (path.startsWith("/bytes/")) {
+            long n = Long.parseLong(path.substring("/bytes/".length()));
+            ex.sendResponseHeaders(200, n == 0 ? -1 : n);
+            byte[] chunk = new byte[64 * 1024];
+            try (OutputStream os = ex.getResponseBody()) {
+                for (long left = n; left > 0; left -= chunk.length) {
+                    os.write(chunk, 0, (int) Math.min(chunk.length, left));
+                }
+            }
+            return;
+        }
+        byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, out.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(out);
         }
+    }
+
+    /** @param on whether requests are recorded (benchmarks turn it off) */
+    public void recording(boolean on) {
+        recording = on;
     }
 
     /** @return the port on 127.0.0.1 */
