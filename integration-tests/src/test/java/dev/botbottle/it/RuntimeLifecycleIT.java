@@ -132,6 +132,25 @@ class RuntimeLifecycleIT {
     }
 
     @Test
+    void theAgentProviderRegistersTheSuperviseServerOnlyWhenTheBottleWantsIt() throws IOException {
+        BottlePlan plan = plan("worker");
+        slugs.add(plan.slug());
+        RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS);
+        assertThat(bottle.exec("sh", "-c", "echo $BOT_BOTTLE_SUPERVISE_URL").stdoutText().strip())
+                .matches("http://[0-9.]+:[0-9]+/mcp");
+        runtime.teardown(plan.slug());
+
+        write("bottles/quiet.md", "---\nimage: " + Docker.BASE_IMAGE + "\nagent_provider: {template: shell}\nsupervise: false\n---\n");
+        write("agents/hush.md", "---\nbottle: quiet\n---\n");
+        int before = supervise.started.get();
+        BottlePlan quiet = plan("hush");
+        slugs.add(quiet.slug());
+        RunningBottle hushed = runtime.launch(quiet, LaunchOptions.DEFAULTS);
+        assertThat(hushed.exec("sh", "-c", "echo [$BOT_BOTTLE_SUPERVISE_URL]").stdoutText().strip()).isEqualTo("[]");
+        assertThat(supervise.started.get()).isEqualTo(before);
+    }
+
+    @Test
     void aLaunchWithAMissingImageLeavesNothingBehind() {
         BottlePlan plan = plan("ghost");
         slugs.add(plan.slug());
@@ -165,8 +184,10 @@ class RuntimeLifecycleIT {
         return new HostEnvironment(home, home, Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
     }
 
-    private static Plugins plugins() {
-        return Plugins.builder().agent(new FailingProvider()).build();
+    private final SuperviseDouble supervise = new SuperviseDouble();
+
+    private Plugins plugins() {
+        return Plugins.builder().agent(new FailingProvider()).gateway(supervise).build();
     }
 
     private void write(String relative, String text) throws IOException {

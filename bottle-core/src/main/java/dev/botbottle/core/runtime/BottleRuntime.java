@@ -30,6 +30,7 @@ import dev.botbottle.spi.PluginException;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
+import dev.botbottle.spi.SuperviseService;
 import dev.botbottle.spi.support.HostTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +153,11 @@ public final class BottleRuntime implements AutoCloseable {
             steps.addAll(gitSteps(plan));
             options.workspace().ifPresent(dir -> steps.add(new ProvisionStep.CopyPath(dir, WORKSPACE, FileOwner.AGENT, 0644)));
             steps.addAll(provider.provisioningSteps(request, bottle));
+            for (GatewayService g : gateways) {
+                if (g instanceof SuperviseService supervise) {
+                    steps.addAll(provider.superviseSteps(supervise.endpoint(reach)));
+                }
+            }
             progress.onProgress("provision", "provisioning " + slug);
             ProvisionResult result = new ProvisionEngine(progress).apply(bottle, steps, spec.env());
 
