@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * <p>Provisioning (as the agent user): {@code ~/.codex/config.toml} (no update check or analytics, full access —
  * the bottle is the sandbox — and {@code ~/workspace} trusted); the prompt becomes {@code ~/.codex/AGENTS.md}; each
  * skill is copied to {@code ~/.codex/skills/<name>/}, replacing an older copy. {@code CODEX_CA_CERTIFICATE} points
- * Codex at the bottle's gateway CA. Supervise is registered with {@code codex mcp add --url
+ * Codex at the bottle's CA bundle, which holds the gateway CA. Supervise is registered with {@code codex mcp add --url
  * --bearer-token-env-var}.
  *
  * <p>The agent image is built from the Dockerfile shipped in this jar: the base image (default
@@ -64,8 +64,13 @@ public final class CodexProvider implements AgentProvider {
     /** The hosts whose requests carry the forwarded access token. */
     public static final List<String> API_HOSTS = List.of("chatgpt.com", "api.openai.com");
 
-    /** Where the runtime installs the bottle's gateway CA (Debian layout). */
-    public static final String BOTTLE_CA_PATH = "/usr/local/share/ca-certificates/bot-bottle-egress.crt";
+    /**
+     * The bundle {@code CODEX_CA_CERTIFICATE} names: Debian's system bundle, which {@code update-ca-certificates}
+     * regenerates after the runtime installs the bottle's gateway CA. Naming the bundle rather than the gateway's
+     * own certificate file keeps the provider independent of what the egress gateway calls that file, and keeps
+     * every other CA the bottle trusts.
+     */
+    public static final String BOTTLE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
     static final String SUPERVISE_SERVER_NAME = "supervise";
 
@@ -124,7 +129,7 @@ public final class CodexProvider implements AgentProvider {
             refs = Set.of(ACCESS_TOKEN_REF);
         }
         return new AgentProvisionPlan(Map.of(), Set.of(), routes, refs, Optional.of(CodexImage.spec(baseImage)),
-                Map.of("CODEX_CA_CERTIFICATE", BOTTLE_CA_PATH));
+                Map.of("CODEX_CA_CERTIFICATE", BOTTLE_CA_BUNDLE));
     }
 
     @Override

@@ -69,7 +69,7 @@ class CodexProviderTests {
         assertThat(plan.credentialRefs()).containsExactly("BOT_BOTTLE_CODEX_HOST_ACCESS_TOKEN");
         assertThat(plan.placeholderEnv()).isEmpty();
         assertThat(plan.env()).containsExactly(
-                Map.entry("CODEX_CA_CERTIFICATE", "/usr/local/share/ca-certificates/bot-bottle-egress.crt"));
+                Map.entry("CODEX_CA_CERTIFICATE", "/etc/ssl/certs/ca-certificates.crt"));
         assertThat(plan.env()).doesNotContainKeys("OPENAI_API_KEY", "CODEX_API_KEY");
     }
 
