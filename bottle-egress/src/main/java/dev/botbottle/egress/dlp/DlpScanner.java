@@ -26,10 +26,16 @@ public final class DlpScanner {
 
     private final List<DlpRule> rules;
     private final Map<String, String> literals;
+    /** All rules in one alternation: one pass answers "anything at all?", the common case being "no". */
+    private final java.util.regex.Pattern any;
 
     private DlpScanner(List<DlpRule> rules, Map<String, String> literals) {
         this.rules = List.copyOf(rules);
         this.literals = literals;
+        // a rule compiled with flags cannot join the alternation as text: then every rule runs on its own
+        boolean plain = this.rules.stream().allMatch(r -> r.pattern().flags() == 0);
+        this.any = this.rules.isEmpty() || !plain ? null : java.util.regex.Pattern.compile(this.rules.stream()
+                .map(r -> "(?:" + r.pattern().pattern() + ")").collect(java.util.stream.Collectors.joining("|")));
     }
 
     /**
@@ -89,6 +95,10 @@ public final class DlpScanner {
                 from = at + value.length();
             }
         });
+        if (rules.isEmpty() || (any != null && !any.matcher(s).find())) {
+            found.sort(Comparator.comparingInt(DlpFinding::start));
+            return found;
+        }
         for (DlpRule rule : rules) {
             var m = rule.pattern().matcher(s);
             while (m.find()) {

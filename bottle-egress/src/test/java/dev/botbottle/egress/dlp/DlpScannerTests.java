@@ -62,6 +62,13 @@ class DlpScannerTests {
     }
 
     @Test
+    void rulesCompiledWithFlagsStillMatch() {
+        DlpScanner s = DlpScanner.of(List.of(new DlpRule("word", java.util.regex.Pattern.compile("secret",
+                java.util.regex.Pattern.CASE_INSENSITIVE)), DlpRule.of("digits", "[0-9]{6}")));
+        assertThat(s.scan("a SECRET here")).extracting(DlpFinding::rule).containsExactly("word");
+    }
+
+    @Test
     void customRulesCanBeUsedAlone() {
         DlpScanner s = DlpScanner.of(List.of(DlpRule.of("internal-ticket", "TICKET-[0-9]{4}")));
         assertThat(s.scan("see TICKET-1234")).containsExactly(new DlpFinding("internal-ticket", 4, 15));
