@@ -27,7 +27,6 @@ final class AgentParser {
     /** @return the agent, or empty if the file has an error (reported) */
     Optional<AgentDef> parse(String name, MapNode root, String body) {
         Problems p = r.problems();
-        int before = p.errorCount();
         for (Entry e : root.entries().values()) {
             if (Keys.BOTTLE.contains(e.key()) && !Keys.AGENT.contains(e.key())) {
                 p.error(e.key(), e.keyLine(), "'" + e.key() + "' is a bottle key; an agent cannot declare it (bottles"
@@ -66,7 +65,7 @@ final class AgentParser {
                 }
             }
         }
-        if (p.errorCount() > before) {
+        if (p.hasErrors()) { // any error in the file, duplicate keys found by the reader included
             return Optional.empty();
         }
         return Optional.of(new AgentDef(name, p.file(), bottle, skills, user, body.strip()));

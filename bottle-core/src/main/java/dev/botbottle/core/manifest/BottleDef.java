@@ -116,7 +116,10 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
             this.name = Objects.requireNonNull(name, "name");
         }
 
-        /** @param file where the definition came from, shown in problems; a placeholder by default */
+        /**
+         * @param file where the definition came from, shown in problems; a placeholder by default
+         * @return this builder
+         */
         public Builder file(Path file) {
             this.file = Objects.requireNonNull(file, "file");
             return this;
@@ -132,7 +135,10 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
             return this;
         }
 
-        /** @param ref the image for every backend */
+        /**
+         * @param ref the image for every backend
+         * @return this builder
+         */
         public Builder image(String ref) {
             return image(ANY_BACKEND, ref);
         }
@@ -147,43 +153,64 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
             return this;
         }
 
-        /** @param config the agent provider block */
+        /**
+         * @param config the agent provider block
+         * @return this builder
+         */
         public Builder agentProvider(AgentProviderConfig config) {
             this.agentProvider = Objects.requireNonNull(config, "config");
             return this;
         }
 
-        /** @param user the git author identity */
+        /**
+         * @param user the git author identity
+         * @return this builder
+         */
         public Builder gitUser(GitUser user) {
             this.gitUser = Objects.requireNonNull(user, "user");
             return this;
         }
 
-        /** @param remote a git remote, keyed by its name */
+        /**
+         * @param remote a git remote, keyed by its name
+         * @return this builder
+         */
         public Builder addRemote(GitRemote remote) {
             remotes.put(remote.name(), remote);
             return this;
         }
 
-        /** @param route an egress route */
+        /**
+         * @param route an egress route
+         * @return this builder
+         */
         public Builder addRoute(EgressRoute route) {
             routes.add(Objects.requireNonNull(route, "route"));
             return this;
         }
 
-        /** @param skill a skill name */
+        /**
+         * @param skill a skill name
+         * @return this builder
+         */
         public Builder addSkill(String skill) {
             skills.add(Objects.requireNonNull(skill, "skill"));
             return this;
         }
 
-        /** @param supervise whether the supervise MCP server runs */
+        /**
+         * @param supervise whether the supervise MCP server runs
+         * @return this builder
+         */
         public Builder supervise(boolean supervise) {
             this.supervise = supervise;
             return this;
         }
 
-        /** @param resources resource limits */
+        /**
+         * @param resources resource limits
+         * @return this builder
+         */
         public Builder resources(ResourceLimits resources) {
             this.resources = Objects.requireNonNull(resources, "resources");
             return this;

@@ -34,7 +34,6 @@ final class BottleParser {
 
     BottleSpec parse(String name, MapNode root) {
         Problems p = r.problems();
-        int errorsBefore = p.errorCount();
         r.checkKeys(root, "", Keys.BOTTLE);
         Map<String, Entry> e = root.entries();
         List<String> parents = new ArrayList<>();
@@ -74,7 +73,8 @@ final class BottleParser {
                 : null;
         ResourceLimits resources = e.containsKey("resources") ? parseResources(e.get("resources").value()) : null;
         Layer layer = new Layer(env, image, provider, user, remotes, routeList, skills, supervise, resources);
-        return new BottleSpec(name, p.file(), parents, extendsLine, layer, p.errorCount() == errorsBefore);
+        // any error in the file (duplicate keys found by the reader included) makes the bottle invalid
+        return new BottleSpec(name, p.file(), parents, extendsLine, layer, !p.hasErrors());
     }
 
     private List<String> parseExtends(Node node) {

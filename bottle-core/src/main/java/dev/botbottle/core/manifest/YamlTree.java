@@ -209,9 +209,15 @@ final class YamlTree {
         if (message == null || message.isBlank()) {
             return "syntax error";
         }
+        if (message.contains("Expected a field name")) {
+            return "keys must be plain values (complex keys such as '? [a, b]' are not supported)";
+        }
+        if (message.contains("nesting depth") || message.contains("Nesting Depth")) {
+            return "nested too deeply";
+        }
         String first = message.strip().lines().findFirst().orElse("").strip();
         // SnakeYAML messages may quote the offending text ("found character '\t' that cannot start ...")
-        first = first.replaceAll("'[^']{9,}'", "'…'").replaceAll("\"[^\"]{9,}\"", "\"…\"");
+        first = first.replaceAll("<org\\.yaml[^>]*>", "…").replaceAll("'[^']{9,}'", "'…'").replaceAll("\"[^\"]{9,}\"", "\"…\"");
         if (first.length() > 160) {
             first = first.substring(0, 160) + "…";
         }

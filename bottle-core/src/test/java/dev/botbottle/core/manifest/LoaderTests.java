@@ -92,6 +92,7 @@ class LoaderTests {
         assertThat(f.rendered()).containsExactly(
                 "bottles/alias.md:3: YAML aliases (*name) are not supported; write the value out",
                 "bottles/dup.md:3: supervise: duplicate key: each key may appear once in a mapping");
+        assertThat(f.load().manifest().bottles()).isEmpty();
     }
 
     @Test
