@@ -76,7 +76,8 @@ final class RouteParser {
         if (!e.containsKey("host")) {
             r.error(path, node, "host is required");
         } else {
-            host = r.matching(e.get("host").value(), path + ".host", HOST, "a host name (or *.domain)", true)
+            // not quoted: a URL with a password pasted here must not end up in a message
+            host = r.matching(e.get("host").value(), path + ".host", HOST, "a host name (or *.domain)", false)
                     .map(h -> h.toLowerCase(Locale.ROOT));
         }
         Optional<RouteAuth> auth = e.containsKey("auth") ? auth(e.get("auth").value(), path + ".auth")

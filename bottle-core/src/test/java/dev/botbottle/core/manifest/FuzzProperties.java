@@ -58,6 +58,11 @@ class FuzzProperties {
 
             assertThat(result.manifest()).isNotNull();
             result.problems().forEach(p -> assertThat(p.render()).isNotBlank());
+            // an entry whose file has an error is never in the manifest
+            java.util.Set<Path> broken = new java.util.HashSet<>();
+            result.errors().forEach(p -> broken.add(p.file()));
+            result.manifest().bottles().values().forEach(b -> assertThat(broken).doesNotContain(b.file()));
+            result.manifest().agents().values().forEach(a -> assertThat(broken).doesNotContain(a.file()));
             for (AgentDef agent : result.manifest().agents().values()) {
                 try {
                     assertThat(result.manifest().bottleFor(agent).agent()).isEqualTo(agent);
