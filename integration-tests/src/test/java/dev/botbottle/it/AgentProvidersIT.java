@@ -1,5 +1,7 @@
 package dev.botbottle.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botbottle.core.manifest.Manifest;
 import dev.botbottle.core.manifest.ManifestLoader;
 import dev.botbottle.core.plan.BottlePlan;
@@ -79,7 +81,7 @@ class AgentProvidersIT {
         Path upstreamCa = pki.writeCa(home);
         EgressOptions options = EgressOptions.defaults()
                 .withResolver((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()));
-        plugins = Plugins.builder().gateway(new EgressGatewayProvider(options)).build();
+        plugins = Plugins.builder().gateway(new EgressGatewayProvider(options)).gateway(new SuperviseDouble()).build();
         runtime = BottleRuntime.builder().host(host()).plugins(plugins).extraCaFile(upstreamCa).build();
     }
 
@@ -106,10 +108,16 @@ class AgentProvidersIT {
 
         assertThat(bottle.exec("claude", "--version").stdoutText()).contains(ClaudeProvider.cliVersion() + " (Claude Code)");
         assertThat(bottle.exec("cat", ".claude/CLAUDE.md").stdoutText()).isEqualTo("Always answer in French.");
-        assertThat(bottle.exec("cat", ".claude.json").stdoutText()).containsPattern("\"hasCompletedOnboarding\":\\s*true");
+        JsonNode claudeJson = json(bottle.exec("cat", ".claude.json").stdoutText());
+        assertThat(claudeJson.path("hasCompletedOnboarding").asBoolean()).isTrue();
+        JsonNode supervise = claudeJson.path("mcpServers").path("supervise");
+        assertThat(supervise.path("type").asText()).isEqualTo("http");
+        assertThat(supervise.path("url").asText()).matches("http://[0-9.]+:[0-9]+/mcp");
+        assertThat(supervise.path("headers").path("Authorization").asText()).isEqualTo("Bearer double-bearer");
+        assertThat(bottle.warnings()).isEmpty();
 
         upstream.drain();
-        ExecResult run = bottle.exec(timed(30, new ClaudeProvider().headlessCommand("say hi")));
+        ExecResult run = bottle.exec(timed(60, new ClaudeProvider().headlessCommand("say hi")));
         List<LoopbackUpstream.Received> got = upstream.drain();
         assertThat(got).as("claude exited %d: %s", run.exitCode(), run.stderrText()).isNotEmpty().allSatisfy(r -> {
             assertThat(r.headers()).containsEntry("authorization", "Bearer " + CLAUDE_TOKEN)
@@ -131,6 +139,10 @@ class AgentProvidersIT {
         ExecResult status = bottle.exec("codex", "login", "status");
         assertThat(status.stdoutText() + status.stderrText()).contains("Logged in using ChatGPT");
         assertThat(bottle.exec("cat", ".codex/AGENTS.md").stdoutText()).isEqualTo("Always answer in German.");
+        assertThat(bottle.exec("cat", ".codex/config.toml").stdoutText()).contains("[mcp_servers.supervise]")
+                .containsPattern("url = \"http://[0-9.]+:[0-9]+/mcp\"")
+                .contains("bearer_token_env_var = \"SUPERVISE_TOKEN\"");
+        assertThat(bottle.warnings()).isEmpty();
 
         upstream.drain();
         ExecResult run = bottle.exec(timed(30, new CodexProvider().headlessCommand("say hi")));
@@ -186,6 +198,14 @@ class AgentProvidersIT {
         Path file = home.resolve(relative);
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
     }
 
     private static String jwt(String payload) {
