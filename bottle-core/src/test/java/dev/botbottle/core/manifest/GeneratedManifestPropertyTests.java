@@ -16,7 +16,7 @@ import net.jqwik.api.statistics.Statistics;
  * 1,000 generated manifest folders (random keys, values, nesting and broken YAML) give a manifest or problems,
  * and {@code loadStrict} a manifest or a {@link ManifestException}; never another exception.
  */
-class FuzzProperties {
+class GeneratedManifestPropertyTests {
 
     private static final List<String> KEYS = List.of("extends", "env", "image", "agent_provider", "git", "egress",
             "skills", "supervise", "resources", "bottle", "name", "description", "user", "remotes", "routes", "host",
@@ -78,7 +78,7 @@ class FuzzProperties {
                 assertThat(e.problems()).isEqualTo(result.problems());
             }
         } finally {
-            MergeProperties.delete(root);
+            MergePropertyTests.delete(root);
         }
     }
 

@@ -19,7 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Properties of {@code extends} resolution over random graphs of bottles (cycles and missing parents included). */
-class ExtendsProperties {
+class ExtendsPropertyTests {
 
     /** A random bottle graph: per bottle, its parents (possibly unknown names) and its own env. */
     record Graph(List<BottleSpec> specs) {

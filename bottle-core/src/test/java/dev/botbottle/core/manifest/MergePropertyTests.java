@@ -20,7 +20,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Properties of the merge, end to end through files: child keys always win, parent keys survive unless replaced. */
-class MergeProperties {
+class MergePropertyTests {
 
     static final String KEY = BottleValidationTests.KEY;
 
