@@ -23,11 +23,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Makes a {@link BottlePlan} from a manifest, an agent name, a backend name and the host.
@@ -38,9 +36,6 @@ import java.util.Set;
  * @since 0.1
  */
 public final class Planner {
-
-    /** The agent provider used when a bottle names none. */
-    public static final String DEFAULT_TEMPLATE = "claude";
 
     private static final String SLUG_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -75,10 +70,9 @@ public final class Planner {
         BottleDef bottle = resolved.bottle();
         String slug = label.map(Planner::checkLabel).orElseGet(() -> newSlug(agent.name()));
 
-        AgentProviderConfig providerConfig = bottle.agentProvider()
-                .orElse(new AgentProviderConfig(DEFAULT_TEMPLATE, Optional.empty(), false, Map.of()));
+        AgentProviderConfig providerConfig = bottle.effectiveAgentProvider();
         AgentProvider provider = plugins.agents().get(providerConfig.template());
-        List<SkillSource> skills = skills(agent, bottle);
+        List<SkillSource> skills = skills(agent, resolved.skills());
         AgentPlan draft = new AgentPlan(provider.name(), agent.prompt(), skills, providerConfig.authToken(),
                 providerConfig.forwardHostCredentials(), providerConfig.settings(), AgentProvisionPlan.EMPTY);
         AgentProvisionPlan provision = provider.plan(draft.request(agent.name(), slug, host.userHome(), host.environment()));
@@ -130,18 +124,12 @@ public final class Planner {
     }
 
     private ImageSpec image(BottleDef bottle, String backendName, AgentProvisionPlan provision) {
-        String explicit = bottle.image().getOrDefault(backendName, bottle.image().get("*"));
-        if (explicit != null) {
-            return ImageSpec.of(explicit);
-        }
-        return provision.image().orElseThrow(() -> new PlanningException("bottle '" + bottle.name()
-                + "' has no image for backend '" + backendName + "' and its agent provider ships none; set `image:` in "
+        return bottle.imageFor(backendName).map(ImageSpec::of).or(provision::image).orElseThrow(() ->
+                new PlanningException("bottle '" + bottle.name() + "' has no image for backend '" + backendName + "' and its agent provider ships none; set `image:` in "
                 + bottle.file()));
     }
 
-    private List<SkillSource> skills(AgentDef agent, BottleDef bottle) {
-        Set<String> names = new LinkedHashSet<>(bottle.skills());
-        names.addAll(agent.skills());
+    private List<SkillSource> skills(AgentDef agent, List<String> names) {
         List<Path> roots = List.of(host.botBottleHome().resolve("skills"), host.userHome().resolve(".claude/skills"));
         List<SkillSource> out = new ArrayList<>();
         for (String name : names) {

@@ -48,7 +48,7 @@ class ExampleManifestsTests {
         assertThat(task.extendsNames()).containsExactly("claude");
         assertThat(task.effectiveAgentProvider().template()).isEqualTo("claude");
         assertThat(task.effectiveAgentProvider().authToken()).contains("BOT_BOTTLE_CLAUDE_OAUTH_TOKEN");
-        assertThat(task.imageFor("docker")).contains("bot-bottle/base:bookworm");
+        assertThat(task.imageFor("docker")).as("the provider ships the image").isEmpty();
         assertThat(task.env()).containsEntry("TZ", new EnvValue.Literal("UTC"))
                 .containsEntry("TICKET", new EnvValue.Prompt("Ticket number to work on"))
                 .containsEntry("GIT_AUTHOR_NAME", new EnvValue.HostVariable("USER"));
