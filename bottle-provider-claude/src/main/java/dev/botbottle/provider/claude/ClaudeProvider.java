@@ -178,10 +178,15 @@ public final class ClaudeProvider implements AgentProvider {
         return List.of("claude");
     }
 
+    /**
+     * {@code claude -p --output-format stream-json --verbose -- PROMPT}: print mode, one JSON event per line (the
+     * first is the {@code init} event). The prompt comes after {@code --} so a prompt starting with {@code -} is not
+     * read as an option (without it, {@code claude -p "-v ..."} prints the version).
+     */
     @Override
     public List<String> headlessCommand(String prompt) {
         Objects.requireNonNull(prompt, "prompt");
-        return List.of("claude", "-p", prompt, "--output-format", "stream-json", "--verbose");
+        return List.of("claude", "-p", "--output-format", "stream-json", "--verbose", "--", prompt);
     }
 
     @Override

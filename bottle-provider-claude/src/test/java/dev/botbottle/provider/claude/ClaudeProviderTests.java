@@ -221,7 +221,8 @@ class ClaudeProviderTests {
     void runsInteractivelyAsPlainClaudeAndHeadlessAsStreamJson() {
         assertThat(provider.interactiveCommand()).containsExactly("claude");
         assertThat(provider.headlessCommand("fix the build"))
-                .containsExactly("claude", "-p", "fix the build", "--output-format", "stream-json", "--verbose");
+                .containsExactly("claude", "-p", "--output-format", "stream-json", "--verbose", "--", "fix the build");
+        assertThat(provider.headlessCommand("-v is not a flag here")).endsWith("--", "-v is not a flag here");
     }
 
     @Test

@@ -183,10 +183,16 @@ public final class CodexProvider implements AgentProvider {
         return List.of("codex");
     }
 
+    /**
+     * {@code codex exec -s danger-full-access --skip-git-repo-check -- PROMPT}: full access (the bottle is the
+     * sandbox; Codex's own bubblewrap sandbox rarely works in a container), no git-repo requirement. The prompt comes
+     * after {@code --} so a prompt starting with {@code -} is not read as an option. {@code codex exec} also appends
+     * whatever arrives on standard input, so run it with standard input empty or closed.
+     */
     @Override
     public List<String> headlessCommand(String prompt) {
         Objects.requireNonNull(prompt, "prompt");
-        return List.of("codex", "exec", "-s", "danger-full-access", "--skip-git-repo-check", prompt);
+        return List.of("codex", "exec", "-s", "danger-full-access", "--skip-git-repo-check", "--", prompt);
     }
 
     @Override

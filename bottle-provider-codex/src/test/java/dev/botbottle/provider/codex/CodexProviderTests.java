@@ -194,6 +194,6 @@ class CodexProviderTests {
     void runsInteractivelyAsPlainCodexAndHeadlessWithFullAccess() {
         assertThat(provider.interactiveCommand()).containsExactly("codex");
         assertThat(provider.headlessCommand("fix it"))
-                .containsExactly("codex", "exec", "-s", "danger-full-access", "--skip-git-repo-check", "fix it");
+                .containsExactly("codex", "exec", "-s", "danger-full-access", "--skip-git-repo-check", "--", "fix it");
     }
 }
