@@ -110,10 +110,12 @@ public final class EgressBenchmark {
                     warmup, seconds, latencyCount, mib);
 
             System.out.println();
-            System.out.println("(a) intercepted HTTPS requests/s, " + clients + " keep-alive clients, GET / (2-byte body)");
+            System.out.println("(a) intercepted HTTPS requests/s, " + clients + " keep-alive clients, GET / (2-byte body), best of 2");
             Map<String, Double> rps = new LinkedHashMap<>();
             for (Target t : intercepting) {
-                double r = throughput(t, up, clients, warmup, seconds);
+                // best of two rounds: the clients, the upstream and every proxy share two cores
+                double r = Math.max(throughput(t, up, clients, warmup, seconds),
+                        throughput(t, up, clients, warmup, seconds));
                 rps.put(t.name(), r);
                 System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", t.name(), r);
             }

@@ -181,11 +181,19 @@ final class ConnectSupport {
                             downBytes.get());
                 }
             };
+            tuneForBulk(up);
+            tuneForBulk(ctx.channel());
             up.pipeline().replace(up.pipeline().first(), "relay", new Relay(ctx.channel(), downBytes, done));
             ctx.pipeline().replace(this, "relay", new Relay(up, upBytes, done));
             up.config().setAutoRead(true);
             up.read();
         }
+    }
+
+    /** Larger reads and a deeper write buffer for a blind tunnel: fewer wake-ups and autoRead flips per MB. */
+    private static void tuneForBulk(Channel ch) {
+        ch.config().setRecvByteBufAllocator(new io.netty.channel.AdaptiveRecvByteBufAllocator(4096, 65536, 262144));
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(256 * 1024, 1024 * 1024));
     }
 
     /** Copies bytes to the peer channel, with backpressure; closes the peer when this side closes. */

@@ -136,6 +136,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         path = pathOf(req.uri());
         Policy policy = px.policy();
+        if (tls) {
+            // routes may have been replaced since the tunnel opened: the port must still be allowed
+            RouteTable.Decision c = policy.table().checkConnect(host, port, true);
+            if (!c.allowed()) {
+                deny(ctx, req, host, path, c.routeName(), c.reason());
+                return;
+            }
+        }
         RouteTable.Decision d = policy.table().checkRequest(host, method, path);
         if (!d.allowed()) {
             deny(ctx, req, host, path, d.routeName(), d.reason());
