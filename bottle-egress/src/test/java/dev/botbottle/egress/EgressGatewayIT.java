@@ -262,6 +262,23 @@ class EgressGatewayIT {
     }
 
     @Test
+    void dlpRefusesASecretSmuggledInAHostNameUnderAWildcardRoute() throws Exception {
+        EgressGateway g = start(List.of(EgressRoute.allow("*.example.test")));
+        String label = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+        Object r = ProxyClient.connect(g.port(), label + ".example.test:443");
+        assertThat(r).isInstanceOf(ProxyClient.Response.class);
+        assertThat(((ProxyClient.Response) r).body()).contains("github-token").doesNotContain(label);
+        try (Socket plain = new Socket("127.0.0.1", g.port())) {
+            ProxyClient.Response resp = ProxyClient.exchange(plain, "GET http://" + label + ".example.test/ HTTP/1.1\r\n"
+                    + "Host: " + label + ".example.test\r\n\r\n");
+            assertThat(resp.status()).isEqualTo(403);
+            assertThat(resp.body()).contains("github-token");
+        }
+        assertThat(upstream.drain()).isEmpty();
+        assertThat(Files.readString(g.auditFile())).doesNotContain(label).contains("[REDACTED:github-token]");
+    }
+
+    @Test
     void dlpRedactsOrWarnsWhereTheRouteSaysSo() throws Exception {
         EgressGateway g = start(List.of(dlp(API, DlpPolicy.Action.REDACT), dlp(OTHER, DlpPolicy.Action.WARN)));
         HttpClient c = client(g);

@@ -57,10 +57,15 @@ final class ConnectSupport {
         }
         String target = RouteTable.normalize(host);
         RouteTable.Decision d = px.policy().table().checkConnect(target, port, true);
+        String hostSecret = d.allowed() ? RequestRewriter.secretInHost(host, d.route(), px.policy()) : "";
+        if (!hostSecret.isEmpty()) {
+            d = new RouteTable.Decision(false, d.route(), d.mode(), "the host name carries a secret (rule "
+                    + hostSecret + "); a host name is not a place for data");
+        }
         if (!d.allowed()) {
             px.audit("CONNECT", target, "", d.routeName(), false, d.reason(), 403, 0, 0);
-            LOG.info("egress {} denied CONNECT {}:{}: {}", px.slug(), target, port, d.reason());
-            ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(target, d.reason()), true);
+            LOG.info("egress {} denied CONNECT {}:{}: {}", px.slug(), px.redact(target), port, px.redact(d.reason()));
+            ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(px.redact(target), d.reason()), true);
             return;
         }
         ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

@@ -116,19 +116,38 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             URI u = parse(req.uri());
-            if (u == null || u.getHost() == null || !"http".equalsIgnoreCase(u.getScheme())) {
+            String rawHost = u == null ? null : u.getHost();
+            int rawPort = u == null ? -1 : u.getPort();
+            if (u != null && rawHost == null && u.getRawAuthority() != null) {
+                // registry-based authority (e.g. an underscore in a label): split host and port ourselves
+                String a = u.getRawAuthority();
+                int colon = a.lastIndexOf(':');
+                rawHost = colon > 0 && a.indexOf(']') < colon ? a.substring(0, colon) : a;
+                try {
+                    rawPort = colon > 0 && a.indexOf(']') < colon ? Integer.parseInt(a.substring(colon + 1)) : -1;
+                } catch (NumberFormatException e) {
+                    rawHost = null;
+                }
+            }
+            if (u == null || rawHost == null || !"http".equalsIgnoreCase(u.getScheme())) {
                 ReferenceCountUtil.release(req);
                 ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST, "bot-bottle egress gateway: this is an HTTP"
                         + " proxy; send absolute http:// requests or CONNECT for https (set HTTP_PROXY/HTTPS_PROXY)\n",
                         true);
                 return;
             }
-            host = RouteTable.normalize(u.getHost());
-            port = u.getPort() < 0 ? 80 : u.getPort();
+            host = RouteTable.normalize(rawHost);
+            port = rawPort < 0 ? 80 : rawPort;
             tls = false;
             RouteTable.Decision c = px.policy().table().checkConnect(host, port, false);
             if (!c.allowed()) {
                 deny(ctx, req, host, u.getRawPath(), c.routeName(), c.reason());
+                return;
+            }
+            String hostSecret = RequestRewriter.secretInHost(rawHost, c.route(), px.policy());
+            if (!hostSecret.isEmpty()) {
+                deny(ctx, req, host, u.getRawPath(), c.routeName(), "the host name carries a secret (rule "
+                        + hostSecret + "); a host name is not a place for data");
                 return;
             }
             req.setUri(originForm(u));
@@ -171,7 +190,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         String method = req.method().name();
         ReferenceCountUtil.release(req);
         px.audit(method, host, path, route, false, reason, 403, 0, 0);
-        LOG.info("egress {} denied {} {}{}: {}", px.slug(), method, host, path, reason);
+        LOG.info("egress {} denied {} {}{}: {}", px.slug(), method, host, px.redact(path), px.redact(reason));
         ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(host, reason), false)
                 .addListener(f -> finished(ctx, !f.isSuccess()));
     }

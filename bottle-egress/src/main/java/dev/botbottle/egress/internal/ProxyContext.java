@@ -110,15 +110,23 @@ public final class ProxyContext {
 
     void audit(String method, String host, String path, String route, boolean allowed, String reason, int status,
                long up, long down) {
-        var hits = policy.get().scanner().scan(path);
-        String safePath = hits.isEmpty() ? path : dev.botbottle.egress.dlp.DlpScanner.redact(path, hits);
-        audit.record(new EgressAuditEntry(Instant.now(), method, host, safePath, route,
-                allowed ? EgressAuditEntry.Verdict.ALLOW : EgressAuditEntry.Verdict.DENY, reason, status, up, down));
+        audit.record(new EgressAuditEntry(Instant.now(), method, redact(host), redact(path), route,
+                allowed ? EgressAuditEntry.Verdict.ALLOW : EgressAuditEntry.Verdict.DENY, redact(reason), status, up,
+                down));
+    }
+
+    /**
+     * @param text text that may quote what the bottle sent (a path, a header, a request target)
+     * @return the text with every DLP finding replaced, safe for logs and the audit
+     */
+    String redact(String text) {
+        var hits = policy.get().scanner().scan(text);
+        return hits.isEmpty() ? text : dev.botbottle.egress.dlp.DlpScanner.redact(text, hits);
     }
 
     String denialBody(String host, String reason) {
         return "bot-bottle egress gateway: request denied for bottle " + slug + ".\n"
-                + "Reason: " + reason + ".\n"
+                + "Reason: " + redact(reason) + ".\n"
                 + "If this bottle needs " + host + ", ask your operator through the supervise MCP server"
                 + " (propose an egress route for " + host + " with a justification); do not retry around the gateway.\n";
     }

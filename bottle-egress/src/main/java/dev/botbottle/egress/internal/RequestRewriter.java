@@ -72,6 +72,24 @@ final class RequestRewriter {
         return new Outcome(Set.of(), note);
     }
 
+    /**
+     * @param rawHost the host as the bottle sent it (case kept: some formats are case-sensitive)
+     * @param route the deciding route
+     * @param policy the policy
+     * @return the names of the rules a secret in the host name matches, joined; empty when none, or when the
+     *         route's DLP is off or only warns (a host name cannot be redacted)
+     */
+    static String secretInHost(String rawHost, Optional<EgressRoute> route, Policy policy) {
+        DlpPolicy dlp = route.map(EgressRoute::dlp).orElse(DlpPolicy.DEFAULT);
+        if (!dlp.enabled() || dlp.onMatch() == DlpPolicy.Action.WARN) {
+            return "";
+        }
+        Set<String> rules = new LinkedHashSet<>();
+        policy.scanner().scan(rawHost).forEach(f -> rules.add(f.rule()));
+        policy.scanner().scan(RouteTable.normalize(rawHost)).forEach(f -> rules.add(f.rule()));
+        return String.join(", ", rules);
+    }
+
     private static Outcome scan(FullHttpRequest req, DlpScanner scanner, DlpPolicy.Action action) {
         Set<String> rules = new LinkedHashSet<>();
         // the URI (query strings are a classic exfiltration channel)
