@@ -69,6 +69,9 @@ class ClaudeCliIT {
                 + "{\"allowedTools\":[\"Bash\"]}}}' > ~/.claude.json"));
         applier = new StepApplier(bottle);
         applier.apply(provider.provisioningSteps(request, bottle));
+        // provisioning again (as on resume) replaces a skill's old copy and merges ~/.claude.json again
+        bottle.sh("agent", "touch", "/home/agent/.claude/skills/acme-deploy/stale.md");
+        applier.apply(provider.provisioningSteps(request, bottle));
         // twice, as on resume with a new address: one entry, the latest URL
         applier.apply(provider.superviseSteps(new SuperviseEndpoint("http://172.18.0.1:1/old", "BOT_BOTTLE_SUPERVISE_TOKEN",
                 Secret.of(SUPERVISE_BEARER))));
@@ -114,6 +117,12 @@ class ClaudeCliIT {
         assertThat(claudeJson().path("mcpServers").size()).isEqualTo(1);
         assertThat(bottle.exec(ExecRequest.of("test", "-e", "/home/agent/.bot-bottle-supervise-bearer")).exitCode())
                 .as("the bearer hand-over file is removed").isNotZero();
+    }
+
+    @Test
+    void provisioningAgainReplacesTheSkillsOldCopy() {
+        ExecResult stale = bottle.exec(ExecRequest.of("test", "-e", "/home/agent/.claude/skills/acme-deploy/stale.md"));
+        assertThat(stale.exitCode()).isNotZero();
     }
 
     @Test

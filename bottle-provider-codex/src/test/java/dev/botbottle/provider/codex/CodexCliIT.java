@@ -68,6 +68,9 @@ class CodexCliIT {
         // stand-in for the core installing the gateway CA at the path CODEX_CA_CERTIFICATE names
         applier.apply(List.of(new ProvisionStep.TrustCertificate("bot-bottle-egress", standInCa())));
         applier.apply(provider.provisioningSteps(request, bottle));
+        // provisioning again (as on resume) replaces a skill's old copy
+        bottle.sh("agent", "touch", "/home/agent/.codex/skills/acme-deploy/stale.md");
+        applier.apply(provider.provisioningSteps(request, bottle));
         applier.apply(provider.superviseSteps(new SuperviseEndpoint("http://172.18.0.1:1/old", "BOT_BOTTLE_SUPERVISE_TOKEN",
                 Secret.of("unused"))));
         applier.apply(provider.superviseSteps(new SuperviseEndpoint(SUPERVISE_URL, "BOT_BOTTLE_SUPERVISE_TOKEN",
@@ -134,6 +137,12 @@ class CodexCliIT {
                 .contains("check_for_update_on_startup = false").contains("[projects.\"/home/agent/workspace\"]");
         assertThat(codex("/home/agent", "mcp", "get", "supervise", "--json").stdoutText())
                 .contains("\"type\": \"streamable_http\"").contains(SUPERVISE_URL);
+    }
+
+    @Test
+    void provisioningAgainReplacesTheSkillsOldCopy() {
+        ExecResult stale = bottle.exec(ExecRequest.of("test", "-e", "/home/agent/.codex/skills/acme-deploy/stale.md"));
+        assertThat(stale.exitCode()).isNotZero();
     }
 
     @Test
