@@ -356,6 +356,20 @@ class EgressGatewayIT {
     }
 
     @Test
+    void anUpstreamNameThatDoesNotResolveIsA502NamingTheHost() throws Exception {
+        EgressOptions options = EgressOptions.defaults().withResolver((host, port) -> {
+            throw new java.net.UnknownHostException(host);
+        });
+        EgressGateway g = new EgressGatewayProvider(options).start(new GatewayRequest("demo", "127.0.0.1", 0, state,
+                List.of(EgressRoute.allow(API)), List.of(), CredentialSource.none(), List.of(caFile),
+                ProgressListener.NONE));
+        open.add(g);
+        HttpResponse<String> r = get(client(g), "https://" + API + "/");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("could not resolve " + API);
+    }
+
+    @Test
     void plainHttpIsAllowedOnlyToRoutesWithoutCredentials() throws Exception {
         EgressGateway g = start(List.of(auth(API)));
         HttpClient c = client(g);

@@ -23,7 +23,6 @@ import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -141,26 +140,27 @@ final class ConnectSupport {
                         + target + ": the SNI must name the CONNECT target";
                 return promise.setFailure(new IllegalStateException(refusal));
             }
-            InetSocketAddress address;
-            try {
-                address = px.resolver().resolve(target, port);
-            } catch (Exception e) {
-                refusal = "could not resolve " + target + ": " + e.getMessage();
-                return promise.setFailure(e);
-            }
-            new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.AUTO_READ, false)
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .connect(address).addListener((ChannelFutureListener) f -> {
-                        if (f.isSuccess()) {
-                            promise.setSuccess(f.channel());
-                        } else {
-                            refusal = "could not connect to " + target + ":" + port + ": " + f.cause().getMessage();
-                            promise.setFailure(f.cause());
-                        }
-                    });
+            px.resolve(target, port, ctx.channel().eventLoop(), (address, failure) -> {
+                if (failure != null) {
+                    refusal = "could not resolve " + target + ": " + failure.getMessage();
+                    promise.setFailure(failure);
+                    return;
+                }
+                new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .option(ChannelOption.AUTO_READ, false)
+                        .handler(new ChannelInboundHandlerAdapter())
+                        .connect(address).addListener((ChannelFutureListener) f -> {
+                            if (f.isSuccess()) {
+                                promise.setSuccess(f.channel());
+                            } else {
+                                refusal = "could not connect to " + target + ":" + port + ": "
+                                        + f.cause().getMessage();
+                                promise.setFailure(f.cause());
+                            }
+                        });
+            });
             return promise;
         }
 

@@ -46,6 +46,8 @@ public final class ProxyContext {
     private final int maxRequestBody;
     private final AtomicReference<Policy> policy;
     private final Map<String, SslContext> serverContexts = new ConcurrentHashMap<>();
+    /** Name resolution may block (the system resolver does): never on an event loop. */
+    private final java.util.concurrent.ThreadPoolExecutor resolverPool;
 
     /**
      * @param slug the bottle
@@ -65,6 +67,43 @@ public final class ProxyContext {
         this.upstreamTls = UpstreamTls.clientContext(extraCaFiles);
         this.maxRequestBody = maxRequestBody;
         this.policy = new AtomicReference<>(initial);
+        this.resolverPool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(),
+                new io.netty.util.concurrent.DefaultThreadFactory("egress-resolve-" + slug, true));
+        this.resolverPool.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Resolves off the event loop and continues on {@code loop}.
+     *
+     * @param host the host
+     * @param port the port
+     * @param loop where {@code then} runs
+     * @param then receives the address, or the failure
+     */
+    void resolve(String host, int port, java.util.concurrent.Executor loop,
+                 java.util.function.BiConsumer<InetSocketAddress, Throwable> then) {
+        try {
+            resolverPool.execute(() -> {
+                InetSocketAddress a = null;
+                Throwable err = null;
+                try {
+                    a = resolver.resolve(host, port);
+                } catch (java.io.IOException | RuntimeException e) {
+                    err = e;
+                }
+                InetSocketAddress address = a;
+                Throwable failure = err;
+                loop.execute(() -> then.accept(address, failure));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            loop.execute(() -> then.accept(null, e));
+        }
+    }
+
+    /** Stops the resolver threads. */
+    void close() {
+        resolverPool.shutdownNow();
     }
 
     String slug() {

@@ -22,10 +22,12 @@ public final class ProxyServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel server;
+    private final ProxyContext px;
 
-    private ProxyServer(EventLoopGroup group, Channel server) {
+    private ProxyServer(EventLoopGroup group, Channel server, ProxyContext px) {
         this.group = group;
         this.server = server;
+        this.px = px;
     }
 
     /**
@@ -51,9 +53,10 @@ public final class ProxyServer implements AutoCloseable {
                         }
                     })
                     .bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();
-            return new ProxyServer(group, ch);
+            return new ProxyServer(group, ch, px);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            px.close();
             throw new BottleException("the egress gateway of bottle " + px.slug() + " could not listen on "
                     + bindAddress + ":" + port + ": " + e.getMessage()
                     + "; is the address configured on this host and the port free?", e);
@@ -69,5 +72,6 @@ public final class ProxyServer implements AutoCloseable {
     public void close() {
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        px.close();
     }
 }

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -79,14 +78,17 @@ final class UpstreamLink {
             write(req);
             return;
         }
-        InetSocketAddress address;
-        try {
-            address = px.resolver().resolve(host, port);
-        } catch (IOException | RuntimeException e) {
-            ReferenceCountUtil.release(req);
-            fail("could not resolve " + host + ": " + e.getMessage());
-            return;
-        }
+        px.resolve(host, port, down.channel().eventLoop(), (address, failure) -> {
+            if (failure != null) {
+                ReferenceCountUtil.release(req);
+                fail("could not resolve " + host + ": " + failure.getMessage());
+                return;
+            }
+            connect(address, req);
+        });
+    }
+
+    private void connect(InetSocketAddress address, FullHttpRequest req) {
         Bootstrap b = new Bootstrap().group(down.channel().eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                 .option(ChannelOption.TCP_NODELAY, true)
