@@ -68,7 +68,9 @@ public final class ClaudeProvider implements AgentProvider {
     static final String SUPERVISE_BEARER_FILE = "~/.bot-bottle-supervise-bearer";
     /** {@code $1} the server name, {@code $2} the URL; the bearer is read from (and the file removed) first. */
     static final String SUPERVISE_SCRIPT = """
-            f="$HOME/.bot-bottle-supervise-bearer"; t="$(cat "$f")"; rm -f "$f"
+            f="$HOME/.bot-bottle-supervise-bearer"
+            [ -s "$f" ] || { echo "the supervise bearer was not handed over ($f is missing or empty)" >&2; exit 1; }
+            t="$(cat "$f")"; rm -f "$f"
             claude mcp remove --scope user "$1" >/dev/null 2>&1 || true
             exec claude mcp add --scope user --transport http "$1" "$2" --header "Authorization: Bearer $t"
             """;
