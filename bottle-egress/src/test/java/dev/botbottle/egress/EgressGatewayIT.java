@@ -370,6 +370,26 @@ class EgressGatewayIT {
     }
 
     @Test
+    void aRequestBodyLargerThanTheScanLimitIsRefusedAndAudited() throws Exception {
+        EgressOptions options = new EgressOptions((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()),
+                1, 1024);
+        EgressGateway g = new EgressGatewayProvider(options).start(new GatewayRequest("demo", "127.0.0.1", 0, state,
+                List.of(EgressRoute.allow(API)), List.of(), CredentialSource.none(), List.of(caFile),
+                ProgressListener.NONE));
+        open.add(g);
+        try (Socket s = new Socket("127.0.0.1", g.port())) {
+            ProxyClient.Response r = ProxyClient.exchange(s, "POST http://" + API + "/up HTTP/1.1\r\nHost: " + API
+                    + "\r\nContent-Length: 4096\r\n\r\n" + "x".repeat(4096));
+            assertThat(r.status()).isEqualTo(413);
+        }
+        assertThat(g.readAudit()).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(413);
+            assertThat(e.path()).isEqualTo("/up");
+        });
+        assertThat(upstream.drain()).isEmpty();
+    }
+
+    @Test
     void plainHttpIsAllowedOnlyToRoutesWithoutCredentials() throws Exception {
         EgressGateway g = start(List.of(auth(API)));
         HttpClient c = client(g);

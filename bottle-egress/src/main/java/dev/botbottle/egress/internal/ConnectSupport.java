@@ -78,7 +78,7 @@ final class ConnectSupport {
         }
         p.replace(front, "sni", new InterceptSni(px, target, d.routeName()));
         p.addLast("codec", new HttpServerCodec());
-        p.addLast("aggregator", new HttpObjectAggregator(px.maxRequestBody()));
+        p.addLast("aggregator", new BodyLimit(px, target));
         p.addLast("exchange", new ExchangeHandler(px, new ExchangeHandler.Tunnel(target, port)));
     }
 

@@ -82,6 +82,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         String method = req.method().name();
         if (!req.decoderResult().isSuccess()) {
             String reason = "malformed request: " + req.decoderResult().cause();
+            px.audit(method, tunnel == null ? "" : tunnel.host(), "", "", false, reason, 400, 0, 0);
             ReferenceCountUtil.release(req);
             ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST, "bot-bottle egress gateway: " + reason + "\n", true);
             return;
@@ -130,6 +131,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             if (u == null || rawHost == null || !"http".equalsIgnoreCase(u.getScheme())) {
+                px.audit(method, rawHost == null ? "" : rawHost, "", "", false,
+                        "not a proxy request (absolute http:// or CONNECT expected)", 400, 0, 0);
                 ReferenceCountUtil.release(req);
                 ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST, "bot-bottle egress gateway: this is an HTTP"
                         + " proxy; send absolute http:// requests or CONNECT for https (set HTTP_PROXY/HTTPS_PROXY)\n",
@@ -224,6 +227,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     static String pathOf(String uri) {
+        if (!uri.startsWith("/")) {
+            URI u = parse(uri);
+            return u == null || u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        }
         String p = new QueryStringDecoder(uri).rawPath();
         return p.isEmpty() ? "/" : p;
     }

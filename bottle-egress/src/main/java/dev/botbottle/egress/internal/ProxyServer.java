@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -48,7 +47,7 @@ public final class ProxyServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast("codec", new HttpServerCodec());
-                            c.pipeline().addLast("aggregator", new HttpObjectAggregator(px.maxRequestBody()));
+                            c.pipeline().addLast("aggregator", new BodyLimit(px, null));
                             c.pipeline().addLast("exchange", new ExchangeHandler(px, null));
                         }
                     })
