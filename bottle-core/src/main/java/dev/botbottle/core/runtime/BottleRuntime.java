@@ -19,17 +19,13 @@ import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.BottleSpec;
-import dev.botbottle.spi.CredentialException;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.FileOwner;
-import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayService;
-import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.PluginException;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.ProvisionStep;
-import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SuperviseService;
 import dev.botbottle.spi.support.HostTrust;
 import org.slf4j.Logger;
@@ -76,6 +72,8 @@ public final class BottleRuntime implements AutoCloseable {
     private final Map<String, String> backendOptions;
     private final List<Path> extraCaFiles;
     private final Map<String, List<GatewayService>> held = new ConcurrentHashMap<>();
+    private final LaunchSecrets secrets;
+    private final Gateways gatewayStarter;
 
     private BottleRuntime(Builder b) {
         this.host = b.host;
@@ -86,6 +84,8 @@ public final class BottleRuntime implements AutoCloseable {
         this.progress = b.progress;
         this.backendOptions = Map.copyOf(b.backendOptions);
         this.extraCaFiles = List.copyOf(b.extraCaFiles);
+        this.secrets = new LaunchSecrets(host, credentials, prompter);
+        this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress);
     }
 
     /** @return a builder for the current host */
@@ -118,8 +118,8 @@ public final class BottleRuntime implements AutoCloseable {
         AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
 
         // Everything that can fail without side effects comes first.
-        CredentialSource creds = launchCredentials(plan, provider, request);
-        Map<String, String> secretEnv = resolveEnv(plan);
+        CredentialSource creds = secrets.credentials(plan, provider, request);
+        Map<String, String> secretEnv = secrets.env(plan);
         if (state.readMetadata(slug).isPresent()) {
             throw new BottleException("bottle " + slug + " already has state in " + state.directory(slug)
                     + "; resume it with `bottle resume " + slug + "` or remove it with `bottle rm " + slug + "`");
@@ -136,7 +136,7 @@ public final class BottleRuntime implements AutoCloseable {
             backendTouched = true;
             HostReach reach = backend.prepare(spec);
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
-            gateways.addAll(startGateways(plan, reach, creds, Map.of()));
+            gateways.addAll(gatewayStarter.start(plan, reach, creds, Map.of()));
             List<Integer> ports = gateways.stream().map(GatewayService::port).toList();
             progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
             backend.create(spec, reach, ports);
@@ -163,14 +163,14 @@ public final class BottleRuntime implements AutoCloseable {
 
             Map<String, String> bottleEnv = new LinkedHashMap<>(result.env());
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withStatus("running")
-                    .withGateways(portsByName(gateways), bottleEnv, ProcessHandle.current().pid()));
+                    .withGateways(Gateways.portsByName(gateways), bottleEnv, ProcessHandle.current().pid()));
             held.put(slug, gateways);
             Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
             execEnv.putAll(secretEnv);
             return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings());
         } catch (RuntimeException e) {
             LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
-            closeAll(gateways, e);
+            Gateways.closeAll(gateways, e);
             if (backendTouched) {
                 try {
                     backend.teardown(slug);
@@ -197,7 +197,7 @@ public final class BottleRuntime implements AutoCloseable {
         backend(metadata.backend()).stop(slug);
         List<GatewayService> gateways = held.remove(slug);
         if (gateways != null) {
-            closeAll(gateways, null);
+            Gateways.closeAll(gateways, null);
         }
         state.setPreserved(slug, true);
         state.writeMetadata(metadata.withStatus("stopped"));
@@ -216,23 +216,23 @@ public final class BottleRuntime implements AutoCloseable {
         BottleBackend backend = backend(metadata.backend());
         AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
         AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
-        CredentialSource creds = launchCredentials(plan, provider, request);
-        Map<String, String> secretEnv = resolveEnv(plan);
+        CredentialSource creds = secrets.credentials(plan, provider, request);
+        Map<String, String> secretEnv = secrets.env(plan);
         HostReach reach = metadata.reach();
         if (reach == null) {
             throw new BottleException("bottle " + slug + " was never fully created; remove it with `bottle rm " + slug + "`");
         }
-        List<GatewayService> gateways = startGateways(plan, reach, creds, metadata.gatewayPorts());
+        List<GatewayService> gateways = gatewayStarter.start(plan, reach, creds, metadata.gatewayPorts());
         try {
             Bottle bottle = backend.resume(slug, gateways.stream().map(GatewayService::port).toList());
             held.put(slug, gateways);
-            state.writeMetadata(metadata.withStatus("running").withGateways(portsByName(gateways),
+            state.writeMetadata(metadata.withStatus("running").withGateways(Gateways.portsByName(gateways),
                     metadata.bottleEnv(), ProcessHandle.current().pid()));
             Map<String, String> execEnv = new LinkedHashMap<>(metadata.bottleEnv());
             execEnv.putAll(secretEnv);
             return new RunningBottle(this, plan, bottle, execEnv, gateways, List.of());
         } catch (RuntimeException e) {
-            closeAll(gateways, e);
+            Gateways.closeAll(gateways, e);
             throw e;
         }
     }
@@ -365,7 +365,7 @@ public final class BottleRuntime implements AutoCloseable {
         for (String slug : List.copyOf(held.keySet())) {
             List<GatewayService> gateways = held.remove(slug);
             if (gateways != null) {
-                closeAll(gateways, null);
+                Gateways.closeAll(gateways, null);
             }
         }
     }
@@ -393,86 +393,6 @@ public final class BottleRuntime implements AutoCloseable {
     private BottlePlan plan(String slug) {
         return PlanJson.read(state.readPlan(slug).orElseThrow(() -> new BottleException("bottle " + slug
                 + " has no saved plan; remove it with `bottle rm " + slug + "`")));
-    }
-
-    private CredentialSource launchCredentials(BottlePlan plan, AgentProvider provider, AgentRequest request) {
-        Map<String, Secret> fromProvider = provider.credentials(request);
-        for (String ref : plan.agentPlan().provision().credentialRefs()) {
-            if (!fromProvider.containsKey(ref)) {
-                throw new CredentialException("agent provider '" + provider.name() + "' did not supply credential "
-                        + ref + " it planned for");
-            }
-        }
-        Map<String, Secret> copy = Map.copyOf(fromProvider);
-        CredentialSource source = ((CredentialSource) ref -> Optional.ofNullable(copy.get(ref))).orElse(credentials);
-        for (var route : plan.routes()) {
-            route.auth().ifPresent(auth -> {
-                if (source.resolve(auth.tokenRef()).isEmpty()) {
-                    throw new CredentialException("egress route " + route.host() + " injects " + auth.tokenRef()
-                            + ", but that host variable is not set; export it before launching");
-                }
-            });
-        }
-        return source;
-    }
-
-    private Map<String, String> resolveEnv(BottlePlan plan) {
-        Map<String, String> out = new LinkedHashMap<>();
-        plan.env().forEach((name, value) -> {
-            if (value instanceof EnvValue.HostVariable h) {
-                String v = host.environment().get(h.name());
-                if (v == null) {
-                    throw new CredentialException("env " + name + " copies host variable " + h.name()
-                            + ", which is not set; export it before launching");
-                }
-                out.put(name, v);
-            } else if (value instanceof EnvValue.Prompt p) {
-                out.put(name, prompter.ask(name, p.message()).reveal());
-            }
-        });
-        return out;
-    }
-
-    private List<GatewayService> startGateways(BottlePlan plan, HostReach reach, CredentialSource creds,
-                                               Map<String, Integer> previousPorts) {
-        List<GatewayService> started = new ArrayList<>();
-        try {
-            for (GatewayServiceProvider provider : plugins.gateways().all().values()) {
-                if (provider.name().equals("supervise") && !plan.supervise()) {
-                    continue;
-                }
-                progress.onProgress("gateway", "starting " + provider.name() + " on " + reach.bindAddress());
-                started.add(provider.start(new GatewayRequest(plan.slug(), reach.bindAddress(),
-                        previousPorts.getOrDefault(provider.name(), 0), state.directory(plan.slug()), plan.routes(),
-                        plan.remotes(), creds, extraCaFiles, progress)));
-            }
-        } catch (RuntimeException e) {
-            closeAll(started, e);
-            throw e;
-        }
-        if (plugins.gateways().all().get("egress") == null && !plan.routes().isEmpty()) {
-            LOG.warn("no egress gateway plugin is on the class path: bottle {} has no network access at all", plan.slug());
-        }
-        return started;
-    }
-
-    private static Map<String, Integer> portsByName(List<GatewayService> gateways) {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        gateways.forEach(g -> ports.put(g.name(), g.port()));
-        return ports;
-    }
-
-    private static void closeAll(List<GatewayService> gateways, RuntimeException into) {
-        for (GatewayService g : gateways) {
-            try {
-                g.close();
-            } catch (RuntimeException e) {
-                LOG.error("stopping the {} gateway failed: {}", g.name(), e.getMessage());
-                if (into != null) {
-                    into.addSuppressed(e);
-                }
-            }
-        }
     }
 
     private static List<ProvisionStep> gitSteps(BottlePlan plan) {

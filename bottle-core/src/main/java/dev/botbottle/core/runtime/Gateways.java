@@ -1,0 +1,86 @@
+package dev.botbottle.core.runtime;
+
+import dev.botbottle.core.plan.BottlePlan;
+import dev.botbottle.core.plugin.Plugins;
+import dev.botbottle.core.state.StateStore;
+import dev.botbottle.spi.CredentialSource;
+import dev.botbottle.spi.GatewayRequest;
+import dev.botbottle.spi.GatewayService;
+import dev.botbottle.spi.GatewayServiceProvider;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts and stops a bottle's gateway services, only through the SPI. */
+final class Gateways {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateways.class);
+
+    private final Plugins plugins;
+    private final StateStore state;
+    private final List<Path> extraCaFiles;
+    private final ProgressListener progress;
+
+    Gateways(Plugins plugins, StateStore state, List<Path> extraCaFiles, ProgressListener progress) {
+        this.plugins = plugins;
+        this.state = state;
+        this.extraCaFiles = extraCaFiles;
+        this.progress = progress;
+    }
+
+    /**
+     * Starts every gateway service (supervise only when the plan wants it) where the bottle reaches the host; if one
+     * fails, those already started are stopped.
+     *
+     * @param previousPorts ports to ask for again, by service name (resume); others get an ephemeral port
+     */
+    List<GatewayService> start(BottlePlan plan, HostReach reach, CredentialSource creds,
+                               Map<String, Integer> previousPorts) {
+        List<GatewayService> started = new ArrayList<>();
+        try {
+            for (GatewayServiceProvider provider : plugins.gateways().all().values()) {
+                if (provider.name().equals("supervise") && !plan.supervise()) {
+                    continue;
+                }
+                progress.onProgress("gateway", "starting " + provider.name() + " on " + reach.bindAddress());
+                started.add(provider.start(new GatewayRequest(plan.slug(), reach.bindAddress(),
+                        previousPorts.getOrDefault(provider.name(), 0), state.directory(plan.slug()), plan.routes(),
+                        plan.remotes(), creds, extraCaFiles, progress)));
+            }
+        } catch (RuntimeException e) {
+            closeAll(started, e);
+            throw e;
+        }
+        if (plugins.gateways().all().get("egress") == null && !plan.routes().isEmpty()) {
+            LOG.warn("no egress gateway plugin is on the class path: bottle {} has no network access at all", plan.slug());
+        }
+        return started;
+    }
+
+    static Map<String, Integer> portsByName(List<GatewayService> gateways) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        gateways.forEach(g -> ports.put(g.name(), g.port()));
+        return ports;
+    }
+
+    /** Closes every service; failures are logged and, when {@code into} is given, added to it as suppressed. */
+    static void closeAll(List<GatewayService> gateways, RuntimeException into) {
+        for (GatewayService g : gateways) {
+            try {
+                g.close();
+            } catch (RuntimeException e) {
+                LOG.error("stopping the {} gateway failed: {}", g.name(), e.getMessage());
+                if (into != null) {
+                    into.addSuppressed(e);
+                }
+            }
+        }
+    }
+}
