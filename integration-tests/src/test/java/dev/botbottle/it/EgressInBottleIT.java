@@ -119,6 +119,13 @@ class EgressInBottleIT {
         if (upstream != null) {
             upstream.close();
         }
+        if (state != null) {
+            try (var walk = Files.walk(state)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a leftover temp dir is not a test failure
+            }
+        }
     }
 
     private ExecResult sh(String script) {
