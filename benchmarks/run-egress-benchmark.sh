@@ -5,5 +5,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 flock /tmp/bottle-maven.lock ./mvnw -B -q -pl bottle-egress,benchmarks -am install -DskipTests
-flock /tmp/bottle-maven.lock ./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.cp
-exec java -Xmx2g -cp "benchmarks/target/classes:$(cat target/bench.cp)" dev.botbottle.benchmarks.EgressBenchmark "$@"
+flock /tmp/bottle-maven.lock ./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$PWD/benchmarks/target/bench.cp"
+exec java -Xmx2g -cp "benchmarks/target/classes:$(cat benchmarks/target/bench.cp)" dev.botbottle.benchmarks.EgressBenchmark "$@"
