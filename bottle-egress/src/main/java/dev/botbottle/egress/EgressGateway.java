@@ -95,8 +95,8 @@ public final class EgressGateway implements GatewayService, EgressControl {
     }
 
     /**
-     * What the bottle needs: its CA in the trust store, and the proxy variables (both cases) pointing at this
-     * gateway, with {@code NO_PROXY} covering loopback and the gateway address so the bottle reaches its other
+     * What the bottle needs: its CA in the trust store (the provisioning engine also points the CA variables of
+     * Node, Python and OpenSSL at the system bundle), and the proxy variables (both cases) pointing at this gateway, with {@code NO_PROXY} covering loopback and the gateway address so the bottle reaches its other
      * gateway services directly.
      */
     @Override
@@ -111,10 +111,6 @@ public final class EgressGateway implements GatewayService, EgressControl {
         }
         steps.add(new ProvisionStep.SetEnv("NO_PROXY", noProxy));
         steps.add(new ProvisionStep.SetEnv("no_proxy", noProxy));
-        // runtimes that ignore the system store (Node) or ship their own (Python requests)
-        steps.add(new ProvisionStep.SetEnv("NODE_EXTRA_CA_CERTS", "/usr/local/share/ca-certificates/" + certName + ".crt"));
-        steps.add(new ProvisionStep.SetEnv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt"));
-        steps.add(new ProvisionStep.SetEnv("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"));
         return List.copyOf(steps);
     }
 

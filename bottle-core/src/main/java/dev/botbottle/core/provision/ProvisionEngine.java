@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * (commands for the agent user through {@code runuser}); only host copies break a batch. Each step announces
  * itself on stderr so a failure is reported against the step that failed, with the bottle's own words.
  * Environment from {@code SetEnv} steps is collected (and written to {@code /etc/profile.d/bot-bottle.sh} for
- * login shells); it is not secret by contract.
+ * login shells); it is not secret by contract. Installing a CA certificate also points {@link #CA_ENV} at the
+ * system bundle, so Node, Python and OpenSSL clients trust it too; its SHA-256 fingerprint is logged.
  *
  * @since 0.1
  */
@@ -44,6 +45,8 @@ public final class ProvisionEngine {
     public static final String CA_DIR = "/usr/local/share/ca-certificates";
     /** The system bundle {@code update-ca-certificates} writes. */
     public static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+    /** Variables pointed at {@link #CA_BUNDLE} whenever a certificate is installed; a later SetEnv may override. */
+    public static final List<String> CA_ENV = List.of("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE");
     /** Login shells source this file for the collected environment. */
     public static final String PROFILE_FILE = "/etc/profile.d/bot-bottle.sh";
 
@@ -70,6 +73,12 @@ public final class ProvisionEngine {
      */
     public ProvisionResult apply(Bottle bottle, List<ProvisionStep> steps, Map<String, String> baseEnv) {
         Map<String, String> env = new LinkedHashMap<>();
+        if (steps.stream().anyMatch(ProvisionStep.TrustCertificate.class::isInstance)) {
+            // runtimes that ignore the system store (Node) or ship their own (Python requests, some OpenSSL builds)
+            for (String name : CA_ENV) {
+                env.put(name, CA_BUNDLE);
+            }
+        }
         List<String> warnings = new ArrayList<>();
         Batch batch = new Batch(bottle);
         int execs = 0;

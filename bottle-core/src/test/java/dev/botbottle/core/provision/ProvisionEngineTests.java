@@ -80,6 +80,11 @@ class ProvisionEngineTests {
         String pem = TestCertificates.selfSigned();
         engine.apply(bottle, List.of(new ProvisionStep.TrustCertificate("one", pem),
                 new ProvisionStep.TrustCertificate("two", pem)), Map.of());
+        ProvisionResult result = engine.apply(new RecordingBottle(), List.of(new ProvisionStep.TrustCertificate("x", pem)),
+                Map.of());
+        assertThat(result.env()).containsEntry("NODE_EXTRA_CA_CERTS", ProvisionEngine.CA_BUNDLE)
+                .containsEntry("SSL_CERT_FILE", ProvisionEngine.CA_BUNDLE)
+                .containsEntry("REQUESTS_CA_BUNDLE", ProvisionEngine.CA_BUNDLE);
         String script = bottle.script(0);
         assertThat(script).contains("/usr/local/share/ca-certificates/one.crt")
                 .contains("/usr/local/share/ca-certificates/two.crt");
