@@ -443,6 +443,18 @@ class EgressGatewayIT {
     }
 
     @Test
+    void aPortInUseIsAClearErrorNotABareBindException() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            GatewayRequest req = new GatewayRequest("demo", "127.0.0.1", taken.getLocalPort(), state,
+                    List.of(EgressRoute.allow(API)), List.of(), CredentialSource.none(), List.of(), ProgressListener.NONE);
+            assertThatThrownBy(() -> new EgressGatewayProvider().start(req))
+                    .isInstanceOf(dev.botbottle.spi.BottleException.class)
+                    .hasMessageContaining("could not listen on 127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("the port free?");
+        }
+    }
+
+    @Test
     void keepsItsCaAcrossARestartFromTheSameStateDir() throws Exception {
         EgressGateway first = start(List.of(EgressRoute.allow(API)));
         String pem = first.caCertificatePem();

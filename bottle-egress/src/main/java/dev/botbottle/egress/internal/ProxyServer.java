@@ -53,7 +53,7 @@ public final class ProxyServer implements AutoCloseable {
                     })
                     .bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();
             return new ProxyServer(group, ch, px);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows a BindException unchecked-but-undeclared: catch it too
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             px.close();
             throw new BottleException("the egress gateway of bottle " + px.slug() + " could not listen on "
