@@ -151,6 +151,27 @@ class RuntimeLifecycleIT {
     }
 
     @Test
+    void aResumeWhosePortWasTakenMovesTheGatewayAndTellsTheBottle() throws IOException {
+        BottlePlan plan = plan("worker");
+        slugs.add(plan.slug());
+        RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS);
+        String before = bottle.exec("sh", "-c", "echo $HTTPS_PROXY").stdoutText().strip();
+        runtime.stop(plan.slug());
+        var metadata = runtime.state().readMetadata(plan.slug()).orElseThrow();
+        int oldPort = metadata.gatewayPorts().get("egress");
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(oldPort, 1,
+                java.net.InetAddress.getByName(metadata.reach().bindAddress()))) {
+            RunningBottle resumed = runtime.resume(plan.slug());
+            String after = resumed.exec("sh", "-c", "echo $HTTPS_PROXY").stdoutText().strip();
+            assertThat(after).isNotEqualTo(before).doesNotEndWith(":" + oldPort);
+            assertThat(resumed.exec("sh", "-lc", "echo $HTTPS_PROXY").stdoutText().strip()).isEqualTo(after);
+            // the gateway answers on its new port: a host with no route gets its 403
+            assertThat(resumed.exec("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://example.com/")
+                    .stdoutText()).isEqualTo("403");
+        }
+    }
+
+    @Test
     void aLaunchWithAMissingImageLeavesNothingBehind() {
         BottlePlan plan = plan("ghost");
         slugs.add(plan.slug());

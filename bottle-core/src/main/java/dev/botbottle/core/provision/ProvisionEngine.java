@@ -67,7 +67,7 @@ public final class ProvisionEngine {
      *
      * @param bottle the running bottle
      * @param steps the steps
-     * @param baseEnv environment already set for the bottle (commands see it)
+     * @param baseEnv environment already set for the bottle (commands see it; the login-shell profile keeps it)
      * @return the environment the steps set, and warnings
      * @throws ProvisioningException when a step that is not optional fails
      */
@@ -100,8 +100,11 @@ public final class ProvisionEngine {
             }
         }
         if (!env.isEmpty()) {
+            // login shells get everything the bottle's execs get: what was set before, then what these steps set
+            Map<String, String> all = new TreeMap<>(baseEnv);
+            all.putAll(env);
             StringBuilder profile = new StringBuilder("# written by bot-bottle: the bottle's environment\n");
-            env.forEach((k, v) -> profile.append("export ").append(k).append('=').append(quote(v)).append('\n'));
+            all.forEach((k, v) -> profile.append("export ").append(k).append('=').append(quote(v)).append('\n'));
             batch.add(-1, new ProvisionStep.WriteFile(PROFILE_FILE, profile.toString().getBytes(StandardCharsets.UTF_8),
                     0644, FileOwner.ROOT), Map.of());
         }

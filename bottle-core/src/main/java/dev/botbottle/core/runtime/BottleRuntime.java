@@ -205,7 +205,8 @@ public final class BottleRuntime implements AutoCloseable {
 
     /**
      * Resumes a stopped bottle on the backend recorded in its state, restarting its gateways on their previous
-     * ports. Env values are resolved again (prompted ones are asked again).
+     * ports where they are free (on new ones otherwise, with the bottle's proxy settings updated). Env values are
+     * resolved again (prompted ones are asked again).
      *
      * @param slug the bottle
      * @return the running bottle
@@ -225,12 +226,19 @@ public final class BottleRuntime implements AutoCloseable {
         List<GatewayService> gateways = gatewayStarter.start(plan, reach, creds, metadata.gatewayPorts());
         try {
             Bottle bottle = backend.resume(slug, gateways.stream().map(GatewayService::port).toList());
+            // A gateway may have had to take a new port: apply the gateways' steps again (one exec) so the
+            // bottle's proxy variables and trust store match what runs now.
+            List<ProvisionStep> steps = new ArrayList<>();
+            gateways.forEach(g -> steps.addAll(g.bottleSteps(reach)));
+            ProvisionResult result = new ProvisionEngine(progress).apply(bottle, steps, metadata.bottleEnv());
+            Map<String, String> bottleEnv = new LinkedHashMap<>(metadata.bottleEnv());
+            bottleEnv.putAll(result.env());
             held.put(slug, gateways);
             state.writeMetadata(metadata.withStatus("running").withGateways(Gateways.portsByName(gateways),
-                    metadata.bottleEnv(), ProcessHandle.current().pid()));
-            Map<String, String> execEnv = new LinkedHashMap<>(metadata.bottleEnv());
+                    bottleEnv, ProcessHandle.current().pid()));
+            Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
             execEnv.putAll(secretEnv);
-            return new RunningBottle(this, plan, bottle, execEnv, gateways, List.of());
+            return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings());
         } catch (RuntimeException e) {
             Gateways.closeAll(gateways, e);
             throw e;

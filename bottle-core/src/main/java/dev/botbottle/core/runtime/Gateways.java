@@ -3,6 +3,8 @@ package dev.botbottle.core.runtime;
 import dev.botbottle.core.plan.BottlePlan;
 import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.state.StateStore;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.CredentialException;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayService;
@@ -50,9 +52,19 @@ final class Gateways {
                     continue;
                 }
                 progress.onProgress("gateway", "starting " + provider.name() + " on " + reach.bindAddress());
-                started.add(provider.start(new GatewayRequest(plan.slug(), reach.bindAddress(),
-                        previousPorts.getOrDefault(provider.name(), 0), state.directory(plan.slug()), plan.routes(),
-                        plan.remotes(), creds, extraCaFiles, progress)));
+                int previous = previousPorts.getOrDefault(provider.name(), 0);
+                GatewayService service;
+                try {
+                    service = provider.start(request(plan, reach, creds, previous));
+                } catch (BottleException e) {
+                    if (previous == 0 || e instanceof CredentialException) {
+                        throw e;
+                    }
+                    LOG.warn("the {} gateway of {} cannot have port {} again ({}); taking a new one",
+                            provider.name(), plan.slug(), previous, e.getMessage());
+                    service = provider.start(request(plan, reach, creds, 0));
+                }
+                started.add(service);
             }
         } catch (RuntimeException e) {
             closeAll(started, e);
@@ -62,6 +74,11 @@ final class Gateways {
             LOG.warn("no egress gateway plugin is on the class path: bottle {} has no network access at all", plan.slug());
         }
         return started;
+    }
+
+    private GatewayRequest request(BottlePlan plan, HostReach reach, CredentialSource creds, int port) {
+        return new GatewayRequest(plan.slug(), reach.bindAddress(), port, state.directory(plan.slug()), plan.routes(),
+                plan.remotes(), creds, extraCaFiles, progress);
     }
 
     static Map<String, Integer> portsByName(List<GatewayService> gateways) {
