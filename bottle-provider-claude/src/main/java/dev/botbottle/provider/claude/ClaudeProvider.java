@@ -8,15 +8,16 @@ import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.RouteAuth;
-import dev.botbottle.spi.SkillSource;
 import dev.botbottle.spi.SuperviseEndpoint;
+import dev.botbottle.spi.support.AgentImageRecipe;
+import dev.botbottle.spi.support.SkillSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class ClaudeProvider implements AgentProvider {
     public static final String NAME = "claude";
 
     /** The base image the agent image starts from unless another is given. */
-    public static final String DEFAULT_BASE_IMAGE = ClaudeCodeImage.DEFAULT_BASE_IMAGE;
+    public static final String DEFAULT_BASE_IMAGE = "bot-bottle/base:bookworm";
 
     /** The variable Claude Code reads its OAuth token from; in the bottle it holds a placeholder only. */
     public static final String OAUTH_TOKEN_ENV = "CLAUDE_CODE_OAUTH_TOKEN";
@@ -77,7 +78,6 @@ public final class ClaudeProvider implements AgentProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClaudeProvider.class);
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern SKILL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Map<String, String> ENV = Map.of(
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1",
             "DISABLE_AUTOUPDATER", "1");
@@ -104,7 +104,7 @@ public final class ClaudeProvider implements AgentProvider {
 
     /** @return the pinned Claude Code version the agent image carries, e.g. {@code 2.1.332} */
     public static String cliVersion() {
-        return ClaudeCodeImage.version();
+        return Image.RECIPE.version();
     }
 
     @Override
@@ -139,7 +139,7 @@ public final class ClaudeProvider implements AgentProvider {
             LOG.debug("agent '{}': no agent_provider.auth_token; Claude Code gets no provider route", request.agent());
         }
         return new AgentProvisionPlan(placeholders, hidden, routes, Set.of(),
-                Optional.of(ClaudeCodeImage.spec(baseImage)), ENV);
+                Optional.of(image(baseImage)), ENV);
     }
 
     @Override
@@ -150,12 +150,7 @@ public final class ClaudeProvider implements AgentProvider {
             steps.add(new ProvisionStep.WriteFile(home + "/.claude/CLAUDE.md",
                     request.prompt().getBytes(StandardCharsets.UTF_8), 0644, FileOwner.AGENT));
         }
-        for (SkillSource skill : request.skills()) {
-            String target = home + "/.claude/skills/" + checkedSkillName(request, skill);
-            steps.add(new ProvisionStep.RunCommand(List.of("rm", "-rf", target), FileOwner.ROOT, false,
-                    "remove the old copy of skill " + skill.name()));
-            steps.add(new ProvisionStep.CopyPath(skill.directory(), target, FileOwner.AGENT, 0755));
-        }
+        steps.addAll(SkillSteps.replaceAll(request, home + "/.claude/skills", "Claude Code"));
         steps.add(JsonMergeStep.of(home + "/.claude.json", claudeJsonPatch(home),
                 "mark Claude Code onboarded and trust the workspace in ~/.claude.json"));
         steps.add(JsonMergeStep.of(home + "/.claude/settings.json", settingsPatch(),
@@ -215,15 +210,22 @@ public final class ClaudeProvider implements AgentProvider {
         return patch;
     }
 
-    private static String checkedSkillName(AgentRequest request, SkillSource skill) {
-        if (!SKILL_NAME.matcher(skill.name()).matches() || skill.name().contains("..")) {
-            throw new BottleException("agent '" + request.agent() + "': skill name '" + skill.name()
-                    + "' cannot be a directory name; use letters, digits, '-', '_' or '.'");
-        }
-        if (!Files.isRegularFile(skill.directory().resolve("SKILL.md"))) {
-            throw new BottleException("agent '" + request.agent() + "': skill '" + skill.name() + "' at "
-                    + skill.directory() + " has no SKILL.md; Claude Code only loads skills that have one");
-        }
-        return skill.name();
+    /**
+     * The image shipped in this jar: the Dockerfile and the pinned release ({@code claude-code.properties}, the one
+     * place the version lives), tagged {@code bot-bottle/claude:<version>-<hash>}.
+     */
+    static ImageSpec image(String baseImage) {
+        AgentImageRecipe recipe = Image.RECIPE;
+        return recipe.spec(Map.of(
+                "BASE_IMAGE", baseImage,
+                "CLAUDE_CODE_VERSION", recipe.version(),
+                "CLAUDE_CODE_SHA512_AMD64", recipe.release("sha512.linux-x64"),
+                "CLAUDE_CODE_SHA512_ARM64", recipe.release("sha512.linux-arm64")));
+    }
+
+    /** Loaded on first use, so a broken jar fails the first plan rather than plugin discovery. */
+    private static final class Image {
+        static final AgentImageRecipe RECIPE = AgentImageRecipe.load(ClaudeProvider.class, "bot-bottle/claude",
+                "Dockerfile", "claude-code.properties");
     }
 }

@@ -8,16 +8,17 @@ import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.RouteAuth;
 import dev.botbottle.spi.Secret;
-import dev.botbottle.spi.SkillSource;
 import dev.botbottle.spi.SuperviseEndpoint;
+import dev.botbottle.spi.support.AgentImageRecipe;
+import dev.botbottle.spi.support.SkillSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The agent provider for the Codex CLI (manifest {@code agent_provider.template: codex}).
@@ -56,7 +56,7 @@ public final class CodexProvider implements AgentProvider {
     public static final String NAME = "codex";
 
     /** The base image the agent image starts from unless another is given. */
-    public static final String DEFAULT_BASE_IMAGE = CodexImage.DEFAULT_BASE_IMAGE;
+    public static final String DEFAULT_BASE_IMAGE = "bot-bottle/base:bookworm";
 
     /** The credential reference the host's forwarded access token is provisioned under. */
     public static final String ACCESS_TOKEN_REF = "BOT_BOTTLE_CODEX_HOST_ACCESS_TOKEN";
@@ -75,7 +75,6 @@ public final class CodexProvider implements AgentProvider {
     static final String SUPERVISE_SERVER_NAME = "supervise";
 
     private static final Logger LOG = LoggerFactory.getLogger(CodexProvider.class);
-    private static final Pattern SKILL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final String baseImage;
     private final Clock clock;
@@ -105,7 +104,7 @@ public final class CodexProvider implements AgentProvider {
 
     /** @return the pinned Codex CLI version the agent image carries, e.g. {@code 0.171.0} */
     public static String cliVersion() {
-        return CodexImage.version();
+        return Image.RECIPE.version();
     }
 
     @Override
@@ -128,7 +127,7 @@ public final class CodexProvider implements AgentProvider {
                     new DlpPolicy(DlpPolicy.Action.REDACT, true))).toList();
             refs = Set.of(ACCESS_TOKEN_REF);
         }
-        return new AgentProvisionPlan(Map.of(), Set.of(), routes, refs, Optional.of(CodexImage.spec(baseImage)),
+        return new AgentProvisionPlan(Map.of(), Set.of(), routes, refs, Optional.of(image(baseImage)),
                 Map.of("CODEX_CA_CERTIFICATE", BOTTLE_CA_BUNDLE));
     }
 
@@ -161,12 +160,7 @@ public final class CodexProvider implements AgentProvider {
             steps.add(new ProvisionStep.WriteFile(codexHome + "/AGENTS.md",
                     request.prompt().getBytes(StandardCharsets.UTF_8), 0644, FileOwner.AGENT));
         }
-        for (SkillSource skill : request.skills()) {
-            String target = codexHome + "/skills/" + checkedSkillName(request, skill);
-            steps.add(new ProvisionStep.RunCommand(List.of("rm", "-rf", target), FileOwner.ROOT, false,
-                    "remove the old copy of skill " + skill.name()));
-            steps.add(new ProvisionStep.CopyPath(skill.directory(), target, FileOwner.AGENT, 0755));
-        }
+        steps.addAll(SkillSteps.replaceAll(request, codexHome + "/skills", "Codex"));
         return List.copyOf(steps);
     }
 
@@ -232,15 +226,22 @@ public final class CodexProvider implements AgentProvider {
                 """.formatted(home);
     }
 
-    private static String checkedSkillName(AgentRequest request, SkillSource skill) {
-        if (!SKILL_NAME.matcher(skill.name()).matches() || skill.name().contains("..")) {
-            throw new BottleException("agent '" + request.agent() + "': skill name '" + skill.name()
-                    + "' cannot be a directory name; use letters, digits, '-', '_' or '.'");
-        }
-        if (!Files.isRegularFile(skill.directory().resolve("SKILL.md"))) {
-            throw new BottleException("agent '" + request.agent() + "': skill '" + skill.name() + "' at "
-                    + skill.directory() + " has no SKILL.md; Codex only loads skills that have one");
-        }
-        return skill.name();
+    /**
+     * The image shipped in this jar: the Dockerfile and the pinned release ({@code codex-cli.properties}, the one
+     * place the version lives), tagged {@code bot-bottle/codex:<version>-<hash>}.
+     */
+    static ImageSpec image(String baseImage) {
+        AgentImageRecipe recipe = Image.RECIPE;
+        return recipe.spec(Map.of(
+                "BASE_IMAGE", baseImage,
+                "CODEX_VERSION", recipe.version(),
+                "CODEX_SHA512_AMD64", recipe.release("sha512.linux-x64"),
+                "CODEX_SHA512_ARM64", recipe.release("sha512.linux-arm64")));
+    }
+
+    /** Loaded on first use, so a broken jar fails the first plan rather than plugin discovery. */
+    private static final class Image {
+        static final AgentImageRecipe RECIPE = AgentImageRecipe.load(CodexProvider.class, "bot-bottle/codex",
+                "Dockerfile", "codex-cli.properties");
     }
 }
