@@ -208,7 +208,8 @@ class AgentProvidersIT {
         }
     }
 
-    private static String jwt(String payload) {
+    /** @return an unsigned JWT with this payload, shaped like the tokens {@code codex login} stores */
+    static String jwt(String payload) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2ln";

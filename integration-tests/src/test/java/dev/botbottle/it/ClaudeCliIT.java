@@ -1,12 +1,12 @@
-package dev.botbottle.provider.claude;
+package dev.botbottle.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botbottle.provider.claude.ClaudeProvider;
 import dev.botbottle.spi.AgentProvisionPlan;
 import dev.botbottle.spi.AgentRequest;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
-import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SkillSource;
 import dev.botbottle.spi.SuperviseEndpoint;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,9 +25,10 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The provider's image and steps against the real Claude Code binary, in a container with no network: the image
- * builds from the shipped Dockerfile, the binary runs at the pinned version, the steps leave prompt, skills,
- * {@code ~/.claude.json} and the supervise registration where Claude Code reads them.
+ * The provider's image and steps against the real Claude Code binary, in a bottle with no way out: the Docker
+ * backend builds the image from the shipped Dockerfile, the binary runs at the pinned version, and the steps, applied
+ * by core's provisioning engine, leave prompt, skills, {@code ~/.claude.json} and the supervise registration where
+ * Claude Code reads them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClaudeCliIT {
@@ -37,14 +37,12 @@ class ClaudeCliIT {
 
     private final ClaudeProvider provider = new ClaudeProvider();
     private final ObjectMapper json = new ObjectMapper();
-    private DockerExecBottle bottle;
-    private StepApplier applier;
+    private ProviderBottle bottle;
     private Map<String, String> bottleEnv;
 
     @BeforeAll
     void launchAndProvision() throws Exception {
-        DockerCli.assumeDocker();
-        DockerCli.ensureBaseImage();
+        Docker.assumeEngine();
         Path skills = Files.createTempDirectory("claude-it-skills");
         Path skill = Files.createDirectories(skills.resolve("acme-deploy"));
         Files.writeString(skill.resolve("SKILL.md"),
@@ -55,27 +53,19 @@ class ClaudeCliIT {
                 List.of(new SkillSource("acme-deploy", skill)), Optional.of("BOT_BOTTLE_CLAUDE_OAUTH_TOKEN"), false,
                 Map.of(), Path.of("/nonexistent"), Map.of());
         AgentProvisionPlan plan = provider.plan(request);
-        ImageSpec image = plan.image().orElseThrow();
-        Duration took = DockerCli.build(image);
-        System.out.printf("agent image %s: %s, %s%n", image.reference(),
-                took.isZero() ? "cached" : "built in " + took.toSeconds() + " s",
-                DockerCli.docker("image", "inspect", "--format", "{{.Size}}", image.reference()).stdout().trim() + " bytes");
-
-        bottleEnv = new HashMap<>(plan.env());
-        bottleEnv.putAll(plan.placeholderEnv());
-        bottle = DockerExecBottle.start(image.reference(), bottleEnv);
+        bottle = ProviderBottle.start("claude-cli-it", plan);
+        bottleEnv = bottle.env();
         // What the CLI may already have written: the merge must keep it.
         bottle.exec(ExecRequest.of("sh", "-c", "printf '%s' '{\"botBottleItMarker\":\"keep-me\",\"projects\":{\"/home/agent/other\":"
                 + "{\"allowedTools\":[\"Bash\"]}}}' > ~/.claude.json"));
-        applier = new StepApplier(bottle);
-        applier.apply(provider.provisioningSteps(request, bottle));
+        bottle.provision(provider.provisioningSteps(request, bottle.bottle()));
         // provisioning again (as on resume) replaces a skill's old copy and merges ~/.claude.json again
         bottle.sh("agent", "touch", "/home/agent/.claude/skills/acme-deploy/stale.md");
-        applier.apply(provider.provisioningSteps(request, bottle));
+        bottle.provision(provider.provisioningSteps(request, bottle.bottle()));
         // twice, as on resume with a new address: one entry, the latest URL
-        applier.apply(provider.superviseSteps(new SuperviseEndpoint("http://172.18.0.1:1/old", "BOT_BOTTLE_SUPERVISE_TOKEN",
+        bottle.provision(provider.superviseSteps(new SuperviseEndpoint("http://172.18.0.1:1/old", "BOT_BOTTLE_SUPERVISE_TOKEN",
                 Secret.of(SUPERVISE_BEARER))));
-        applier.apply(provider.superviseSteps(new SuperviseEndpoint(SUPERVISE_URL, "BOT_BOTTLE_SUPERVISE_TOKEN",
+        bottle.provision(provider.superviseSteps(new SuperviseEndpoint(SUPERVISE_URL, "BOT_BOTTLE_SUPERVISE_TOKEN",
                 Secret.of(SUPERVISE_BEARER))));
     }
 
@@ -108,7 +98,7 @@ class ClaudeCliIT {
 
     @Test
     void registersSuperviseWithTheRealClaudeMcpAddAsAUserScopedHttpServer() throws Exception {
-        assertThat(applier.optionalFailures()).isEmpty();
+        assertThat(bottle.warnings()).isEmpty();
         JsonNode server = claudeJson().path("mcpServers").path("supervise");
 
         assertThat(server.path("type").asText()).isEqualTo("http");
@@ -136,7 +126,8 @@ class ClaudeCliIT {
     @Test
     void headlessClaudeSeesTheSkillTheSuperviseServerAndTheOAuthPlaceholderWithoutNetwork() throws Exception {
         // No network: the init event comes before the first API call, which then fails; `timeout` ends the retries.
-        List<String> argv = new java.util.ArrayList<>(List.of("timeout", "20"));
+        // On the backend's internal network (a resolver that answers slowly, not none) init takes about 30 s.
+        List<String> argv = new java.util.ArrayList<>(List.of("timeout", "60"));
         argv.addAll(provider.headlessCommand("say hi"));
         ExecResult r = bottle.exec(new ExecRequest(argv, bottleEnv, Optional.of("/home/agent"), Optional.empty(),
                 Optional.empty(), Duration.ofSeconds(90)));

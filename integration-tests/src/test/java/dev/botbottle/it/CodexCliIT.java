@@ -1,10 +1,10 @@
-package dev.botbottle.provider.codex;
+package dev.botbottle.it;
 
+import dev.botbottle.provider.codex.CodexProvider;
 import dev.botbottle.spi.AgentProvisionPlan;
 import dev.botbottle.spi.AgentRequest;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
-import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SkillSource;
@@ -27,27 +27,43 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The provider's image and steps against the real Codex binary, in a container with no network: the image builds
- * from the shipped Dockerfile, the binary runs at the pinned version, the dummy {@code auth.json} passes
- * {@code codex login status}, and prompt, skills and the supervise registration end up where Codex reads them.
+ * The provider's image and steps against the real Codex binary, in a bottle with no way out: the Docker backend
+ * builds the image from the shipped Dockerfile, the binary runs at the pinned version, and after core's provisioning
+ * engine applied the steps the dummy {@code auth.json} passes {@code codex login status}, and prompt, skills and the
+ * supervise registration end up where Codex reads them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CodexCliIT {
     private static final String SUPERVISE_URL = "http://172.18.0.1:40123/mcp";
     private static final Instant EXP = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+    private static final String ACCESS_TOKEN = AgentProvidersIT.jwt("{\"exp\":" + EXP.getEpochSecond()
+            + ",\"https://api.openai.com/auth\":{\"chatgpt_account_id\":\"acct-42\",\"chatgpt_plan_type\":\"pro\","
+            + "\"chatgpt_user_id\":\"user-7\"},\"https://api.openai.com/profile\":{\"email\":\"dev@example.com\"},"
+            + "\"secret_marker\":\"REAL-ACCESS-SECRET\"}");
+    private static final String ID_TOKEN = AgentProvidersIT.jwt("{\"exp\":" + EXP.getEpochSecond()
+            + ",\"email\":\"dev@example.com\",\"https://api.openai.com/auth\":{\"chatgpt_account_id\":\"acct-42\","
+            + "\"chatgpt_plan_type\":\"pro\",\"chatgpt_user_id\":\"user-7\"},\"marker\":\"REAL-ID-SECRET\"}");
+    private static final String REFRESH = "rt_REAL-REFRESH-SECRET";
 
     private final CodexProvider provider = new CodexProvider();
-    private DockerExecBottle bottle;
-    private StepApplier applier;
+    private ProviderBottle bottle;
     private Map<String, String> bottleEnv;
 
     @BeforeAll
     void launchAndProvision() throws Exception {
-        DockerCli.assumeDocker();
-        DockerCli.ensureBaseImage();
+        Docker.assumeEngine();
         Path hostHome = Files.createTempDirectory("codex-it-home");
         Files.createDirectories(hostHome.resolve(".codex"));
-        Files.writeString(hostHome.resolve(".codex/auth.json"), HostLogins.chatgpt(EXP));
+        // a host auth.json as `codex login` writes it, with made-up (unsigned) tokens
+        Files.writeString(hostHome.resolve(".codex/auth.json"), """
+                {
+                  "auth_mode": "chatgpt",
+                  "OPENAI_API_KEY": null,
+                  "tokens": {"id_token": "%s", "access_token": "%s", "refresh_token": "%s", "account_id": "acct-42"},
+                  "last_refresh": "2026-11-20T10:00:00.000000Z",
+                  "personal_access_token": "pat-REAL-PAT-SECRET"
+                }
+                """.formatted(ID_TOKEN, ACCESS_TOKEN, REFRESH));
         Path skill = Files.createDirectories(hostHome.resolve("skills/acme-deploy"));
         Files.writeString(skill.resolve("SKILL.md"),
                 "---\nname: acme-deploy\ndescription: Deploys the acme service with make deploy\n---\nRun make deploy.\n");
@@ -55,25 +71,19 @@ class CodexCliIT {
                 List.of(new SkillSource("acme-deploy", skill)), Optional.empty(), true, Map.of(), hostHome, Map.of());
 
         AgentProvisionPlan plan = provider.plan(request);
-        ImageSpec image = plan.image().orElseThrow();
-        Duration took = DockerCli.build(image);
-        System.out.printf("agent image %s: %s, %s%n", image.reference(),
-                took.isZero() ? "cached" : "built in " + took.toSeconds() + " s",
-                DockerCli.docker("image", "inspect", "--format", "{{.Size}}", image.reference()).stdout().trim() + " bytes");
         assertThat(provider.credentials(request)).containsKey(CodexProvider.ACCESS_TOKEN_REF);
 
-        bottleEnv = Map.copyOf(plan.env());
-        bottle = DockerExecBottle.start(image.reference(), bottleEnv);
-        applier = new StepApplier(bottle);
+        bottle = ProviderBottle.start("codex-cli-it", plan);
+        bottleEnv = bottle.env();
         // stand-in for the core installing the gateway CA at the path CODEX_CA_CERTIFICATE names
-        applier.apply(List.of(new ProvisionStep.TrustCertificate("bot-bottle-egress", standInCa())));
-        applier.apply(provider.provisioningSteps(request, bottle));
+        bottle.provision(List.of(new ProvisionStep.TrustCertificate("bot-bottle-egress", standInCa())));
+        bottle.provision(provider.provisioningSteps(request, bottle.bottle()));
         // provisioning again (as on resume) replaces a skill's old copy
         bottle.sh("agent", "touch", "/home/agent/.codex/skills/acme-deploy/stale.md");
-        applier.apply(provider.provisioningSteps(request, bottle));
-        applier.apply(provider.superviseSteps(new SuperviseEndpoint("http://172.18.0.1:1/old", "BOT_BOTTLE_SUPERVISE_TOKEN",
+        bottle.provision(provider.provisioningSteps(request, bottle.bottle()));
+        bottle.provision(provider.superviseSteps(new SuperviseEndpoint("http://172.18.0.1:1/old", "BOT_BOTTLE_SUPERVISE_TOKEN",
                 Secret.of("unused"))));
-        applier.apply(provider.superviseSteps(new SuperviseEndpoint(SUPERVISE_URL, "BOT_BOTTLE_SUPERVISE_TOKEN",
+        bottle.provision(provider.superviseSteps(new SuperviseEndpoint(SUPERVISE_URL, "BOT_BOTTLE_SUPERVISE_TOKEN",
                 Secret.of("unused"))));
         bottle.sh("agent", "mkdir", "-p", "/home/agent/workspace");
     }
@@ -118,8 +128,8 @@ class CodexCliIT {
 
     @Test
     void theRealTokenIsNowhereInTheBottle() {
-        String token = HostLogins.accessToken(EXP);
-        ExecResult grep = bottle.exec(ExecRequest.of("grep", "-rlF", "-e", token, "-e", HostLogins.REFRESH,
+        String token = ACCESS_TOKEN;
+        ExecResult grep = bottle.exec(ExecRequest.of("grep", "-rlF", "-e", token, "-e", REFRESH,
                 "/home", "/tmp", "/etc", "/root", "/usr/local").asUser("root"));
         assertThat(grep.exitCode()).as("grep found: " + grep.stdoutText()).isEqualTo(1);
         assertThat(bottle.sh("agent", "env")).doesNotContain(token).doesNotContain("OPENAI_API_KEY");
@@ -128,7 +138,7 @@ class CodexCliIT {
 
     @Test
     void registersSuperviseWithTheRealCodexMcpAddKeepingTheConfig() {
-        assertThat(applier.optionalFailures()).isEmpty();
+        assertThat(bottle.warnings()).isEmpty();
         String config = bottle.sh("agent", "cat", "/home/agent/.codex/config.toml");
 
         assertThat(config).contains("[mcp_servers.supervise]").contains("url = \"" + SUPERVISE_URL + "\"")
