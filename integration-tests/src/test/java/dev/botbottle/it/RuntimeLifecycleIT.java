@@ -138,6 +138,9 @@ class RuntimeLifecycleIT {
         RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS);
         assertThat(bottle.exec("sh", "-c", "echo $BOT_BOTTLE_SUPERVISE_URL").stdoutText().strip())
                 .matches("http://[0-9.]+:[0-9]+/mcp");
+        // the bearer reaches execs through the variable the endpoint names, and no file in the bottle
+        assertThat(bottle.exec("sh", "-c", "echo $SUPERVISE_TOKEN").stdoutText().strip()).isEqualTo("double-bearer");
+        assertThat(bottle.exec("sh", "-c", "grep -rlsF double-bearer /home /etc /tmp || true").stdoutText()).isEmpty();
         runtime.teardown(plan.slug());
 
         write("bottles/quiet.md", "---\nimage: " + Docker.BASE_IMAGE + "\nagent_provider: {template: shell}\nsupervise: false\n---\n");

@@ -167,6 +167,7 @@ public final class BottleRuntime implements AutoCloseable {
             held.put(slug, gateways);
             Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
             execEnv.putAll(secretEnv);
+            execEnv.putAll(superviseBearer(gateways, reach));
             return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings());
         } catch (RuntimeException e) {
             LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
@@ -238,6 +239,7 @@ public final class BottleRuntime implements AutoCloseable {
                     bottleEnv, ProcessHandle.current().pid()));
             Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
             execEnv.putAll(secretEnv);
+            execEnv.putAll(superviseBearer(gateways, reach));
             return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings());
         } catch (RuntimeException e) {
             Gateways.closeAll(gateways, e);
@@ -401,6 +403,18 @@ public final class BottleRuntime implements AutoCloseable {
     private BottlePlan plan(String slug) {
         return PlanJson.read(state.readPlan(slug).orElseThrow(() -> new BottleException("bottle " + slug
                 + " has no saved plan; remove it with `bottle rm " + slug + "`")));
+    }
+
+    /** The supervise bearer, for CLIs that read it from the variable the endpoint names; never written to a file. */
+    private static Map<String, String> superviseBearer(List<GatewayService> gateways, HostReach reach) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (GatewayService g : gateways) {
+            if (g instanceof SuperviseService supervise) {
+                var endpoint = supervise.endpoint(reach);
+                env.put(endpoint.bearerEnvName(), endpoint.bearer().reveal());
+            }
+        }
+        return env;
     }
 
     private static List<ProvisionStep> gitSteps(BottlePlan plan) {
