@@ -165,6 +165,14 @@ class CliTests {
     }
 
     @Test
+    void removingAnUnknownBottleSaysSo() {
+        CliRun r = CliRun.run(env, "rm", "never-was");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("bottle: no bottle 'never-was'").contains("bottle ps");
+        assertThat(home.resolve("state/never-was")).doesNotExist();
+    }
+
+    @Test
     void debugShowsTheStackTrace() {
         CliRun r = CliRun.run(env, "--debug", "plan", "nobody");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -321,18 +321,34 @@ public final class BottleRuntime implements AutoCloseable {
      * @param slug the bottle
      */
     public void teardown(String slug) {
-        state.setPreserved(slug, false);
+        if (state.readMetadata(slug).isEmpty() && !state.slugs().contains(slug) && !engineSlugs().contains(slug)) {
+            throw new BottleException("no bottle '" + slug + "' (no state in " + host.botBottleHome().resolve("state")
+                    + " and no engine objects); `bottle ps` lists the bottles");
+        }
+        remove(slug);
+    }
+
+    /** Removes a bottle and its state; nothing happens for one that is already gone. */
+    void remove(String slug) {
+        if (state.isPreserved(slug)) {
+            state.setPreserved(slug, false);
+        }
         teardown(slug, false);
+    }
+
+    private Set<String> engineSlugs() {
+        Set<String> slugs = new TreeSet<>();
+        for (BackendProvider p : plugins.backends().all().values()) {
+            if (p.availability().isAvailable()) {
+                slugs.addAll(p.create(context()).list());
+            }
+        }
+        return slugs;
     }
 
     /** @return every bottle found in state or on an available backend */
     public List<BottleStatus> list() {
-        Set<String> engineSlugs = new TreeSet<>();
-        for (BackendProvider p : plugins.backends().all().values()) {
-            if (p.availability().isAvailable()) {
-                engineSlugs.addAll(p.create(context()).list());
-            }
-        }
+        Set<String> engineSlugs = engineSlugs();
         Set<String> all = new TreeSet<>(engineSlugs);
         all.addAll(state.slugs());
         List<BottleStatus> out = new ArrayList<>();
@@ -357,7 +373,7 @@ public final class BottleRuntime implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         for (BottleStatus s : list()) {
             try {
-                teardown(s.slug());
+                remove(s.slug());
                 removed.add(s.slug());
             } catch (RuntimeException e) {
                 failures.add(e);

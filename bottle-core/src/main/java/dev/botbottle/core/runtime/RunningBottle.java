@@ -126,10 +126,10 @@ public final class RunningBottle implements Bottle {
                 request.timeout());
     }
 
-    /** Tears the bottle down (container, network, gateways, state unless preserved). */
+    /** Tears the bottle down (container, network, gateways, state); nothing happens if it is already gone. */
     @Override
     public void close() {
-        runtime.teardown(slug());
+        runtime.remove(slug());
     }
 
     @Override
