@@ -60,9 +60,11 @@ public final class DockerArgs {
      * @param spec the bottle
      * @param runsc whether to use the gVisor runtime
      * @param weakIsolation whether the bottle runs without the host firewall chain
+     * @param bridgeAddress the bottle network's gateway address on the host
      * @return {@code create ...} for the bottle's container, idling under an init so exec works
      */
-    public static List<String> containerCreate(BottleSpec spec, boolean runsc, boolean weakIsolation) {
+    public static List<String> containerCreate(BottleSpec spec, boolean runsc, boolean weakIsolation,
+                                               String bridgeAddress) {
         List<String> args = new ArrayList<>(List.of("create", "--name", Names.container(spec.slug()),
                 "--hostname", hostname(spec.slug()),
                 "--network", Names.network(spec.slug()),
@@ -73,6 +75,14 @@ public final class DockerArgs {
             args.add(cap);
         }
         args.addAll(List.of("--security-opt", "no-new-privileges"));
+        if (!weakIsolation) {
+            // The bottle needs no DNS: clients hand host names to the proxy. Docker's embedded resolver forwards
+            // outside names to the upstream servers, and engines before 23.0.11/25.0.4/26.0 do it from the host's
+            // namespace when the host resolver is on loopback (CVE-2024-29018), a leak from an internal network.
+            // Its only upstream is made the bridge address, where the host firewall chain rejects port 53: every
+            // outside name fails at once, and no query leaves the host.
+            args.addAll(List.of("--dns", bridgeAddress));
+        }
         if (runsc) {
             args.add("--runtime=runsc");
         }

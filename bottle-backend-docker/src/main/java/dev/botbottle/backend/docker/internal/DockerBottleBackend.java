@@ -99,7 +99,8 @@ public final class DockerBottleBackend implements BottleBackend {
         images.ensure(spec.image(), progress);
         boolean weak = !installFirewall(slug, reach.bindAddress(), gatewayPorts, spec.allowWeakIsolation());
         progress.onProgress("container", "creating container " + Names.container(slug));
-        docker.check("create container " + Names.container(slug), DockerArgs.containerCreate(spec, runsc(), weak));
+        docker.check("create container " + Names.container(slug), DockerArgs.containerCreate(spec, runsc(), weak,
+                reach.bindAddress()));
     }
 
     @Override

@@ -39,7 +39,7 @@ class DockerArgsTests {
 
     @Test
     void containerDropsEveryCapabilityButThoseRootProvisioningNeeds() {
-        List<String> args = DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, false);
+        List<String> args = DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, false, "172.30.0.1");
         assertThat(args).containsSequence("--cap-drop", "ALL")
                 .containsSequence("--security-opt", "no-new-privileges")
                 .containsSequence("--network", "bb-dev-abc")
@@ -52,10 +52,18 @@ class DockerArgsTests {
     }
 
     @Test
+    void outsideNamesAreSentToTheFirewalledBridgeOnlyWhenTheFirewallIsInForce() {
+        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, false, "172.30.0.1"))
+                .containsSequence("--dns", "172.30.0.1");
+        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, true, "172.30.0.1"))
+                .doesNotContain("--dns");
+    }
+
+    @Test
     void containerRecordsTheIsolationInForce() {
-        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, true))
+        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, true, "172.30.0.1"))
                 .containsSequence("--label", "dev.botbottle.isolation=weak");
-        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, false))
+        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), false, false, "172.30.0.1"))
                 .containsSequence("--label", "dev.botbottle.isolation=firewall");
     }
 
@@ -67,13 +75,13 @@ class DockerArgsTests {
 
     @Test
     void containerUsesGvisorWhenTheEngineHasIt() {
-        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), true, false)).contains("--runtime=runsc");
+        assertThat(DockerArgs.containerCreate(spec(ResourceLimits.NONE), true, false, "172.30.0.1")).contains("--runtime=runsc");
     }
 
     @Test
     void resourceLimitsBecomeDockerOptions() {
         var limits = new ResourceLimits(Optional.of(1.5), Optional.of(2L << 30), Optional.of(256));
-        assertThat(DockerArgs.containerCreate(spec(limits), false, false))
+        assertThat(DockerArgs.containerCreate(spec(limits), false, false, "172.30.0.1"))
                 .containsSequence("--cpus", "1.5")
                 .containsSequence("--memory", Long.toString(2L << 30))
                 .containsSequence("--pids-limit", "256");

@@ -107,6 +107,13 @@ class DockerIsolationIT {
     }
 
     @Test
+    void theEmbeddedResolversOnlyUpstreamIsTheFirewalledBridge() {
+        // closes the engine's own forwarding path (CVE-2024-29018 on older engines): whatever the host's resolvers
+        assertThat(DockerEngine.host("docker", "inspect", "-f", "{{json .HostConfig.Dns}}", "bb-" + slug).out().strip())
+                .isEqualTo("[\"" + reach.bindAddress() + "\"]");
+    }
+
+    @Test
     void theBottlesInterfaceHasNoIpv6AddressToReachTheHostsLinkLocalOne() {
         // the firewall chain is IPv4 only; the engine leaves IPv6 off on an IPv4-only network, and this keeps it so
         String inet6 = bottle.exec(ExecRequest.of("cat", "/proc/net/if_inet6")).stdoutText();
