@@ -66,11 +66,11 @@ class AgentProvidersIT {
     void start() throws IOException {
         Docker.assumeEngine();
         home = Files.createTempDirectory("providers-it");
-        write("bottles/claude.md", "---\nagent_provider: {template: claude, auth_token: BOT_BOTTLE_CLAUDE_OAUTH_TOKEN}\n---\n");
-        write("agents/claude-coder.md", "---\nbottle: claude\n---\nAlways answer in French.\n");
-        write("bottles/codex.md", "---\nagent_provider: {template: codex, forward_host_credentials: true}\n---\n");
-        write("agents/codex-coder.md", "---\nbottle: codex\n---\nAlways answer in German.\n");
-        write(".codex/auth.json", """
+        Manifests.write(home, "bottles/claude.md", "---\nagent_provider: {template: claude, auth_token: BOT_BOTTLE_CLAUDE_OAUTH_TOKEN}\n---\n");
+        Manifests.write(home, "agents/claude-coder.md", "---\nbottle: claude\n---\nAlways answer in French.\n");
+        Manifests.write(home, "bottles/codex.md", "---\nagent_provider: {template: codex, forward_host_credentials: true}\n---\n");
+        Manifests.write(home, "agents/codex-coder.md", "---\nbottle: codex\n---\nAlways answer in German.\n");
+        Manifests.write(home, ".codex/auth.json", """
                 {"auth_mode": "chatgpt", "OPENAI_API_KEY": null,
                  "tokens": {"id_token": "%s", "access_token": "%s", "refresh_token": "%s", "account_id": "acct-it"},
                  "last_refresh": "2026-11-25T08:00:00Z"}
@@ -194,11 +194,6 @@ class AgentProvidersIT {
                 "BOT_BOTTLE_CLAUDE_OAUTH_TOKEN", CLAUDE_TOKEN));
     }
 
-    private void write(String relative, String text) throws IOException {
-        Path file = home.resolve(relative);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
-    }
 
     private static JsonNode json(String text) {
         try {

@@ -8,14 +8,9 @@ import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
-import dev.botbottle.spi.AgentProvider;
-import dev.botbottle.spi.AgentProvisionPlan;
-import dev.botbottle.spi.AgentRequest;
-import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
-import dev.botbottle.spi.SuperviseEndpoint;
 import dev.botbottle.spi.support.HostTrust;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +47,7 @@ class ProvisioningIT {
         Files.writeString(skill.resolve("SKILL.md"), "---\nname: s\ndescription: d\n---\nbody\n");
         Files.createDirectories(skill.resolve("scripts"));
         Files.writeString(skill.resolve("scripts/run.sh"), "echo hi\n");
-        write("bottles/steps.md", """
+        Manifests.write(home, "bottles/steps.md", """
                 ---
                 image: %s
                 agent_provider: {template: steps}
@@ -61,9 +56,9 @@ class ProvisioningIT {
                   TYPED: "?type it"
                 ---
                 """.formatted(Docker.BASE_IMAGE));
-        write("agents/prov.md", "---\nbottle: steps\n---\n");
+        Manifests.write(home, "agents/prov.md", "---\nbottle: steps\n---\n");
         HostEnvironment host = new HostEnvironment(home, home, Map.of("HOST_VALUE", HOST_SECRET));
-        Plugins plugins = Plugins.builder().agent(new StepsProvider(skill)).build();
+        Plugins plugins = Plugins.builder().agent(stepsProvider(skill)).build();
         runtime = BottleRuntime.builder().host(host).plugins(plugins)
                 .prompter((name, message) -> Secret.of(TYPED_SECRET)).build();
         plan = new Planner(plugins, host).plan(ManifestLoader.forHome(home).loadStrict(), "prov", "docker",
@@ -141,57 +136,17 @@ class ProvisioningIT {
         return all.toString();
     }
 
-    private void write(String relative, String text) throws IOException {
-        Path file = home.resolve(relative);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
-    }
-
     /** A provider exercising every kind of step. */
-    static final class StepsProvider implements AgentProvider {
-        private final Path skill;
-
-        StepsProvider(Path skill) {
-            this.skill = skill;
-        }
-
-        @Override
-        public String name() {
-            return "steps";
-        }
-
-        @Override
-        public AgentProvisionPlan plan(AgentRequest request) {
-            return AgentProvisionPlan.EMPTY;
-        }
-
-        @Override
-        public List<ProvisionStep> provisioningSteps(AgentRequest request, Bottle bottle) {
-            return List.of(
-                    new ProvisionStep.SetEnv("TOOL_HOME", "/opt/tool"),
-                    new ProvisionStep.WriteFile("~/.tool/config", "token = placeholder\n".getBytes(StandardCharsets.UTF_8),
-                            0600, FileOwner.AGENT),
-                    new ProvisionStep.WriteFile("/etc/tool.conf", "x\n".getBytes(StandardCharsets.UTF_8), 0644, FileOwner.ROOT),
-                    new ProvisionStep.CopyPath(skill, "~/skills/s", FileOwner.AGENT, 0644),
-                    new ProvisionStep.RunCommand(List.of("sh", "-c", "echo $(id -un) $HOME $TOOL_HOME > ~/ran-as"),
-                            FileOwner.AGENT, false, "record who runs commands"),
-                    new ProvisionStep.RunCommand(List.of("sh", "-c", "exit 4"), FileOwner.AGENT, true,
-                            "a step allowed to fail"));
-        }
-
-        @Override
-        public List<ProvisionStep> superviseSteps(SuperviseEndpoint endpoint) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> interactiveCommand() {
-            return List.of("bash");
-        }
-
-        @Override
-        public List<String> headlessCommand(String prompt) {
-            return List.of("bash", "-c", prompt);
-        }
+    private static ScriptedProvider stepsProvider(Path skill) {
+        return new ScriptedProvider("steps", List.of(
+                new ProvisionStep.SetEnv("TOOL_HOME", "/opt/tool"),
+                new ProvisionStep.WriteFile("~/.tool/config", "token = placeholder\n".getBytes(StandardCharsets.UTF_8),
+                        0600, FileOwner.AGENT),
+                new ProvisionStep.WriteFile("/etc/tool.conf", "x\n".getBytes(StandardCharsets.UTF_8), 0644, FileOwner.ROOT),
+                new ProvisionStep.CopyPath(skill, "~/skills/s", FileOwner.AGENT, 0644),
+                new ProvisionStep.RunCommand(List.of("sh", "-c", "echo $(id -un) $HOME $TOOL_HOME > ~/ran-as"),
+                        FileOwner.AGENT, false, "record who runs commands"),
+                new ProvisionStep.RunCommand(List.of("sh", "-c", "exit 4"), FileOwner.AGENT, true,
+                        "a step allowed to fail")));
     }
 }

@@ -10,15 +10,10 @@ import dev.botbottle.core.provision.ProvisioningException;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
-import dev.botbottle.spi.AgentProvider;
-import dev.botbottle.spi.AgentProvisionPlan;
-import dev.botbottle.spi.AgentRequest;
 import dev.botbottle.spi.BackendException;
-import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ProvisionStep;
-import dev.botbottle.spi.SuperviseEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +44,7 @@ class RuntimeLifecycleIT {
     @BeforeEach
     void setUp() throws IOException {
         Docker.assumeEngine();
-        write("bottles/plain.md", """
+        Manifests.write(home, "bottles/plain.md", """
                 ---
                 image: %s
                 agent_provider: {template: shell}
@@ -59,19 +54,19 @@ class RuntimeLifecycleIT {
                   user: {name: Bottle Bot, email: bot@example.com}
                 ---
                 """.formatted(Docker.BASE_IMAGE));
-        write("bottles/missing-image.md", """
+        Manifests.write(home, "bottles/missing-image.md", """
                 ---
                 image: bot-bottle/does-not-exist:nope
                 agent_provider: {template: shell}
                 ---
                 """);
-        write("bottles/failing.md", """
+        Manifests.write(home, "bottles/failing.md", """
                 ---
                 image: %s
                 agent_provider: {template: failing}
                 ---
                 """.formatted(Docker.BASE_IMAGE));
-        write("agents/worker.md", """
+        Manifests.write(home, "agents/worker.md", """
                 ---
                 bottle: plain
                 git:
@@ -79,8 +74,8 @@ class RuntimeLifecycleIT {
                 ---
                 Do the work.
                 """);
-        write("agents/ghost.md", "---\nbottle: missing-image\n---\n");
-        write("agents/doomed.md", "---\nbottle: failing\n---\n");
+        Manifests.write(home, "agents/ghost.md", "---\nbottle: missing-image\n---\n");
+        Manifests.write(home, "agents/doomed.md", "---\nbottle: failing\n---\n");
         runtime = BottleRuntime.builder().host(host()).plugins(plugins()).build();
     }
 
@@ -143,8 +138,8 @@ class RuntimeLifecycleIT {
         assertThat(bottle.exec("sh", "-c", "grep -rlsF double-bearer /home /etc /tmp || true").stdoutText()).isEmpty();
         runtime.teardown(plan.slug());
 
-        write("bottles/quiet.md", "---\nimage: " + Docker.BASE_IMAGE + "\nagent_provider: {template: shell}\nsupervise: false\n---\n");
-        write("agents/hush.md", "---\nbottle: quiet\n---\n");
+        Manifests.write(home, "bottles/quiet.md", "---\nimage: " + Docker.BASE_IMAGE + "\nagent_provider: {template: shell}\nsupervise: false\n---\n");
+        Manifests.write(home, "agents/hush.md", "---\nbottle: quiet\n---\n");
         int before = supervise.started.get();
         BottlePlan quiet = plan("hush");
         slugs.add(quiet.slug());
@@ -211,46 +206,7 @@ class RuntimeLifecycleIT {
     private final SuperviseDouble supervise = new SuperviseDouble();
 
     private Plugins plugins() {
-        return Plugins.builder().agent(new FailingProvider()).gateway(supervise).build();
-    }
-
-    private void write(String relative, String text) throws IOException {
-        Path file = home.resolve(relative);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
-    }
-
-    /** A provider whose provisioning runs a command that exits 1. */
-    static final class FailingProvider implements AgentProvider {
-        @Override
-        public String name() {
-            return "failing";
-        }
-
-        @Override
-        public AgentProvisionPlan plan(AgentRequest request) {
-            return AgentProvisionPlan.EMPTY;
-        }
-
-        @Override
-        public List<ProvisionStep> provisioningSteps(AgentRequest request, Bottle bottle) {
-            return List.of(new ProvisionStep.RunCommand(List.of("sh", "-c", "echo no such luck >&2; exit 1"),
-                    FileOwner.AGENT, false, "deliberately failing step"));
-        }
-
-        @Override
-        public List<ProvisionStep> superviseSteps(SuperviseEndpoint endpoint) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> interactiveCommand() {
-            return List.of("bash");
-        }
-
-        @Override
-        public List<String> headlessCommand(String prompt) {
-            return List.of("bash", "-c", prompt);
-        }
+        return Plugins.builder().agent(new ScriptedProvider("failing", List.of(new ProvisionStep.RunCommand(
+                List.of("sh", "-c", "echo no such luck >&2; exit 1"), FileOwner.AGENT, false, "deliberately failing step")))).gateway(supervise).build();
     }
 }
