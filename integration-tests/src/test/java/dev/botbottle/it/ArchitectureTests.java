@@ -33,6 +33,14 @@ class ArchitectureTests {
     }
 
     @Test
+    void theSecretScannerDependsOnTheSpiAndTheJdkOnly() {
+        classes().that().resideInAPackage("dev.botbottle.dlp..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.botbottle.dlp..", "dev.botbottle.spi..",
+                        "java..")
+                .check(main);
+    }
+
+    @Test
     void theCoreReachesGatewaysBackendsAndProvidersOnlyThroughTheSpi() {
         noClasses().that().resideInAPackage("dev.botbottle.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.botbottle.egress..", "dev.botbottle.gitgate..",

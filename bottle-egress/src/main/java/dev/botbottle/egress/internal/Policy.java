@@ -1,6 +1,6 @@
 package dev.botbottle.egress.internal;
 
-import dev.botbottle.egress.dlp.DlpScanner;
+import dev.botbottle.dlp.DlpScanner;
 import dev.botbottle.spi.CredentialException;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.EgressRoute;

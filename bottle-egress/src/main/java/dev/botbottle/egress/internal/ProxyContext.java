@@ -160,7 +160,7 @@ public final class ProxyContext {
      */
     String redact(String text) {
         var hits = policy.get().scanner().scan(text);
-        return hits.isEmpty() ? text : dev.botbottle.egress.dlp.DlpScanner.redact(text, hits);
+        return hits.isEmpty() ? text : dev.botbottle.dlp.DlpScanner.redact(text, hits);
     }
 
     String denialBody(String host, String reason) {

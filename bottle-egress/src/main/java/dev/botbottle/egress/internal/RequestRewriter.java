@@ -1,7 +1,7 @@
 package dev.botbottle.egress.internal;
 
-import dev.botbottle.egress.dlp.DlpFinding;
-import dev.botbottle.egress.dlp.DlpScanner;
+import dev.botbottle.dlp.DlpFinding;
+import dev.botbottle.dlp.DlpScanner;
 import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.RouteAuth;

@@ -1,4 +1,4 @@
-package dev.botbottle.egress.dlp;
+package dev.botbottle.dlp;
 
 import java.util.List;
 import java.util.Objects;

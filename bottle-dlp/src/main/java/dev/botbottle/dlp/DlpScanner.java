@@ -1,4 +1,4 @@
-package dev.botbottle.egress.dlp;
+package dev.botbottle.dlp;
 
 import dev.botbottle.spi.Secret;
 
