@@ -28,6 +28,10 @@ final class BottleCommand implements Runnable {
 
     /** Backend used when neither --backend nor BOT_BOTTLE_BACKEND says otherwise. */
     static final String DEFAULT_BACKEND = "docker";
+    /** Template of a bottle whose {@code agent_provider} names none. */
+    static final String DEFAULT_TEMPLATE = "claude";
+
+    private Plugins plugins;
 
     final Console console;
 
@@ -62,8 +66,17 @@ final class BottleCommand implements Runnable {
         return projectDir != null ? projectDir : Path.of("").toAbsolutePath();
     }
 
+    /** @return the plugins on the class path, discovered once per command */
+    Plugins plugins() {
+        if (plugins == null) {
+            plugins = Plugins.discover();
+        }
+        return plugins;
+    }
+
     ManifestLoader loader() {
-        return ManifestLoader.forHome(host().botBottleHome()).withProjectDir(projectDir());
+        return ManifestLoader.forHome(host().botBottleHome()).withProjectDir(projectDir())
+                .withProviders(planner().catalog());
     }
 
     /** Loads the manifest, printing warnings; fails with every error when there is one. */
@@ -90,16 +103,16 @@ final class BottleCommand implements Runnable {
         return env != null && !env.isBlank() ? env : DEFAULT_BACKEND;
     }
 
-    Planner planner(Plugins plugins) {
-        return new Planner(plugins, host());
+    Planner planner() {
+        return new Planner(plugins(), host()).withDefaultTemplate(DEFAULT_TEMPLATE);
     }
 
     ProgressListener progress() {
         return (stage, message) -> console.err().println("[" + stage + "] " + message);
     }
 
-    BottleRuntime runtime(Plugins plugins) {
-        return BottleRuntime.builder().host(host()).plugins(plugins).progress(progress()).prompter(prompter()).build();
+    BottleRuntime runtime() {
+        return BottleRuntime.builder().host(host()).plugins(plugins()).progress(progress()).prompter(prompter()).build();
     }
 
     EnvPrompter prompter() {

@@ -1,6 +1,5 @@
 package dev.botbottle.cli;
 
-import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.BottleStatus;
 import picocli.CommandLine.Command;
@@ -22,7 +21,7 @@ final class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BottleRuntime runtime = parent.runtime(Plugins.discover());
+        BottleRuntime runtime = parent.runtime();
         List<BottleStatus> all = runtime.list();
         if (all.isEmpty()) {
             parent.console.err().println("nothing to clean up");

@@ -1,6 +1,5 @@
 package dev.botbottle.cli;
 
-import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.spi.ExecRequest;
 import picocli.CommandLine.Command;
@@ -32,7 +31,7 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunningBottle bottle = parent.runtime(Plugins.discover()).attach(slug);
+        RunningBottle bottle = parent.runtime().attach(slug);
         ExecRequest request = ExecRequest.of(command.toArray(String[]::new)).withTimeout(java.time.Duration.ofHours(12));
         if (user != null) {
             request = request.asUser(user);

@@ -4,7 +4,6 @@ import dev.botbottle.core.manifest.AgentDef;
 import dev.botbottle.core.manifest.Manifest;
 import dev.botbottle.core.manifest.ResolvedBottle;
 import dev.botbottle.core.plan.PlanRenderer;
-import dev.botbottle.core.plugin.Plugins;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,8 +36,7 @@ final class InfoCommand implements Callable<Integer> {
         out.println("bottle:  " + r.bottle().name() + " (" + r.bottle().file() + ")"
                 + (r.bottle().extendsNames().isEmpty() ? "" : " extends " + String.join(", ", r.bottle().extendsNames())));
         out.println("prompt:  " + (a.prompt().isBlank() ? "(none)" : a.prompt().lines().count() + " line(s)"));
-        Plugins plugins = Plugins.discover();
-        out.print(PlanRenderer.render(parent.planner(plugins).plan(m, agent, parent.backend(backend), Optional.empty())));
+                out.print(PlanRenderer.render(parent.planner().plan(m, agent, parent.backend(backend), Optional.empty())));
         return 0;
     }
 }

@@ -3,7 +3,6 @@ package dev.botbottle.cli;
 import dev.botbottle.core.plan.BottlePlan;
 import dev.botbottle.core.plan.PlanJson;
 import dev.botbottle.core.plan.PlanRenderer;
-import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
@@ -80,8 +79,7 @@ final class LaunchCommand implements Callable<Integer> {
         if (cwd != null && !Files.isDirectory(cwd)) {
             throw new BottleException("--cwd " + cwd + " is not a directory");
         }
-        Plugins plugins = Plugins.discover();
-        BottlePlan plan = parent.planner(plugins).plan(parent.manifest(), agent, parent.backend(backend),
+                BottlePlan plan = parent.planner().plan(parent.manifest(), agent, parent.backend(backend),
                 Optional.ofNullable(label));
         if (dryRun) {
             parent.console.out().print(format == PlanCommand.Format.json ? PlanJson.write(plan) + "\n"
@@ -106,13 +104,13 @@ final class LaunchCommand implements Callable<Integer> {
         }
         LaunchOptions options = new LaunchOptions(Optional.ofNullable(cwd).map(p -> p.toAbsolutePath()), trustHostCa,
                 allowWeakIsolation);
-        BottleRuntime runtime = parent.runtime(plugins);
+        BottleRuntime runtime = parent.runtime();
         RunningBottle bottle = runtime.launch(plan, options);
         bottle.warnings().forEach(w -> parent.console.err().println("warning: " + w));
         if (hold) {
             return Session.hold(runtime, bottle, parent.console.out());
         }
-        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
+        AgentProvider provider = parent.plugins().agents().get(plan.agentPlan().provider());
         if (headless) {
             return Session.headless(runtime, bottle, provider, prompt, cwd != null, parent.console);
         }

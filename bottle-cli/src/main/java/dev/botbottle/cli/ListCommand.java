@@ -21,7 +21,7 @@ final class ListCommand implements Callable<Integer> {
         var out = parent.console.out();
         out.println("bottles:");
         for (BottleDef b : m.bottles().values()) {
-            out.printf("  %-20s %s%s%n", b.name(), b.agentProvider().map(p -> p.template()).orElse("(default provider)"),
+            out.printf("  %-20s %s%s%n", b.name(), b.agentProvider().flatMap(p -> p.template()).orElse("(default provider)"),
                     b.extendsNames().isEmpty() ? "" : "  extends " + String.join(", ", b.extendsNames()));
         }
         out.println("agents:");

@@ -3,7 +3,6 @@ package dev.botbottle.cli;
 import dev.botbottle.core.plan.BottlePlan;
 import dev.botbottle.core.plan.PlanJson;
 import dev.botbottle.core.plan.PlanRenderer;
-import dev.botbottle.core.plugin.Plugins;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,8 +32,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plugins plugins = Plugins.discover();
-        BottlePlan plan = parent.planner(plugins).plan(parent.manifest(), agent, parent.backend(backend), Optional.empty());
+                BottlePlan plan = parent.planner().plan(parent.manifest(), agent, parent.backend(backend), Optional.empty());
         parent.console.out().print(format == Format.json ? PlanJson.write(plan) + "\n" : PlanRenderer.render(plan));
         return 0;
     }

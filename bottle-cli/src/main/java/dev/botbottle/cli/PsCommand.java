@@ -1,6 +1,5 @@
 package dev.botbottle.cli;
 
-import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -17,7 +16,7 @@ final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<BottleStatus> all = parent.runtime(Plugins.discover()).list();
+        List<BottleStatus> all = parent.runtime().list();
         var out = parent.console.out();
         if (all.isEmpty()) {
             out.println("no bottles");

@@ -1,6 +1,5 @@
 package dev.botbottle.cli;
 
-import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.spi.AgentProvider;
@@ -37,8 +36,7 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plugins plugins = Plugins.discover();
-        if (detach && !hold) {
+                if (detach && !hold) {
             List<String> args = new ArrayList<>();
             if (parent.home != null) {
                 args.addAll(List.of("--home", parent.home.toAbsolutePath().toString()));
@@ -46,12 +44,12 @@ final class ResumeCommand implements Callable<Integer> {
             args.addAll(List.of("resume", slug));
             return Session.detach(args, slug, parent.console, java.util.Map.of());
         }
-        BottleRuntime runtime = parent.runtime(plugins);
+        BottleRuntime runtime = parent.runtime();
         RunningBottle bottle = runtime.resume(slug);
         if (hold) {
             return Session.hold(runtime, bottle, parent.console.out());
         }
-        AgentProvider provider = plugins.agents().get(bottle.plan().agentPlan().provider());
+        AgentProvider provider = parent.plugins().agents().get(bottle.plan().agentPlan().provider());
         if (headless) {
             if (prompt == null || prompt.isBlank()) {
                 throw new dev.botbottle.spi.BottleException("--headless needs --prompt TEXT");

@@ -1,6 +1,5 @@
 package dev.botbottle.cli;
 
-import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,7 +19,7 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BottleRuntime runtime = parent.runtime(Plugins.discover());
+        BottleRuntime runtime = parent.runtime();
         long holder = runtime.state().readMetadata(slug).map(m -> m.hostPid()).orElse(0L);
         runtime.stop(slug);
         Session.stopHolder(holder);

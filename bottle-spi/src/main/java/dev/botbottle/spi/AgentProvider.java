@@ -25,6 +25,29 @@ public interface AgentProvider {
     }
 
     /**
+     * The keys this provider accepts in a bottle's {@code agent_provider} block besides {@code template}. The
+     * manifest validator rejects any other key (with a "did you mean" hint) and checks each value's kind.
+     *
+     * @return the provider's settings, in documentation order
+     * @since 0.2
+     */
+    default List<ProviderSetting> settings() {
+        return List.of();
+    }
+
+    /**
+     * Checks what the kinds cannot: settings that exclude or need each other, values that must name a file. Called
+     * by the manifest validator and by the planner, after each value has been checked against its kind.
+     *
+     * @param settings the bottle's settings
+     * @return every problem found, each naming its key; empty when the settings are usable
+     * @since 0.2
+     */
+    default List<SettingProblem> validate(ProviderSettings settings) {
+        return List.of();
+    }
+
+    /**
      * Plans what the agent needs. Pure: reads no secret and changes nothing, so dry runs can call it.
      *
      * @param request the agent

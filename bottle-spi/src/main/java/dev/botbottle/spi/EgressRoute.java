@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param ports the TCP ports a CONNECT may target; empty means 443 only
  * @param dlp what the gateway does when outbound traffic carries a secret
  * @since 0.1
+ * @see #builder(String) the way to make one: components may be added in a minor version (ADR 11), the builder
+ *      keeps working
  */
 public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch> matches, boolean tlsPassthrough,
                           List<Integer> ports, DlpPolicy dlp) {
@@ -43,7 +45,7 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
      * @return a route allowing every request to {@code host} on port 443, without credentials
      */
     public static EgressRoute allow(String host) {
-        return new EgressRoute(host, Optional.empty(), List.of(), false, List.of(), DlpPolicy.DEFAULT);
+        return builder(host).build();
     }
 
     /**
@@ -52,11 +54,98 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
      * @return a route allowing every request to {@code host}, with {@code auth} injected
      */
     public static EgressRoute withAuth(String host, RouteAuth auth) {
-        return new EgressRoute(host, Optional.of(auth), List.of(), false, List.of(), DlpPolicy.DEFAULT);
+        return builder(host).auth(auth).build();
+    }
+
+    /**
+     * @param host the host name, or {@code *.example.com}
+     * @return a builder for a route to {@code host}: no auth, every request, port 443, default DLP
+     * @since 0.2
+     */
+    public static Builder builder(String host) {
+        return new Builder(host);
+    }
+
+    /**
+     * @return a builder holding this route's values, to make a changed copy
+     * @since 0.2
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(host).matches(matches).tlsPassthrough(tlsPassthrough).ports(ports).dlp(dlp);
+        auth.ifPresent(b::auth);
+        return b;
     }
 
     /** @return the ports a CONNECT may target: {@link #ports()}, or 443 when none are given */
     public List<Integer> effectivePorts() {
         return ports.isEmpty() ? List.of(443) : ports;
+    }
+
+    /**
+     * Makes an {@link EgressRoute}; every value but the host has a default.
+     *
+     * @since 0.2
+     */
+    public static final class Builder {
+        private String host;
+        private Optional<RouteAuth> auth = Optional.empty();
+        private List<RouteMatch> matches = List.of();
+        private boolean tlsPassthrough;
+        private List<Integer> ports = List.of();
+        private DlpPolicy dlp = DlpPolicy.DEFAULT;
+
+        private Builder(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+        }
+
+        /** @param value the host name, or {@code *.example.com} @return this builder */
+        public Builder host(String value) {
+            this.host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /** @param value the credential the gateway injects @return this builder */
+        public Builder auth(RouteAuth value) {
+            this.auth = Optional.of(value);
+            return this;
+        }
+
+        /** @return this builder, with no credential injected */
+        public Builder noAuth() {
+            this.auth = Optional.empty();
+            return this;
+        }
+
+        /** @param value path and method rules, any of which may match; empty means every request @return this builder */
+        public Builder matches(List<RouteMatch> value) {
+            this.matches = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value splice TLS blind after the SNI check @return this builder */
+        public Builder tlsPassthrough(boolean value) {
+            this.tlsPassthrough = value;
+            return this;
+        }
+
+        /** @param value the TCP ports a CONNECT may target; empty means 443 @return this builder */
+        public Builder ports(List<Integer> value) {
+            this.ports = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value what to do when outbound traffic carries a secret @return this builder */
+        public Builder dlp(DlpPolicy value) {
+            this.dlp = Objects.requireNonNull(value, "dlp");
+            return this;
+        }
+
+        /**
+         * @return the route
+         * @throws IllegalArgumentException when the values do not make a valid route (e.g. auth with passthrough)
+         */
+        public EgressRoute build() {
+            return new EgressRoute(host, auth, matches, tlsPassthrough, ports, dlp);
+        }
     }
 }

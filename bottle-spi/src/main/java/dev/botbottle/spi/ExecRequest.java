@@ -29,7 +29,7 @@ public record ExecRequest(List<String> argv, Map<String, String> env, Optional<S
         env = Map.copyOf(env);
         Objects.requireNonNull(workdir, "workdir");
         Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(stdin, "stdin");
+        stdin = Objects.requireNonNull(stdin, "stdin").map(byte[]::clone);
         Objects.requireNonNull(timeout, "timeout");
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("argv must not be empty");
@@ -64,7 +64,25 @@ public record ExecRequest(List<String> argv, Map<String, String> env, Optional<S
 
     /** @param input bytes for standard input @return a copy with that input */
     public ExecRequest withStdin(byte[] input) {
-        return new ExecRequest(argv, env, workdir, user, Optional.of(input.clone()), timeout);
+        return new ExecRequest(argv, env, workdir, user, Optional.of(input), timeout);
+    }
+
+    /** @return a copy of the input bytes, if any */
+    @Override
+    public Optional<byte[]> stdin() {
+        return stdin.map(byte[]::clone);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ExecRequest r && argv.equals(r.argv) && env.equals(r.env) && workdir.equals(r.workdir)
+                && user.equals(r.user) && timeout.equals(r.timeout) && stdin.isPresent() == r.stdin.isPresent()
+                && (stdin.isEmpty() || java.util.Arrays.equals(stdin.get(), r.stdin.get()));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(argv, env, workdir, user, timeout) * 31 + stdin.map(java.util.Arrays::hashCode).orElse(0);
     }
 
     /** @param limit the new timeout @return a copy with that timeout */

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param extraCaFiles host files of extra CA certificates upstream TLS should trust
  * @param progress receives progress
  * @since 0.1
+ * @see #builder(String) the way to make one (ADR 11)
  */
 public record GatewayRequest(String slug, String bindAddress, int port, Path stateDir, List<EgressRoute> routes,
                              List<GitRemote> remotes, CredentialSource credentials, List<Path> extraCaFiles,
@@ -31,5 +32,101 @@ public record GatewayRequest(String slug, String bindAddress, int port, Path sta
         routes = List.copyOf(routes);
         remotes = List.copyOf(remotes);
         extraCaFiles = List.copyOf(extraCaFiles);
+    }
+
+    /**
+     * @param slug the bottle
+     * @return a builder: bind {@code 127.0.0.1}, ephemeral port, no routes, no remotes, no credentials, no progress;
+     *         the state directory must be set
+     * @since 0.2
+     */
+    public static Builder builder(String slug) {
+        return new Builder(slug);
+    }
+
+    /** @return a builder holding this request's values @since 0.2 */
+    public Builder toBuilder() {
+        return new Builder(slug).bindAddress(bindAddress).port(port).stateDir(stateDir).routes(routes).remotes(remotes)
+                .credentials(credentials).extraCaFiles(extraCaFiles).progress(progress);
+    }
+
+    /** @param newPort the port to listen on @return a copy listening on {@code newPort} @since 0.2 */
+    public GatewayRequest withPort(int newPort) {
+        return toBuilder().port(newPort).build();
+    }
+
+    /**
+     * Makes a {@link GatewayRequest}.
+     *
+     * @since 0.2
+     */
+    public static final class Builder {
+        private final String slug;
+        private String bindAddress = "127.0.0.1";
+        private int port;
+        private Path stateDir;
+        private List<EgressRoute> routes = List.of();
+        private List<GitRemote> remotes = List.of();
+        private CredentialSource credentials = CredentialSource.none();
+        private List<Path> extraCaFiles = List.of();
+        private ProgressListener progress = ProgressListener.NONE;
+
+        private Builder(String slug) {
+            this.slug = Objects.requireNonNull(slug, "slug");
+        }
+
+        /** @param value the host address to listen on (an IP literal) @return this builder */
+        public Builder bindAddress(String value) {
+            this.bindAddress = Objects.requireNonNull(value, "bindAddress");
+            return this;
+        }
+
+        /** @param value the port; 0 for an ephemeral one @return this builder */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** @param value the bottle's state directory @return this builder */
+        public Builder stateDir(Path value) {
+            this.stateDir = Objects.requireNonNull(value, "stateDir");
+            return this;
+        }
+
+        /** @param value the egress routes @return this builder */
+        public Builder routes(List<EgressRoute> value) {
+            this.routes = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value the git remotes @return this builder */
+        public Builder remotes(List<GitRemote> value) {
+            this.remotes = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value resolves route and key credentials @return this builder */
+        public Builder credentials(CredentialSource value) {
+            this.credentials = Objects.requireNonNull(value, "credentials");
+            return this;
+        }
+
+        /** @param value host files of extra CA certificates upstream TLS trusts @return this builder */
+        public Builder extraCaFiles(List<Path> value) {
+            this.extraCaFiles = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value receives progress @return this builder */
+        public Builder progress(ProgressListener value) {
+            this.progress = Objects.requireNonNull(value, "progress");
+            return this;
+        }
+
+        /** @return the request */
+        public GatewayRequest build() {
+            return new GatewayRequest(slug, bindAddress, port, stateDir, routes, remotes, credentials, extraCaFiles,
+                    progress);
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param provisionedKey how to provision a per-bottle deploy key instead
  * @param hostKey the upstream's SSH host public key, as in {@code known_hosts} ({@code ssh-ed25519 AAAA...})
  * @since 0.1
+ * @see #builder(String, String) the way to make one (ADR 11)
  */
 public record GitRemote(String name, String url, Optional<Path> identity, Optional<ProvisionedKeySpec> provisionedKey,
                         String hostKey) {
@@ -33,6 +34,24 @@ public record GitRemote(String name, String url, Optional<Path> identity, Option
         if (hostKey.isBlank()) {
             throw new IllegalArgumentException("remote " + name + ": host_key is required (no trust on first use)");
         }
+    }
+
+    /**
+     * @param name the remote's local name
+     * @param url the upstream URL
+     * @return a builder; a host key and exactly one of identity and provisioned key must be set
+     * @since 0.2
+     */
+    public static Builder builder(String name, String url) {
+        return new Builder(name, url);
+    }
+
+    /** @return a builder holding this remote's values @since 0.2 */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, url).hostKey(hostKey);
+        b.identity = identity;
+        b.provisionedKey = provisionedKey;
+        return b;
     }
 
     /** @return the upstream host name parsed from {@link #url()} */
@@ -67,4 +86,50 @@ public record GitRemote(String name, String url, Optional<Path> identity, Option
     }
 
     private record HostPort(String host, int port) { }
+
+    /**
+     * Makes a {@link GitRemote}.
+     *
+     * @since 0.2
+     */
+    public static final class Builder {
+        private final String name;
+        private final String url;
+        private Optional<Path> identity = Optional.empty();
+        private Optional<ProvisionedKeySpec> provisionedKey = Optional.empty();
+        private String hostKey = "";
+
+        private Builder(String name, String url) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.url = Objects.requireNonNull(url, "url");
+        }
+
+        /** @param value the host path of the private key the gate uses @return this builder */
+        public Builder identity(Path value) {
+            this.identity = Optional.of(value);
+            this.provisionedKey = Optional.empty();
+            return this;
+        }
+
+        /** @param value how to provision a per-bottle deploy key @return this builder */
+        public Builder provisionedKey(ProvisionedKeySpec value) {
+            this.provisionedKey = Optional.of(value);
+            this.identity = Optional.empty();
+            return this;
+        }
+
+        /** @param value the pinned upstream host key, as in {@code known_hosts} @return this builder */
+        public Builder hostKey(String value) {
+            this.hostKey = Objects.requireNonNull(value, "hostKey");
+            return this;
+        }
+
+        /**
+         * @return the remote
+         * @throws IllegalArgumentException when no host key or neither key source is set
+         */
+        public GitRemote build() {
+            return new GitRemote(name, url, identity, provisionedKey, hostKey);
+        }
+    }
 }

@@ -49,9 +49,10 @@ class ClaudeCliIT {
                 "---\nname: acme-deploy\ndescription: Deploys the acme service\n---\nRun make deploy.\n");
         Files.createDirectories(skill.resolve("scripts"));
         Files.writeString(skill.resolve("scripts/deploy.sh"), "#!/bin/sh\necho deploy\n");
-        AgentRequest request = new AgentRequest("dev", "dev-it", "Always answer in French.",
-                List.of(new SkillSource("acme-deploy", skill)), Optional.of("BOT_BOTTLE_CLAUDE_OAUTH_TOKEN"), false,
-                Map.of(), Path.of("/nonexistent"), Map.of());
+        AgentRequest request = AgentRequest.builder("dev", "dev-it").prompt("Always answer in French.")
+                .skills(List.of(new SkillSource("acme-deploy", skill)))
+                .settings(Map.of(ClaudeProvider.AUTH_TOKEN_SETTING, "BOT_BOTTLE_CLAUDE_OAUTH_TOKEN"))
+                .hostHome(Path.of("/nonexistent")).build();
         AgentProvisionPlan plan = provider.plan(request);
         bottle = ProviderBottle.start("claude-cli-it", plan);
         bottleEnv = bottle.env();

@@ -67,8 +67,9 @@ class CodexCliIT {
         Path skill = Files.createDirectories(hostHome.resolve("skills/acme-deploy"));
         Files.writeString(skill.resolve("SKILL.md"),
                 "---\nname: acme-deploy\ndescription: Deploys the acme service with make deploy\n---\nRun make deploy.\n");
-        AgentRequest request = new AgentRequest("dev", "dev-it", "Always answer in French.",
-                List.of(new SkillSource("acme-deploy", skill)), Optional.empty(), true, Map.of(), hostHome, Map.of());
+        AgentRequest request = AgentRequest.builder("dev", "dev-it").prompt("Always answer in French.")
+                .skills(List.of(new SkillSource("acme-deploy", skill)))
+                .settings(Map.of(CodexProvider.FORWARD_SETTING, "true")).hostHome(hostHome).build();
 
         AgentProvisionPlan plan = provider.plan(request);
         assertThat(provider.credentials(request)).containsKey(CodexProvider.ACCESS_TOKEN_REF);

@@ -6,7 +6,9 @@ import dev.botbottle.core.manifest.YamlTree.MapNode;
 import dev.botbottle.core.manifest.YamlTree.Node;
 import dev.botbottle.core.manifest.YamlTree.Scalar;
 import dev.botbottle.core.manifest.YamlTree.ScalarType;
+import dev.botbottle.spi.AgentProvider;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.SettingProblem;
 import dev.botbottle.spi.ResourceLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +28,11 @@ final class BottleParser {
     private final GitParser git;
     private final RouteParser routes;
 
-    BottleParser(Problems problems, Path userHome) {
+    private final ProviderCatalog catalog;
+
+    BottleParser(Problems problems, Path userHome, ProviderCatalog catalog) {
         this.r = new NodeReader(problems);
+        this.catalog = catalog;
         this.git = new GitParser(r, userHome);
         this.routes = new RouteParser(r);
     }
@@ -165,54 +170,53 @@ final class BottleParser {
         }
         int before = r.problems().errorCount();
         Map<String, Entry> e = m.get().entries();
-        String template = AgentProviderConfig.DEFAULT_TEMPLATE;
+        Optional<String> template = Optional.empty();
         if (e.containsKey("template")) {
             template = r.matching(e.get("template").value(), "agent_provider.template", Keys.NAME,
-                    "a provider name", true).orElse(template);
+                    "a provider name", true);
         }
-        boolean builtIn = Keys.BUILT_IN_TEMPLATES.contains(template);
         Map<String, String> settings = new LinkedHashMap<>();
         for (Entry x : e.values()) {
-            if (Keys.AGENT_PROVIDER.contains(x.key())) {
+            if (x.key().equals("template")) {
                 continue;
             }
             String path = Paths.child("agent_provider", x.key());
-            if (builtIn) {
-                r.problems().error(path, x.keyLine(), Suggest.unknownKey(x.key(), Keys.AGENT_PROVIDER)
-                        + " (other keys are settings for third-party providers only)");
-            } else if (x.value() instanceof Scalar s && s.type() != ScalarType.NULL) {
+            if (x.value() instanceof Scalar s && s.type() != ScalarType.NULL) {
                 settings.put(x.key(), s.text());
             } else {
-                r.error(path, x.value(), "a provider setting must be a string, got " + x.value().describe());
+                r.error(path, x.value(), "a provider setting must be a single value, got " + x.value().describe());
             }
         }
-        Optional<String> authToken = Optional.empty();
-        if (e.containsKey("auth_token")) {
-            Entry a = e.get("auth_token");
-            authToken = r.matching(a.value(), "agent_provider.auth_token", Keys.ENV_NAME,
-                    "the name of a host environment variable (the token itself never goes in a manifest)", false);
-            if (!AgentProviderConfig.DEFAULT_TEMPLATE.equals(template)) {
-                r.problems().error("agent_provider.auth_token", a.keyLine(), "auth_token is only supported with"
-                        + " template claude (this bottle uses '" + template + "'); remove it"
-                        + ("codex".equals(template) ? " and use forward_host_credentials: true" : ""));
-                authToken = Optional.empty();
-            }
-        }
-        boolean forward = false;
-        if (e.containsKey("forward_host_credentials")) {
-            Entry f = e.get("forward_host_credentials");
-            forward = r.bool(f.value(), "agent_provider.forward_host_credentials").orElse(false);
-            if (forward && AgentProviderConfig.DEFAULT_TEMPLATE.equals(template)) {
-                r.problems().error("agent_provider.forward_host_credentials", f.keyLine(), "forward_host_credentials"
-                        + " is not supported with template claude; use auth_token to name the host variable"
-                        + " holding the OAuth token");
-                forward = false;
-            }
+        if (r.problems().errorCount() == before && catalog.knowsProviders()) {
+            checkProvider(e, template, settings);
         }
         if (r.problems().errorCount() > before) {
             return null;
         }
-        return new AgentProviderConfig(template, authToken, forward, settings);
+        return new AgentProviderConfig(template, settings);
+    }
+
+    /** With the installed providers known: the template exists and the settings are the ones it declares. */
+    private void checkProvider(Map<String, Entry> e, Optional<String> template, Map<String, String> settings) {
+        Optional<String> effective = template.or(catalog::defaultTemplate);
+        int line = e.containsKey("template") ? e.get("template").keyLine() : 0;
+        if (effective.isEmpty()) {
+            r.problems().error("agent_provider.template", line, "no template is set and this host has no default;"
+                    + " set one of: " + String.join(", ", catalog.providers().keySet()));
+            return;
+        }
+        AgentProvider provider = catalog.providers().get(effective.get());
+        if (provider == null) {
+            r.problems().error("agent_provider.template", line, "unknown template '" + effective.get()
+                    + "'; installed: " + String.join(", ", catalog.providers().keySet())
+                    + " (a third-party provider's jar must be on the class path, e.g. BOT_BOTTLE_PLUGIN_PATH)");
+            return;
+        }
+        for (SettingProblem problem : ProviderSettingsCheck.check(provider, settings, catalog)) {
+            Entry at = e.get(problem.key());
+            r.problems().error(Paths.child("agent_provider", problem.key()), at == null ? 0 : at.keyLine(),
+                    problem.message());
+        }
     }
 
     private ResourceLimits parseResources(Node node) {

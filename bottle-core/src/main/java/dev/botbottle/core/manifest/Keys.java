@@ -10,7 +10,7 @@ final class Keys {
 
     /** Bottle, agent, skill and provider names. */
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]*$");
-    /** Environment variable names ({@code env} keys, {@code token_ref}, {@code auth_token}). */
+    /** Environment variable names ({@code env} keys, {@code token_ref}, provider settings naming host variables). */
     static final Pattern ENV_NAME = EnvValue.VARIABLE_NAME;
 
     static final List<String> BOTTLE = List.of("agent_provider", "egress", "env", "extends", "git", "image",
@@ -19,7 +19,6 @@ final class Keys {
     /** Claude Code's own agent fields, accepted and ignored so one file serves both. */
     static final List<String> AGENT_IGNORED = List.of("color", "description", "disallowedTools", "hooks",
             "mcpServers", "memory", "model", "name", "permissionMode", "tools");
-    static final List<String> AGENT_PROVIDER = List.of("auth_token", "forward_host_credentials", "template");
     static final List<String> GIT = List.of("remotes", "user");
     static final List<String> AGENT_GIT = List.of("user");
     static final List<String> GIT_USER = List.of("email", "name");
@@ -31,6 +30,4 @@ final class Keys {
     static final List<String> PATH = List.of("type", "value");
     static final List<String> DLP = List.of("action", "enabled");
     static final List<String> RESOURCES = List.of("cpus", "memory", "pids");
-    /** Templates whose provider block has no settings beyond {@link #AGENT_PROVIDER}. */
-    static final List<String> BUILT_IN_TEMPLATES = List.of("claude", "codex");
 }

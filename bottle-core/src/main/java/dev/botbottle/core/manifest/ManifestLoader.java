@@ -23,11 +23,13 @@ public final class ManifestLoader {
     private final Path home;
     private final Optional<Path> projectDir;
     private final Path userHome;
+    private final ProviderCatalog catalog;
 
-    private ManifestLoader(Path home, Optional<Path> projectDir, Path userHome) {
+    private ManifestLoader(Path home, Optional<Path> projectDir, Path userHome, ProviderCatalog catalog) {
         this.home = Objects.requireNonNull(home, "home");
         this.projectDir = Objects.requireNonNull(projectDir, "projectDir");
         this.userHome = Objects.requireNonNull(userHome, "userHome");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
     }
 
     /**
@@ -35,7 +37,8 @@ public final class ManifestLoader {
      * @return a loader reading bottles and agents from that home only
      */
     public static ManifestLoader forHome(Path botBottleHome) {
-        return new ManifestLoader(botBottleHome, Optional.empty(), Path.of(System.getProperty("user.home")));
+        return new ManifestLoader(botBottleHome, Optional.empty(), Path.of(System.getProperty("user.home")),
+                ProviderCatalog.UNKNOWN);
     }
 
     /**
@@ -43,7 +46,7 @@ public final class ManifestLoader {
      * @return a loader that also reads agents from {@code <cwd>/.bot-bottle/agents/*.md}
      */
     public ManifestLoader withProjectDir(Path cwd) {
-        return new ManifestLoader(home, Optional.of(cwd), userHome);
+        return new ManifestLoader(home, Optional.of(cwd), userHome, catalog);
     }
 
     /**
@@ -51,7 +54,18 @@ public final class ManifestLoader {
      * @return a loader expanding {@code ~} to {@code dir} (the default is the {@code user.home} property)
      */
     public ManifestLoader withUserHome(Path dir) {
-        return new ManifestLoader(home, projectDir, dir);
+        return new ManifestLoader(home, projectDir, dir, catalog);
+    }
+
+    /**
+     * @param providers the installed agent providers and the host's default template
+     * @return a loader that also checks each {@code agent_provider} block against its provider: the template is
+     *         installed, every setting is one the provider declares, of the declared kind (without it, settings are
+     *         checked when a plan is made)
+     * @since 0.2
+     */
+    public ManifestLoader withProviders(ProviderCatalog providers) {
+        return new ManifestLoader(home, projectDir, userHome, providers);
     }
 
     /**
@@ -87,7 +101,7 @@ public final class ManifestLoader {
      * @return every valid entry, and every error and warning found
      */
     public LoadResult load() {
-        return new ManifestReader(home, projectDir, userHome).read();
+        return new ManifestReader(home, projectDir, userHome, catalog).read();
     }
 
     /**

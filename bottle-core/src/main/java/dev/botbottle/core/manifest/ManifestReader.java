@@ -32,7 +32,10 @@ final class ManifestReader {
     private final Path userHome;
     private final List<ManifestProblem> problems = new ArrayList<>();
 
-    ManifestReader(Path home, Optional<Path> projectDir, Path userHome) {
+    private final ProviderCatalog catalog;
+
+    ManifestReader(Path home, Optional<Path> projectDir, Path userHome, ProviderCatalog catalog) {
+        this.catalog = catalog;
         this.home = home;
         this.projectDir = projectDir;
         this.userHome = userHome;
@@ -82,7 +85,7 @@ final class ManifestReader {
     private BottleSpec readBottle(String name, Path file) {
         Problems p = new Problems(file);
         Optional<Parsed> parsed = parse(file, p);
-        BottleSpec spec = parsed.map(x -> new BottleParser(p, userHome).parse(name, x.root()))
+        BottleSpec spec = parsed.map(x -> new BottleParser(p, userHome, catalog).parse(name, x.root()))
                 .orElseGet(() -> new BottleSpec(name, file, List.of(), 0, Layer.EMPTY, false));
         problems.addAll(p.list());
         return spec;

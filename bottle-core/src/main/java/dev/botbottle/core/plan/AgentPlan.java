@@ -5,10 +5,11 @@ import dev.botbottle.spi.AgentRequest;
 import dev.botbottle.spi.SkillSource;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The agent part of a plan: which provider, what it is told, and what it planned.
@@ -16,21 +17,24 @@ import java.util.Optional;
  * @param provider the agent provider's template name
  * @param prompt the agent's system prompt
  * @param skills the skills to install
- * @param authToken the host variable naming the provider's token, if any
- * @param forwardHostCredentials whether the provider forwards the host's own login
- * @param settings other provider settings
+ * @param settings the provider's settings from the bottle's {@code agent_provider} block, checked against what the
+ *                 provider declares
  * @param provision what the provider planned
  * @since 0.1
  */
-public record AgentPlan(String provider, String prompt, List<SkillSource> skills, Optional<String> authToken,
-                        boolean forwardHostCredentials, Map<String, String> settings, AgentProvisionPlan provision) {
+public record AgentPlan(String provider, String prompt, List<SkillSource> skills, Map<String, String> settings,
+                        AgentProvisionPlan provision) {
     public AgentPlan {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(prompt, "prompt");
-        Objects.requireNonNull(authToken, "authToken");
         Objects.requireNonNull(provision, "provision");
         skills = List.copyOf(skills);
-        settings = Map.copyOf(settings);
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    /** @param planned what the provider planned @return a copy carrying it */
+    public AgentPlan withProvision(AgentProvisionPlan planned) {
+        return new AgentPlan(provider, prompt, skills, settings, planned);
     }
 
     /**
@@ -41,7 +45,7 @@ public record AgentPlan(String provider, String prompt, List<SkillSource> skills
      * @return the request the provider is called with
      */
     public AgentRequest request(String agent, String slug, Path hostHome, Map<String, String> hostEnvironment) {
-        return new AgentRequest(agent, slug, prompt, skills, authToken, forwardHostCredentials, settings, hostHome,
-                hostEnvironment);
+        return AgentRequest.builder(agent, slug).prompt(prompt).skills(skills).settings(settings).hostHome(hostHome)
+                .hostEnvironment(hostEnvironment).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.botbottle.core.plan;
 
 import dev.botbottle.core.manifest.EnvValue;
 import dev.botbottle.core.manifest.GitIdentity;
+import dev.botbottle.core.manifest.GitUser;
 import dev.botbottle.spi.BackendPlan;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.EgressRoute;
@@ -36,6 +37,7 @@ import java.util.Objects;
  * @param backendPlan the backend's part
  * @param resources resource limits
  * @since 0.1
+ * @see #builder() the way to make one: components may be added in a minor version (ADR 11)
  */
 public record BottlePlan(String slug, String agent, String bottle, String backend, ImageSpec image,
                          Map<String, EnvValue> env, GitIdentity identity, List<GitRemote> remotes,
@@ -73,13 +75,139 @@ public record BottlePlan(String slug, String agent, String bottle, String backen
         });
         literal.putAll(agentPlan.provision().env());
         literal.putAll(agentPlan.provision().placeholderEnv());
-        return new BottleSpec(slug, agent, image, literal, Map.of("dev.botbottle.agent", agent,
-                "dev.botbottle.bottle", bottle), resources, allowWeakIsolation);
+        return BottleSpec.builder(slug, agent, image).env(literal)
+                .labels(Map.of("dev.botbottle.agent", agent, "dev.botbottle.bottle", bottle)).limits(resources)
+                .allowWeakIsolation(allowWeakIsolation).build();
     }
 
     /** @return a copy with another slug (a label chosen at launch) */
     public BottlePlan withSlug(String newSlug) {
-        return new BottlePlan(newSlug, agent, bottle, backend, image, env, identity, remotes, routes, supervise,
-                agentPlan, backendPlan, resources);
+        return toBuilder().slug(newSlug).build();
+    }
+
+    /** @param newRoutes the complete route list @return a copy with those routes (e.g. after an approved widening) */
+    public BottlePlan withRoutes(List<EgressRoute> newRoutes) {
+        return toBuilder().routes(newRoutes).build();
+    }
+
+    /** @return a builder; slug, agent, bottle, backend, image and the agent plan must be set @since 0.2 */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this plan's values @since 0.2 */
+    public Builder toBuilder() {
+        return new Builder().slug(slug).agent(agent).bottle(bottle).backend(backend).image(image).env(env)
+                .identity(identity).remotes(remotes).routes(routes).supervise(supervise).agentPlan(agentPlan)
+                .backendPlan(backendPlan).resources(resources);
+    }
+
+    /**
+     * Makes a {@link BottlePlan}.
+     *
+     * @since 0.2
+     */
+    public static final class Builder {
+        private String slug;
+        private String agent;
+        private String bottle;
+        private String backend;
+        private ImageSpec image;
+        private Map<String, EnvValue> env = Map.of();
+        private GitIdentity identity = GitIdentity.overlay(GitUser.NONE, GitUser.NONE);
+        private List<GitRemote> remotes = List.of();
+        private List<EgressRoute> routes = List.of();
+        private boolean supervise;
+        private AgentPlan agentPlan;
+        private BackendPlan backendPlan;
+        private ResourceLimits resources = ResourceLimits.NONE;
+
+        private Builder() {
+        }
+
+        /** @param value the bottle's unique name @return this builder */
+        public Builder slug(String value) {
+            this.slug = value;
+            return this;
+        }
+
+        /** @param value the agent's name @return this builder */
+        public Builder agent(String value) {
+            this.agent = value;
+            return this;
+        }
+
+        /** @param value the bottle's name @return this builder */
+        public Builder bottle(String value) {
+            this.bottle = value;
+            return this;
+        }
+
+        /** @param value the backend's name @return this builder */
+        public Builder backend(String value) {
+            this.backend = value;
+            return this;
+        }
+
+        /** @param value the image @return this builder */
+        public Builder image(ImageSpec value) {
+            this.image = value;
+            return this;
+        }
+
+        /** @param value the declared environment @return this builder */
+        public Builder env(Map<String, EnvValue> value) {
+            this.env = value;
+            return this;
+        }
+
+        /** @param value the git identity @return this builder */
+        public Builder identity(GitIdentity value) {
+            this.identity = value;
+            return this;
+        }
+
+        /** @param value the git remotes @return this builder */
+        public Builder remotes(List<GitRemote> value) {
+            this.remotes = value;
+            return this;
+        }
+
+        /** @param value the egress routes @return this builder */
+        public Builder routes(List<EgressRoute> value) {
+            this.routes = value;
+            return this;
+        }
+
+        /** @param value whether supervise runs @return this builder */
+        public Builder supervise(boolean value) {
+            this.supervise = value;
+            return this;
+        }
+
+        /** @param value the agent part @return this builder */
+        public Builder agentPlan(AgentPlan value) {
+            this.agentPlan = value;
+            return this;
+        }
+
+        /** @param value the backend part @return this builder */
+        public Builder backendPlan(BackendPlan value) {
+            this.backendPlan = value;
+            return this;
+        }
+
+        /** @param value resource limits @return this builder */
+        public Builder resources(ResourceLimits value) {
+            this.resources = value;
+            return this;
+        }
+
+        /** @return the plan; a missing backend part becomes an empty one for the backend */
+        public BottlePlan build() {
+            return new BottlePlan(slug, agent, bottle, backend, image, env, identity, remotes, routes, supervise,
+                    agentPlan, backendPlan != null ? backendPlan : new BackendPlan(Objects.requireNonNull(backend,
+                    "backend"), Map.of()), resources);
+        }
     }
 }

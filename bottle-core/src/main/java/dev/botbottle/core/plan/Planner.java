@@ -4,6 +4,8 @@ import dev.botbottle.core.manifest.AgentDef;
 import dev.botbottle.core.manifest.AgentProviderConfig;
 import dev.botbottle.core.manifest.BottleDef;
 import dev.botbottle.core.manifest.Manifest;
+import dev.botbottle.core.manifest.ProviderCatalog;
+import dev.botbottle.core.manifest.ProviderSettingsCheck;
 import dev.botbottle.core.manifest.ResolvedBottle;
 import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.spi.AgentProvider;
@@ -13,6 +15,7 @@ import dev.botbottle.spi.BackendContext;
 import dev.botbottle.spi.BackendPlan;
 import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.SettingProblem;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
@@ -42,14 +45,49 @@ public final class Planner {
 
     private final Plugins plugins;
     private final HostEnvironment host;
+    private final Optional<String> defaultTemplate;
+    private final Map<String, String> backendOptions;
 
     /**
+     * A planner with no default template: every bottle must name its {@code agent_provider.template}.
+     *
      * @param plugins where backends and agent providers come from
      * @param host the host's home, environment and bot-bottle home
      */
     public Planner(Plugins plugins, HostEnvironment host) {
+        this(plugins, host, Optional.empty(), Map.of());
+    }
+
+    private Planner(Plugins plugins, HostEnvironment host, Optional<String> defaultTemplate,
+                    Map<String, String> backendOptions) {
         this.plugins = plugins;
         this.host = host;
+        this.defaultTemplate = defaultTemplate;
+        this.backendOptions = Map.copyOf(backendOptions);
+    }
+
+    /**
+     * @param template the template a bottle that names none uses (the CLI uses {@code claude})
+     * @return a planner with that default
+     * @since 0.2
+     */
+    public Planner withDefaultTemplate(String template) {
+        return new Planner(plugins, host, Optional.of(template), backendOptions);
+    }
+
+    /**
+     * @param options the backend options the launch will use (e.g. {@code docker.binary}), so the preflight
+     *                describes what the launch does
+     * @return a planner describing backends with those options
+     * @since 0.2
+     */
+    public Planner withBackendOptions(Map<String, String> options) {
+        return new Planner(plugins, host, defaultTemplate, options);
+    }
+
+    /** @return the installed providers and this planner's default template, for the manifest validator */
+    public ProviderCatalog catalog() {
+        return new ProviderCatalog(plugins.agents().all(), defaultTemplate);
     }
 
     /**
@@ -70,37 +108,47 @@ public final class Planner {
         BottleDef bottle = resolved.bottle();
         String slug = label.map(Planner::checkLabel).orElseGet(() -> newSlug(agent.name()));
 
-        AgentProviderConfig providerConfig = bottle.effectiveAgentProvider();
-        AgentProvider provider = plugins.agents().get(providerConfig.template());
+        AgentProvider provider = provider(bottle);
         List<SkillSource> skills = skills(agent, resolved.skills());
-        AgentPlan draft = new AgentPlan(provider.name(), agent.prompt(), skills, providerConfig.authToken(),
-                providerConfig.forwardHostCredentials(), providerConfig.settings(), AgentProvisionPlan.EMPTY);
-        AgentProvisionPlan provision = provider.plan(draft.request(agent.name(), slug, host.userHome(), host.environment()));
-        AgentPlan agentPlan = new AgentPlan(draft.provider(), draft.prompt(), draft.skills(), draft.authToken(),
-                draft.forwardHostCredentials(), draft.settings(), provision);
+        AgentPlan draft = new AgentPlan(provider.name(), agent.prompt(), skills,
+                bottle.effectiveAgentProvider().settings(), AgentProvisionPlan.EMPTY);
+        AgentPlan agentPlan = draft.withProvision(
+                provider.plan(draft.request(agent.name(), slug, host.userHome(), host.environment())));
 
-        ImageSpec image = image(bottle, backendName, provision);
-        List<EgressRoute> routes = mergeRoutes(bottle.routes(), provision.egressRoutes());
-        BottlePlan plan = new BottlePlan(slug, agent.name(), bottle.name(), backendName, image, bottle.env(),
-                resolved.identity(), List.copyOf(bottle.remotes().values()), routes, bottle.supervise(), agentPlan,
-                new BackendPlan(backendName, Map.of()), bottle.resources());
-        return withBackendPlan(plan);
+        BottlePlan plan = BottlePlan.builder().slug(slug).agent(agent.name()).bottle(bottle.name()).backend(backendName)
+                .image(image(bottle, backendName, agentPlan.provision())).env(bottle.env()).identity(resolved.identity())
+                .remotes(List.copyOf(bottle.remotes().values()))
+                .routes(mergeRoutes(bottle.routes(), agentPlan.provision().egressRoutes()))
+                .supervise(bottle.supervise()).agentPlan(agentPlan).resources(bottle.resources()).build();
+        return plan.toBuilder().backendPlan(backendPlan(plan)).build();
     }
 
-    private BottlePlan withBackendPlan(BottlePlan plan) {
+    /** The bottle's provider, its settings checked against what the provider declares. */
+    private AgentProvider provider(BottleDef bottle) {
+        AgentProviderConfig config = bottle.effectiveAgentProvider();
+        ProviderCatalog catalog = catalog();
+        String template = catalog.templateOf(config).orElseThrow(() -> new PlanningException("bottle '"
+                + bottle.name() + "' names no agent_provider.template and this host has no default; set one in "
+                + bottle.file() + " (installed: " + String.join(", ", plugins.agents().all().keySet()) + ")"));
+        AgentProvider provider = plugins.agents().get(template);
+        List<SettingProblem> problems = ProviderSettingsCheck.check(provider, config.settings(), catalog);
+        if (!problems.isEmpty()) {
+            StringBuilder b = new StringBuilder("bottle '" + bottle.name() + "' (" + bottle.file()
+                    + ") has agent_provider settings its template '" + template + "' does not accept:");
+            problems.forEach(p -> b.append("\n  agent_provider.").append(p.key()).append(": ").append(p.message()));
+            throw new PlanningException(b.toString());
+        }
+        return provider;
+    }
+
+    private BackendPlan backendPlan(BottlePlan plan) {
         BackendProvider backend = plugins.backends().get(plan.backend());
         Availability availability = backend.availability();
-        BackendPlan backendPlan;
-        if (availability.isAvailable()) {
-            BottleSpec spec = plan.toSpec(false);
-            backendPlan = backend.create(new BackendContext(host.botBottleHome(), ProgressListener.NONE, Map.of()))
-                    .describe(spec);
-        } else {
-            backendPlan = new BackendPlan(plan.backend(), Map.of("availability", "unavailable: " + availability.reason()));
+        if (!availability.isAvailable()) {
+            return new BackendPlan(plan.backend(), Map.of("availability", "unavailable: " + availability.reason()));
         }
-        return new BottlePlan(plan.slug(), plan.agent(), plan.bottle(), plan.backend(), plan.image(), plan.env(),
-                plan.identity(), plan.remotes(), plan.routes(), plan.supervise(), plan.agentPlan(), backendPlan,
-                plan.resources());
+        return backend.create(new BackendContext(host.botBottleHome(), ProgressListener.NONE, backendOptions))
+                .describe(plan.toSpec(false));
     }
 
     /**

@@ -204,34 +204,58 @@ class BottleValidationTests {
     }
 
     @Test
-    void authTokenIsOnlyForClaude() {
+    void aSettingOfAnotherTemplateNamesTheTemplateThatTakesIt() {
         f.bottle("b", "agent_provider:", "  template: codex", "  auth_token: OPENAI_TOKEN");
 
-        assertThat(f.rendered()).containsExactly("bottles/b.md:4: agent_provider.auth_token: auth_token is only"
-                + " supported with template claude (this bottle uses 'codex'); remove it and use"
-                + " forward_host_credentials: true");
+        assertThat(f.rendered()).containsExactly("bottles/b.md:4: agent_provider.auth_token: 'auth_token' is a setting"
+                + " of template 'claude', not of 'codex'; template 'codex' takes forward_host_credentials");
     }
 
     @Test
-    void forwardHostCredentialsIsNotForClaude() {
+    void theDefaultTemplateChecksSettingsWhenNoneIsNamed() {
         f.bottle("b", "agent_provider:", "  forward_host_credentials: true");
 
         assertThat(f.rendered()).containsExactly("bottles/b.md:3: agent_provider.forward_host_credentials:"
-                + " forward_host_credentials is not supported with template claude; use auth_token to name the host"
-                + " variable holding the OAuth token");
+                + " 'forward_host_credentials' is a setting of template 'codex', not of 'claude'; template 'claude'"
+                + " takes auth_token");
     }
 
     @Test
-    void builtInTemplatesRejectUnknownKeysAndThirdPartyTemplatesKeepThemAsSettings() {
+    void providersRejectUnknownKeysWithAHintAndKeepTheirOwnSettings() {
         f.bottle("b", "agent_provider:", "  template: claude", "  auth_tokn: X");
         f.bottle("pi", "agent_provider:", "  template: pi-agent", "  endpoint: https://pi.example", "  level: 3");
 
         assertThat(f.rendered()).containsExactly("bottles/b.md:4: agent_provider.auth_tokn: unknown key"
-                + " 'auth_tokn'; did you mean 'auth_token'? allowed keys: auth_token, forward_host_credentials,"
-                + " template (other keys are settings for third-party providers only)");
+                + " 'auth_tokn'; did you mean 'auth_token'? allowed keys: auth_token");
         AgentProviderConfig pi = f.load().manifest().bottle("pi").orElseThrow().agentProvider().orElseThrow();
-        assertThat(pi.template()).isEqualTo("pi-agent");
+        assertThat(pi.template()).contains("pi-agent");
         assertThat(pi.settings()).isEqualTo(Map.of("endpoint", "https://pi.example", "level", "3"));
+    }
+
+    @Test
+    void settingsAreCheckedAgainstTheirKindAndTheProvidersOwnRules() {
+        f.bottle("a", "agent_provider:", "  auth_token: sk-ant-oat01-not-a-name");
+        f.bottle("b", "agent_provider:", "  template: pi-agent", "  level: high");
+        f.bottle("c", "agent_provider:", "  template: pi-agent", "  level: 3");
+        f.bottle("d", "agent_provider:", "  template: codex", "  forward_host_credentials: yes please");
+
+        assertThat(f.rendered()).containsExactly(
+                "bottles/a.md:3: agent_provider.auth_token: must be the name of a host environment variable (letters,"
+                        + " digits and _, not starting with a digit); the secret itself never goes in a manifest, so"
+                        + " the value is not shown",
+                "bottles/b.md:4: agent_provider.level: must be a whole number",
+                "bottles/c.md:4: agent_provider.level: level needs an endpoint",
+                "bottles/d.md:4: agent_provider.forward_host_credentials: must be true or false");
+        assertThat(String.join("\n", f.rendered())).doesNotContain("sk-ant-oat01");
+    }
+
+    @Test
+    void anUnknownTemplateSaysWhichAreInstalled() {
+        f.bottle("b", "agent_provider:", "  template: cladue");
+
+        assertThat(f.rendered()).containsExactly("bottles/b.md:3: agent_provider.template: unknown template 'cladue';"
+                + " installed: claude, codex, pi-agent (a third-party provider's jar must be on the class path, e.g."
+                + " BOT_BOTTLE_PLUGIN_PATH)");
     }
 
     @Test

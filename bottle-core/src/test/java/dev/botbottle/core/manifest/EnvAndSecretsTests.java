@@ -93,7 +93,7 @@ class EnvAndSecretsTests {
 
         BottleDef b = f.load().manifest().bottle("b").orElseThrow();
 
-        assertThat(b.agentProvider().orElseThrow().authToken()).contains("MY_TOKEN");
+        assertThat(b.agentProvider().orElseThrow().settings()).containsEntry("auth_token", "MY_TOKEN");
         assertThat(b.routes().get(0).auth().orElseThrow().tokenRef()).isEqualTo("GH_TOKEN");
     }
 }

@@ -46,8 +46,8 @@ class ExampleManifestsTests {
         BottleDef task = m.bottle("task").orElseThrow();
 
         assertThat(task.extendsNames()).containsExactly("claude");
-        assertThat(task.effectiveAgentProvider().template()).isEqualTo("claude");
-        assertThat(task.effectiveAgentProvider().authToken()).contains("BOT_BOTTLE_CLAUDE_OAUTH_TOKEN");
+        assertThat(task.effectiveAgentProvider().template()).contains("claude");
+        assertThat(task.effectiveAgentProvider().settings()).containsEntry("auth_token", "BOT_BOTTLE_CLAUDE_OAUTH_TOKEN");
         assertThat(task.imageFor("docker")).as("the provider ships the image").isEmpty();
         assertThat(task.env()).containsEntry("TZ", new EnvValue.Literal("UTC"))
                 .containsEntry("TICKET", new EnvValue.Prompt("Ticket number to work on"))
@@ -90,7 +90,8 @@ class ExampleManifestsTests {
         assertThat(m.bottleFor(m.agent("codex-helper").orElseThrow()).identity().render()).isEqualTo("(none)");
         assertThat(m.agent("reviewer").orElseThrow().prompt()).startsWith("You review pull requests")
                 .endsWith("Never push to main.");
-        assertThat(m.bottle("codex").orElseThrow().effectiveAgentProvider().forwardHostCredentials()).isTrue();
+        assertThat(m.bottle("codex").orElseThrow().effectiveAgentProvider().settings())
+                .containsEntry("forward_host_credentials", "true");
         assertThat(m.bottle("claude").orElseThrow().gitUser()).isEqualTo(Optional.empty());
     }
 }

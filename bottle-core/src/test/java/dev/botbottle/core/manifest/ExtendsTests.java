@@ -168,15 +168,15 @@ class ExtendsTests {
         BottleDef child = bottle("child");
         BottleDef inherits = bottle("inherits");
 
-        assertThat(child.agentProvider().orElseThrow().authToken()).isEmpty();
-        assertThat(child.agentProvider().orElseThrow().template()).isEqualTo("codex");
+        assertThat(child.agentProvider().orElseThrow().settings()).isEmpty();
+        assertThat(child.agentProvider().orElseThrow().template()).contains("codex");
         assertThat(child.image()).containsOnlyKeys("docker");
         assertThat(child.routes()).extracting(EgressRoute::host).containsExactly("c.example.com");
         assertThat(child.skills()).containsExactly("three");
         assertThat(child.supervise()).isTrue();
         assertThat(child.resources().cpus()).isEmpty();
         assertThat(child.resources().pids()).contains(10);
-        assertThat(inherits.agentProvider().orElseThrow().authToken()).contains("TOKEN");
+        assertThat(inherits.agentProvider().orElseThrow().settings()).containsEntry("auth_token", "TOKEN");
         assertThat(inherits.routes()).extracting(EgressRoute::host).containsExactly("a.example.com", "b.example.com");
         assertThat(inherits.supervise()).isFalse();
         assertThat(inherits.imageFor("docker")).contains("base:1");

@@ -46,7 +46,8 @@ final class ManifestFixture {
     }
 
     ManifestLoader loader() {
-        return ManifestLoader.forHome(home).withUserHome(userHome).withProjectDir(project);
+        return ManifestLoader.forHome(home).withUserHome(userHome).withProjectDir(project)
+                .withProviders(ProviderDoubles.CATALOG);
     }
 
     ManifestLoader.LoadResult load() {

@@ -21,7 +21,7 @@ class ModelTests {
                 .env("TZ", new EnvValue.Literal("UTC"))
                 .env("TOKEN", new EnvValue.HostVariable("CI_TOKEN"))
                 .image("bot-bottle/base:bookworm")
-                .agentProvider(new AgentProviderConfig("claude", Optional.of("CLAUDE_TOKEN"), false, Map.of()))
+                .agentProvider(AgentProviderConfig.of("claude", Map.of("auth_token", "CLAUDE_TOKEN")))
                 .gitUser(GitUser.of("CI", "ci@example.com"))
                 .addRemote(new GitRemote("origin", "git@h.example:o/r.git", Optional.of(Path.of("/k")),
                         Optional.empty(), BottleValidationTests.KEY))
@@ -50,8 +50,6 @@ class ModelTests {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Manifest.of(List.of(BottleDef.builder("y").build(), BottleDef.builder("y").build()),
                 List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AgentProviderConfig("codex", Optional.of("T"), false, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GitIdentity(Optional.of("a"), GitIdentity.Source.NONE, Optional.empty(),
                 GitIdentity.Source.NONE)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -9,6 +9,7 @@ import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ImageSpec;
+import dev.botbottle.spi.ProviderSetting;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.RouteAuth;
 import dev.botbottle.spi.SuperviseEndpoint;
@@ -112,34 +113,30 @@ public final class ClaudeProvider implements AgentProvider {
         return NAME;
     }
 
+    /** The setting naming the host variable that holds the OAuth token. */
+    public static final String AUTH_TOKEN_SETTING = "auth_token";
+
+    @Override
+    public List<ProviderSetting> settings() {
+        return List.of(ProviderSetting.of(AUTH_TOKEN_SETTING, ProviderSetting.Kind.HOST_VARIABLE,
+                "the host variable holding a long-lived OAuth token from `claude setup-token`; the egress gateway"
+                        + " injects it on api.anthropic.com, the bottle sees a placeholder"));
+    }
+
     @Override
     public AgentProvisionPlan plan(AgentRequest request) {
-        if (request.forwardHostCredentials()) {
-            throw new BottleException("agent '" + request.agent() + "': agent_provider.forward_host_credentials is a"
-                    + " codex setting; template claude logs in with agent_provider.auth_token, the name of a host"
-                    + " variable holding a token from `claude setup-token`");
-        }
-        Map<String, String> placeholders = new LinkedHashMap<>();
-        Set<String> hidden = Set.of();
-        List<EgressRoute> routes = List.of();
-        Optional<String> tokenVar = request.authToken();
+        AgentProvisionPlan.Builder plan = AgentProvisionPlan.builder().image(image(baseImage));
+        ENV.forEach(plan::env);
+        Optional<String> tokenVar = request.settings().string(AUTH_TOKEN_SETTING);
         if (tokenVar.isPresent()) {
-            String var = tokenVar.get();
-            if (!ENV_NAME.matcher(var).matches()) {
-                throw new BottleException("agent '" + request.agent() + "': agent_provider.auth_token '" + var
-                        + "' is not a variable name; give the name of the host variable that holds the token"
-                        + " (e.g. BOT_BOTTLE_CLAUDE_OAUTH_TOKEN), not the token");
-            }
-            placeholders.put(OAUTH_TOKEN_ENV, PLACEHOLDER);
-            hidden = Set.of(OAUTH_TOKEN_ENV);
             // Provider routes redact rather than block on a DLP hit: a blocked model call stalls the agent.
-            routes = List.of(new EgressRoute(API_HOST, Optional.of(new RouteAuth("Bearer", var)), List.of(), false,
-                    List.of(), new DlpPolicy(DlpPolicy.Action.REDACT, true)));
+            plan.placeholder(OAUTH_TOKEN_ENV, PLACEHOLDER).hidden(OAUTH_TOKEN_ENV)
+                    .route(EgressRoute.builder(API_HOST).auth(new RouteAuth("Bearer", tokenVar.get()))
+                            .dlp(new DlpPolicy(DlpPolicy.Action.REDACT, true)).build());
         } else {
             LOG.debug("agent '{}': no agent_provider.auth_token; Claude Code gets no provider route", request.agent());
         }
-        return new AgentProvisionPlan(placeholders, hidden, routes, Set.of(),
-                Optional.of(image(baseImage)), ENV);
+        return plan.build();
     }
 
     @Override

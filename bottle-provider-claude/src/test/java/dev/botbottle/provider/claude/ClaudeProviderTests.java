@@ -33,8 +33,9 @@ class ClaudeProviderTests {
     private final ClaudeProvider provider = new ClaudeProvider();
 
     static AgentRequest request(Optional<String> authToken, String prompt, List<SkillSource> skills) {
-        return new AgentRequest("dev", "dev-abc12", prompt, skills, authToken, false, Map.of(), Path.of("/home/host"),
-                Map.of());
+        return AgentRequest.builder("dev", "dev-abc12").prompt(prompt).skills(skills)
+                .settings(authToken.map(t -> Map.of(ClaudeProvider.AUTH_TOKEN_SETTING, t)).orElse(Map.of()))
+                .hostHome(Path.of("/home/host")).build();
     }
 
     @Test
@@ -81,20 +82,11 @@ class ClaudeProviderTests {
     }
 
     @Test
-    void rejectsATokenValueWhereAVariableNameBelongs() {
-        assertThatThrownBy(() -> provider.plan(request(Optional.of("sk-ant-oat01-abc"), "", List.of())))
-                .isInstanceOf(BottleException.class)
-                .hasMessageContaining("agent_provider.auth_token")
-                .hasMessageContaining("not a variable name");
-    }
-
-    @Test
-    void rejectsForwardHostCredentialsWhichIsACodexSetting() {
-        var req = new AgentRequest("dev", "dev-abc12", "", List.of(), Optional.empty(), true, Map.of(),
-                Path.of("/home/host"), Map.of());
-
-        assertThatThrownBy(() -> provider.plan(req)).isInstanceOf(BottleException.class)
-                .hasMessageContaining("forward_host_credentials").hasMessageContaining("auth_token");
+    void declaresAuthTokenAsTheNameOfAHostVariable() {
+        assertThat(provider.settings()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("auth_token");
+            assertThat(s.kind()).isEqualTo(dev.botbottle.spi.ProviderSetting.Kind.HOST_VARIABLE);
+        });
     }
 
     @Test

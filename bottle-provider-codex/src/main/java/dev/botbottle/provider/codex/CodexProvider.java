@@ -9,6 +9,7 @@ import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ImageSpec;
+import dev.botbottle.spi.ProviderSetting;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.RouteAuth;
 import dev.botbottle.spi.Secret;
@@ -112,28 +113,37 @@ public final class CodexProvider implements AgentProvider {
         return NAME;
     }
 
+    /** The setting that forwards the host's own ChatGPT login through the egress gateway. */
+    public static final String FORWARD_SETTING = "forward_host_credentials";
+
+    @Override
+    public List<ProviderSetting> settings() {
+        return List.of(ProviderSetting.of(FORWARD_SETTING, ProviderSetting.Kind.BOOLEAN,
+                "forward the host's Codex ChatGPT login ($CODEX_HOME/auth.json) through the egress gateway; the"
+                        + " bottle gets an auth.json of the same shape with placeholder values"));
+    }
+
     @Override
     public AgentProvisionPlan plan(AgentRequest request) {
-        if (request.authToken().isPresent()) {
-            throw new BottleException("agent '" + request.agent() + "': agent_provider.auth_token is a claude setting;"
-                    + " template codex forwards the host's ChatGPT login with agent_provider.forward_host_credentials: true");
-        }
-        List<EgressRoute> routes = List.of();
-        Set<String> refs = Set.of();
-        if (request.forwardHostCredentials()) {
+        AgentProvisionPlan.Builder plan = AgentProvisionPlan.builder().image(image(baseImage))
+                .env("CODEX_CA_CERTIFICATE", BOTTLE_CA_BUNDLE);
+        if (forwards(request)) {
             // Provider routes redact rather than block on a DLP hit: a blocked model call stalls the agent.
-            routes = API_HOSTS.stream().map(host -> new EgressRoute(host,
-                    Optional.of(new RouteAuth("Bearer", ACCESS_TOKEN_REF)), List.of(), false, List.of(),
-                    new DlpPolicy(DlpPolicy.Action.REDACT, true))).toList();
-            refs = Set.of(ACCESS_TOKEN_REF);
+            API_HOSTS.forEach(host -> plan.route(EgressRoute.builder(host)
+                    .auth(new RouteAuth("Bearer", ACCESS_TOKEN_REF))
+                    .dlp(new DlpPolicy(DlpPolicy.Action.REDACT, true)).build()));
+            plan.credentialRef(ACCESS_TOKEN_REF);
         }
-        return new AgentProvisionPlan(Map.of(), Set.of(), routes, refs, Optional.of(image(baseImage)),
-                Map.of("CODEX_CA_CERTIFICATE", BOTTLE_CA_BUNDLE));
+        return plan.build();
+    }
+
+    private static boolean forwards(AgentRequest request) {
+        return request.settings().flag(FORWARD_SETTING);
     }
 
     @Override
     public Map<String, Secret> credentials(AgentRequest request) {
-        if (!request.forwardHostCredentials()) {
+        if (!forwards(request)) {
             return Map.of();
         }
         CodexHostLogin login = CodexHostLogin.read(hostAuthFile(request), clock.instant());
@@ -149,7 +159,7 @@ public final class CodexProvider implements AgentProvider {
         List<ProvisionStep> steps = new ArrayList<>();
         steps.add(new ProvisionStep.WriteFile(codexHome + "/config.toml",
                 configToml(home).getBytes(StandardCharsets.UTF_8), 0600, FileOwner.AGENT));
-        if (request.forwardHostCredentials()) {
+        if (forwards(request)) {
             // Read again rather than carried from credentials(): the provider holds no per-bottle state. Only the
             // non-secret fields reach the bottle.
             CodexHostLogin login = CodexHostLogin.read(hostAuthFile(request), clock.instant());

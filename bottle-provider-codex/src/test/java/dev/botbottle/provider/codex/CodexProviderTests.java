@@ -42,7 +42,9 @@ class CodexProviderTests {
     Path hostHome;
 
     private AgentRequest request(boolean forward, String prompt, List<SkillSource> skills, Map<String, String> env) {
-        return new AgentRequest("dev", "dev-abc12", prompt, skills, Optional.empty(), forward, Map.of(), hostHome, env);
+        return AgentRequest.builder("dev", "dev-abc12").prompt(prompt).skills(skills)
+                .settings(forward ? Map.of(CodexProvider.FORWARD_SETTING, "true") : Map.of()).hostHome(hostHome)
+                .hostEnvironment(env).build();
     }
 
     private void hostLogin(Instant exp) throws IOException {
@@ -85,12 +87,11 @@ class CodexProviderTests {
     }
 
     @Test
-    void rejectsAuthTokenWhichIsAClaudeSetting() {
-        var req = new AgentRequest("dev", "dev-abc12", "", List.of(), Optional.of("TOKEN"), false, Map.of(), hostHome,
-                Map.of());
-
-        assertThatThrownBy(() -> provider.plan(req)).isInstanceOf(BottleException.class)
-                .hasMessageContaining("auth_token").hasMessageContaining("forward_host_credentials");
+    void declaresForwardHostCredentialsAsABoolean() {
+        assertThat(provider.settings()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("forward_host_credentials");
+            assertThat(s.kind()).isEqualTo(dev.botbottle.spi.ProviderSetting.Kind.BOOLEAN);
+        });
     }
 
     @Test

@@ -23,8 +23,7 @@ class SkillStepsTests {
     Path tmp;
 
     private static AgentRequest request(List<SkillSource> skills) {
-        return new AgentRequest("dev", "dev-abc12", "", skills, Optional.empty(), false, Map.of(), Path.of("/home/host"),
-                Map.of());
+        return AgentRequest.builder("dev", "dev-abc12").skills(skills).hostHome(Path.of("/home/host")).build();
     }
 
     private Path skill(String name) throws IOException {

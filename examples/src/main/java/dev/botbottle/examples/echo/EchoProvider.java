@@ -7,6 +7,7 @@ import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ImageSpec;
+import dev.botbottle.spi.ProviderSetting;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.SkillSource;
 import dev.botbottle.spi.SuperviseEndpoint;
@@ -73,17 +74,15 @@ public final class EchoProvider implements AgentProvider {
     }
 
     @Override
+    public List<ProviderSetting> settings() {
+        return List.of(ProviderSetting.of(GREETING_SETTING, ProviderSetting.Kind.STRING,
+                "what the echo agent prints before each prompt (default \"echo:\")"));
+    }
+
+    @Override
     public AgentProvisionPlan plan(AgentRequest request) {
-        Set<String> unknown = new java.util.TreeSet<>(request.settings().keySet());
-        unknown.remove(GREETING_SETTING);
-        if (!unknown.isEmpty()) {
-            throw new BottleException("agent '" + request.agent() + "': template echo does not know agent_provider "
-                    + (unknown.size() == 1 ? "key " : "keys ") + String.join(", ", unknown) + "; it knows only "
-                    + GREETING_SETTING);
-        }
-        String greeting = request.settings().getOrDefault(GREETING_SETTING, "echo:");
-        return new AgentProvisionPlan(Map.of(), Set.of(), List.of(), Set.of(), Optional.of(image()),
-                Map.of("ECHO_AGENT_GREETING", greeting));
+        String greeting = request.settings().string(GREETING_SETTING).orElse("echo:");
+        return AgentProvisionPlan.builder().image(image()).env("ECHO_AGENT_GREETING", greeting).build();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.botbottle.examples.echo;
 
+import dev.botbottle.core.manifest.ProviderCatalog;
+import dev.botbottle.core.manifest.ProviderSettingsCheck;
 import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.spi.AgentProvisionPlan;
 import dev.botbottle.spi.AgentRequest;
@@ -30,8 +32,8 @@ class EchoProviderTests {
     private final EchoProvider provider = new EchoProvider();
 
     private static AgentRequest request(String prompt, List<SkillSource> skills, Map<String, String> settings) {
-        return new AgentRequest("parrot", "parrot-x1y2z", prompt, skills, Optional.empty(), false, settings,
-                Path.of("/home/host"), Map.of());
+        return AgentRequest.builder("parrot", "parrot-x1y2z").prompt(prompt).skills(skills).settings(settings)
+                .hostHome(Path.of("/home/host")).build();
     }
 
     @Test
@@ -57,9 +59,13 @@ class EchoProviderTests {
     }
 
     @Test
-    void rejectsSettingsItDoesNotKnow() {
-        assertThatThrownBy(() -> provider.plan(request("", List.of(), Map.of("greting", "x"))))
-                .isInstanceOf(BottleException.class).hasMessageContaining("greting").hasMessageContaining("greeting");
+    void theManifestValidatorRejectsSettingsItDoesNotDeclare() {
+        var problems = ProviderSettingsCheck.check(provider, Map.of("greting", "x"), ProviderCatalog.UNKNOWN);
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("greting");
+            assertThat(p.message()).contains("did you mean 'greeting'?");
+        });
     }
 
     @Test
