@@ -100,7 +100,10 @@ final class RouteParser {
         if (r.problems().errorCount() > before || host.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EgressRoute(host.get(), auth, matches, passthrough, ports, dlp));
+        EgressRoute.Builder route = EgressRoute.builder(host.get()).matches(matches).tlsPassthrough(passthrough)
+                .ports(ports).dlp(dlp);
+        auth.ifPresent(route::auth);
+        return Optional.of(route.build());
     }
 
     private Optional<RouteAuth> auth(Node node, String path) {

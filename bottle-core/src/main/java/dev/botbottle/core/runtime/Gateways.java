@@ -77,8 +77,9 @@ final class Gateways {
     }
 
     private GatewayRequest request(BottlePlan plan, HostReach reach, CredentialSource creds, int port) {
-        return new GatewayRequest(plan.slug(), reach.bindAddress(), port, state.directory(plan.slug()), plan.routes(),
-                plan.remotes(), creds, extraCaFiles, progress);
+        return GatewayRequest.builder(plan.slug()).bindAddress(reach.bindAddress()).port(port)
+                .stateDir(state.directory(plan.slug())).routes(plan.routes()).remotes(plan.remotes()).credentials(creds)
+                .extraCaFiles(extraCaFiles).progress(progress).build();
     }
 
     static Map<String, Integer> portsByName(List<GatewayService> gateways) {
