@@ -9,9 +9,14 @@ echo "== making sure a Docker engine runs (installs docker.io and starts dockerd
 scripts/ensure-docker.sh
 echo "== making sure the local base image exists (debootstrap, first time only)" >&2
 scripts/build-base-image.sh
-if ! ls bottle-cli/target/lib >/dev/null 2>&1; then
-  echo "== building the CLI" >&2
-  ./mvnw -q -B -ntp -DskipTests install
+# The launcher runs bottle-cli/target (the jar and target/lib): rebuild it when it is missing or older than any
+# source, pom or resource, so a stale build never runs the demo.
+stamp=bottle-cli/target/.built-from-sources
+if [ ! -f "$stamp" ] || [ ! -d bottle-cli/target/lib ] || [ -n "$(find . -name target -prune -o -name .git -prune -o \
+    \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -type f -newer "$stamp" -print -quit)" ]; then
+  echo "== building the CLI (the build is missing or older than the sources)" >&2
+  ./mvnw -q -B -ntp -DskipTests -pl bottle-cli -am package
+  touch "$stamp"
 fi
 
 home=$(mktemp -d /tmp/bot-bottle-demo.XXXXXX)

@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-docker.sh
 scripts/build-base-image.sh
-exec ./mvnw -B -ntp verify "$@"
+./mvnw -B -ntp verify "$@"
+# everything was just built from these sources: scripts/demo.sh need not build again
+touch bottle-cli/target/.built-from-sources

@@ -17,7 +17,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The CLI end to end on the real Docker engine, through its entry point. */
+/**
+ * The CLI end to end on the real Docker engine, run as users run it: the packaged launcher ({@code ./bottle}, the jar
+ * and {@code target/lib}) as a child process, so a class path the build got wrong fails here.
+ */
 class CliLifecycleIT {
 
     @TempDir
@@ -51,49 +54,76 @@ class CliLifecycleIT {
     @AfterEach
     void removeLeftovers() {
         for (String slug : slugs) {
-            CliRun.run(env, "rm", slug);
+            CliRun.packaged(env, "rm", slug);
         }
     }
 
     @Test
+    void everyReadOnlyCommandRunsFromThePackagedLauncher() {
+        CliRun validate = CliRun.packaged(env, "validate");
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+        assertThat(validate.out()).startsWith("ok: 1 bottle(s), 1 agent(s)");
+
+        assertThat(CliRun.packaged(env, "list").out()).contains("plain").contains("worker");
+
+        CliRun plan = CliRun.packaged(env, "plan", "worker");
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("agent 'worker' in bottle 'plain'").contains("provider:      shell");
+        assertThat(plan.err()).doesNotContain("Exception");
+
+        CliRun json = CliRun.packaged(env, "plan", "worker", "--format", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"agent\" : \"worker\"");
+
+        CliRun info = CliRun.packaged(env, "info", "worker");
+        assertThat(info.exitCode()).as(info.err()).isZero();
+        assertThat(info.out()).contains("bottle:  plain").contains("prompt:  1 line(s)");
+
+        CliRun dry = CliRun.packaged(env, "launch", "worker", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("agent 'worker' in bottle 'plain'");
+        assertThat(CliRun.packaged(env, "ps").out()).isEqualTo("no bottles\n");
+    }
+
+    @Test
     void detachExecStopResumeRm() {
-        CliRun launched = CliRun.run(env, "launch", "worker", "--detach", "--label", "cli-it-one");
+        CliRun launched = CliRun.packaged(env, "launch", "worker", "--detach", "--label", "cli-it-one");
         slugs.add("cli-it-one");
         assertThat(launched.exitCode()).as(launched.err()).isZero();
         assertThat(launched.out().strip()).isEqualTo("cli-it-one");
 
-        CliRun exec = CliRun.run(env, "exec", "cli-it-one", "--", "sh", "-c", "echo $LITERAL/$COPIED; id -un; cat PROMPT.md");
+        CliRun exec = CliRun.packaged(env, "exec", "cli-it-one", "--", "sh", "-c", "echo $LITERAL/$COPIED; id -un; cat PROMPT.md");
         assertThat(exec.exitCode()).as(exec.err()).isZero();
         assertThat(exec.out()).isEqualTo("plain value/copied from the host\nagent\nWork hard.");
 
-        assertThat(CliRun.run(env, "exec", "cli-it-one", "--", "sh", "-c", "exit 7").exitCode()).isEqualTo(7);
+        assertThat(CliRun.packaged(env, "exec", "cli-it-one", "--", "sh", "-c", "exit 7").exitCode()).isEqualTo(7);
 
         // the detached holder keeps the egress gateway alive: a denied host gets the gateway's 403
-        CliRun denied = CliRun.run(env, "exec", "cli-it-one", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+        CliRun denied = CliRun.packaged(env, "exec", "cli-it-one", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "http://example.com/");
         assertThat(denied.out()).isEqualTo("403");
 
-        assertThat(CliRun.run(env, "ps").out()).containsPattern("cli-it-one\\s+worker\\s+docker\\s+running");
+        assertThat(CliRun.packaged(env, "ps").out()).containsPattern("cli-it-one\\s+worker\\s+docker\\s+running");
 
-        CliRun stop = CliRun.run(env, "stop", "cli-it-one");
+        CliRun stop = CliRun.packaged(env, "stop", "cli-it-one");
         assertThat(stop.exitCode()).as(stop.err()).isZero();
-        assertThat(CliRun.run(env, "ps").out()).containsPattern("cli-it-one\\s+worker\\s+docker\\s+stopped \\(kept\\)");
+        assertThat(CliRun.packaged(env, "ps").out()).containsPattern("cli-it-one\\s+worker\\s+docker\\s+stopped \\(kept\\)");
 
-        CliRun resumed = CliRun.run(env, "resume", "cli-it-one", "--detach");
+        CliRun resumed = CliRun.packaged(env, "resume", "cli-it-one", "--detach");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        CliRun again = CliRun.run(env, "exec", "cli-it-one", "--", "sh", "-c", "cat PROMPT.md; curl -s -o /dev/null -w ' %{http_code}' http://example.com/");
+        CliRun again = CliRun.packaged(env, "exec", "cli-it-one", "--", "sh", "-c", "cat PROMPT.md; curl -s -o /dev/null -w ' %{http_code}' http://example.com/");
         assertThat(again.out()).isEqualTo("Work hard. 403");
 
-        CliRun rm = CliRun.run(env, "rm", "cli-it-one");
+        CliRun rm = CliRun.packaged(env, "rm", "cli-it-one");
         assertThat(rm.exitCode()).as(rm.err()).isZero();
-        assertThat(CliRun.run(env, "ps").out()).isEqualTo("no bottles\n");
+        assertThat(CliRun.packaged(env, "ps").out()).isEqualTo("no bottles\n");
         assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=cli-it-one")).isEmpty();
         assertThat(docker("network", "ls", "-q", "--filter", "label=dev.botbottle.slug=cli-it-one")).isEmpty();
     }
 
     @Test
     void headlessRunsThePromptAndRemovesTheBottle() {
-        CliRun run = CliRun.run(env, "launch", "worker", "--headless", "--label", "cli-it-two", "--prompt",
+        CliRun run = CliRun.packaged(env, "launch", "worker", "--headless", "--label", "cli-it-two", "--prompt",
                 "echo $ASKED; git --version >/dev/null && echo ok");
         slugs.add("cli-it-two");
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -105,21 +135,21 @@ class CliLifecycleIT {
 
     @Test
     void aFailedHeadlessRunKeepsTheBottleStoppedForResume() {
-        CliRun run = CliRun.run(env, "launch", "worker", "--headless", "--label", "cli-it-three", "--prompt", "exit 3");
+        CliRun run = CliRun.packaged(env, "launch", "worker", "--headless", "--label", "cli-it-three", "--prompt", "exit 3");
         slugs.add("cli-it-three");
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("bottle resume cli-it-three");
-        assertThat(CliRun.run(env, "ps").out()).containsPattern("cli-it-three\\s+worker\\s+docker\\s+stopped \\(kept\\)");
+        assertThat(CliRun.packaged(env, "ps").out()).containsPattern("cli-it-three\\s+worker\\s+docker\\s+stopped \\(kept\\)");
     }
 
     @Test
     void cleanupRemovesEveryBottle() {
-        assertThat(CliRun.run(env, "launch", "worker", "--detach", "--label", "cli-it-four").exitCode()).isZero();
+        assertThat(CliRun.packaged(env, "launch", "worker", "--detach", "--label", "cli-it-four").exitCode()).isZero();
         slugs.add("cli-it-four");
-        CliRun refused = CliRun.run(env, "cleanup");
+        CliRun refused = CliRun.packaged(env, "cleanup");
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("cli-it-four").contains("use --yes");
-        CliRun cleanup = CliRun.run(env, "cleanup", "--yes");
+        CliRun cleanup = CliRun.packaged(env, "cleanup", "--yes");
         assertThat(cleanup.exitCode()).as(cleanup.err()).isZero();
         assertThat(cleanup.err()).contains("removed cli-it-four");
         assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=cli-it-four")).isEmpty();
@@ -128,7 +158,7 @@ class CliLifecycleIT {
 
     @Test
     void execOnAnUnknownBottleIsOneMessage() {
-        CliRun r = CliRun.run(env, "exec", "no-such-bottle", "--", "true");
+        CliRun r = CliRun.packaged(env, "exec", "no-such-bottle", "--", "true");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).startsWith("bottle: no bottle 'no-such-bottle'").doesNotContain("\tat ");
     }
