@@ -2,6 +2,7 @@ package dev.botbottle.egress;
 
 import dev.botbottle.egress.internal.AuditLog;
 import dev.botbottle.egress.internal.CertificateAuthority;
+import dev.botbottle.egress.internal.DnsResponder;
 import dev.botbottle.egress.internal.Policy;
 import dev.botbottle.egress.internal.ProxyContext;
 import dev.botbottle.egress.internal.ProxyServer;
@@ -9,6 +10,7 @@ import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
@@ -41,12 +43,14 @@ public final class EgressGateway implements GatewayService, EgressControl {
     private final AuditLog audit;
     private final ProxyContext context;
     private final ProxyServer server;
+    private final java.util.Optional<DnsResponder> dns;
     private final Object routeLock = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile List<EgressRoute> routes;
 
     private EgressGateway(GatewayRequest request, CertificateAuthority ca, AuditLog audit, ProxyContext context,
-                          ProxyServer server) {
+                          ProxyServer server, java.util.Optional<DnsResponder> dns) {
+        this.dns = dns;
         this.slug = request.slug();
         this.credentials = request.credentials();
         this.routes = request.routes();
@@ -65,9 +69,12 @@ public final class EgressGateway implements GatewayService, EgressControl {
             ProxyContext px = new ProxyContext(request.slug(), ca, audit, r::resolve, request.extraCaFiles(),
                     options.maxRequestBodyBytes(), policy);
             ProxyServer server = ProxyServer.start(px, request.bindAddress(), request.port(), options.workerThreads());
-            LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes)", request.slug(),
-                    request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size());
-            return new EgressGateway(request, ca, audit, px, server);
+            java.util.Optional<DnsResponder> dns = options.dnsPort() < 0 ? java.util.Optional.empty()
+                    : DnsResponder.start(px, request.bindAddress(), options.dnsPort());
+            LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {})",
+                    request.slug(), request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size(),
+                    dns.map(d -> "on port " + d.port()).orElse("off"));
+            return new EgressGateway(request, ca, audit, px, server, dns);
         } catch (RuntimeException e) {
             audit.close();
             throw e;
@@ -82,6 +89,18 @@ public final class EgressGateway implements GatewayService, EgressControl {
     @Override
     public int port() {
         return server.port();
+    }
+
+    /** @return the proxy port, and the DNS responder's port over UDP and TCP when it runs */
+    @Override
+    public GatewayPorts ports() {
+        return dns.map(d -> new GatewayPorts(List.of(port(), d.port()), List.of(d.port())))
+                .orElse(GatewayPorts.tcp(port()));
+    }
+
+    /** @return the port the bottle's DNS responder answers on (UDP and TCP), if it runs */
+    public java.util.OptionalInt dnsPort() {
+        return dns.map(d -> java.util.OptionalInt.of(d.port())).orElse(java.util.OptionalInt.empty());
     }
 
     /** @return the bottle's CA certificate in PEM form (what the bottle must trust) */
@@ -150,6 +169,7 @@ public final class EgressGateway implements GatewayService, EgressControl {
         }
         synchronized (routeLock) {
             try {
+                dns.ifPresent(DnsResponder::close);
                 server.close();
             } finally {
                 audit.close();

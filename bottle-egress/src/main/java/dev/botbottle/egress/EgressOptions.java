@@ -8,33 +8,43 @@ import java.util.Objects;
  * @param resolver how upstream hosts are resolved
  * @param workerThreads event-loop threads per gateway (at least 1)
  * @param maxRequestBodyBytes the largest request body the gateway buffers for scanning; larger requests get 413
+ * @param dnsPort where the bottle's DNS responder listens on the bind address (UDP and TCP): {@code 53}, what the
+ *                engine's resolver forwards to; {@code 0} for an ephemeral port (tests); {@code -1} for none
  * @since 0.1
  */
-public record EgressOptions(UpstreamResolver resolver, int workerThreads, int maxRequestBodyBytes) {
+public record EgressOptions(UpstreamResolver resolver, int workerThreads, int maxRequestBodyBytes, int dnsPort) {
 
     public EgressOptions {
         Objects.requireNonNull(resolver, "resolver");
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads must be at least 1, was " + workerThreads);
         }
+        if (dnsPort < -1 || dnsPort > 65535) {
+            throw new IllegalArgumentException("dnsPort must be -1 (none), 0 (ephemeral) or a port, was " + dnsPort);
+        }
         if (maxRequestBodyBytes < 1024) {
             throw new IllegalArgumentException("maxRequestBodyBytes must be at least 1024, was " + maxRequestBodyBytes);
         }
     }
 
-    /** @return the system resolver, two threads (at most the number of cores), 32 MiB request bodies */
+    /** @return the system resolver, two threads (at most the number of cores), 32 MiB request bodies, DNS on 53 */
     public static EgressOptions defaults() {
         return new EgressOptions(UpstreamResolver.system(),
-                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 32 * 1024 * 1024);
+                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 32 * 1024 * 1024, 53);
     }
 
     /** @param r the resolver @return a copy using {@code r} */
     public EgressOptions withResolver(UpstreamResolver r) {
-        return new EgressOptions(r, workerThreads, maxRequestBodyBytes);
+        return new EgressOptions(r, workerThreads, maxRequestBodyBytes, dnsPort);
     }
 
     /** @param n the thread count @return a copy using {@code n} threads */
     public EgressOptions withWorkerThreads(int n) {
-        return new EgressOptions(resolver, n, maxRequestBodyBytes);
+        return new EgressOptions(resolver, n, maxRequestBodyBytes, dnsPort);
+    }
+
+    /** @param port the DNS responder's port; -1 for none @return a copy using it @since 0.2 */
+    public EgressOptions withDnsPort(int port) {
+        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, port);
     }
 }

@@ -372,7 +372,7 @@ class EgressGatewayIT {
     @Test
     void aRequestBodyLargerThanTheScanLimitIsRefusedAndAudited() throws Exception {
         EgressOptions options = new EgressOptions((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()),
-                1, 1024);
+                1, 1024, -1);
         EgressGateway g = new EgressGatewayProvider(options).start(new GatewayRequest("demo", "127.0.0.1", 0, state,
                 List.of(EgressRoute.allow(API)), List.of(), CredentialSource.none(), List.of(caFile),
                 ProgressListener.NONE));

@@ -54,6 +54,20 @@ public interface BottleBackend {
     void create(BottleSpec spec, HostReach reach, List<Integer> gatewayPorts);
 
     /**
+     * Creates the bottle as {@link #create(BottleSpec, HostReach, List)} does, letting it reach the given TCP and UDP
+     * ports. The runtime calls this one; backends that allow UDP (the DNS responder) override it. The default allows
+     * the TCP ports only.
+     *
+     * @param spec the bottle
+     * @param reach what {@link #prepare} returned
+     * @param ports the ports the gateway services listen on; nothing else on the host is reachable
+     * @since 0.2
+     */
+    default void create(BottleSpec spec, HostReach reach, GatewayPorts ports) {
+        create(spec, reach, ports.tcp());
+    }
+
+    /**
      * Starts a created bottle and waits until commands can run in it.
      *
      * @param slug the bottle
@@ -76,6 +90,19 @@ public interface BottleBackend {
      * @return a handle on the running bottle
      */
     Bottle resume(String slug, List<Integer> gatewayPorts);
+
+    /**
+     * Brings a stopped bottle back as {@link #resume(String, List)} does, allowing the given TCP and UDP ports. The
+     * runtime calls this one; the default allows the TCP ports only.
+     *
+     * @param slug the bottle
+     * @param ports the ports the restarted gateway services listen on
+     * @return a handle on the running bottle
+     * @since 0.2
+     */
+    default Bottle resume(String slug, GatewayPorts ports) {
+        return resume(slug, ports.tcp());
+    }
 
     /**
      * Returns a handle on a bottle that is already running (e.g. for {@code bottle exec} from another process).

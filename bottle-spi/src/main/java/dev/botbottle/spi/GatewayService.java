@@ -16,6 +16,15 @@ public interface GatewayService extends AutoCloseable {
     int port();
 
     /**
+     * @return every port the bottle must reach for this service: {@link #port()}, plus any others it listens on
+     *         (the egress gateway's DNS responder adds 53 over UDP and TCP)
+     * @since 0.2
+     */
+    default GatewayPorts ports() {
+        return GatewayPorts.tcp(port());
+    }
+
+    /**
      * @param reach where the bottle reaches the host
      * @return what the bottle needs to use this service (a CA to trust, proxy variables, git config)
      */

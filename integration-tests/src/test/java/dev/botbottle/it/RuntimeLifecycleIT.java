@@ -11,6 +11,8 @@ import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.EgressAuditEntry;
+import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ProvisionStep;
@@ -124,6 +126,32 @@ class RuntimeLifecycleIT {
         assertThat(Docker.containers(plan.slug())).isEmpty();
         assertThat(Docker.networks(plan.slug())).isEmpty();
         assertThat(home.resolve("state").resolve(plan.slug())).doesNotExist();
+    }
+
+    @Test
+    void outsideNamesFailAtOnceAndEveryAttemptIsAudited() {
+        BottlePlan plan = plan("worker");
+        slugs.add(plan.slug());
+        RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS);
+        // control: the engine still answers the bottle's own name, so the resolver path works
+        assertThat(bottle.exec("getent", "hosts", "bb-" + plan.slug()).exitCode()).isZero();
+
+        ExecResult lookup = bottle.exec("sh", "-c", "start=$(date +%s%N); getent hosts dns-canary.example.com;"
+                + " echo \"rc=$? ms=$(( ($(date +%s%N) - start) / 1000000 ))\"");
+        System.out.println("in-bottle lookup of an outside name: " + lookup.stdoutText().strip());
+
+        assertThat(lookup.stdoutText()).contains("rc=2"); // "not found", not an answer
+        EgressControl egress = bottle.gateway("egress", EgressControl.class).orElseThrow();
+        // the audit line is written before the answer is sent: its presence shows the responder answered
+        assertThat(egress.readAudit()).anySatisfy(e -> {
+            assertThat(e.method()).isEqualTo("DNS");
+            assertThat(e.host()).isEqualTo("dns-canary.example.com");
+            assertThat(e.verdict()).isEqualTo(EgressAuditEntry.Verdict.DENY);
+        });
+        // curl without the proxy fails on the name, not on a time-out
+        ExecResult direct = bottle.exec("curl", "-sS", "--noproxy", "*", "https://dns-canary.example.com/");
+        assertThat(direct.exitCode()).isEqualTo(6);
+        assertThat(direct.stderrText()).contains("Could not resolve host");
     }
 
     @Test

@@ -137,9 +137,8 @@ public final class BottleRuntime implements AutoCloseable {
             HostReach reach = backend.prepare(spec);
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
             gateways.addAll(gatewayStarter.start(plan, reach, creds, Map.of()));
-            List<Integer> ports = gateways.stream().map(GatewayService::port).toList();
             progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
-            backend.create(spec, reach, ports);
+            backend.create(spec, reach, Gateways.ports(gateways));
             Bottle bottle = backend.start(slug);
 
             List<ProvisionStep> steps = new ArrayList<>();
@@ -226,7 +225,7 @@ public final class BottleRuntime implements AutoCloseable {
         }
         List<GatewayService> gateways = gatewayStarter.start(plan, reach, creds, metadata.gatewayPorts());
         try {
-            Bottle bottle = backend.resume(slug, gateways.stream().map(GatewayService::port).toList());
+            Bottle bottle = backend.resume(slug, Gateways.ports(gateways));
             // A gateway may have had to take a new port: apply the gateways' steps again (one exec) so the
             // bottle's proxy variables and trust store match what runs now.
             List<ProvisionStep> steps = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.botbottle.core.state.StateStore;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.CredentialException;
 import dev.botbottle.spi.CredentialSource;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.GatewayServiceProvider;
@@ -80,6 +81,11 @@ final class Gateways {
         return GatewayRequest.builder(plan.slug()).bindAddress(reach.bindAddress()).port(port)
                 .stateDir(state.directory(plan.slug())).routes(plan.routes()).remotes(plan.remotes()).credentials(creds)
                 .extraCaFiles(extraCaFiles).progress(progress).build();
+    }
+
+    /** @return every port the bottle must reach for these services */
+    static GatewayPorts ports(List<GatewayService> gateways) {
+        return gateways.stream().map(GatewayService::ports).reduce(GatewayPorts.NONE, GatewayPorts::plus);
     }
 
     static Map<String, Integer> portsByName(List<GatewayService> gateways) {

@@ -7,6 +7,7 @@ import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.ResourceLimits;
@@ -95,6 +96,11 @@ public final class DockerBottleBackend implements BottleBackend {
 
     @Override
     public void create(BottleSpec spec, HostReach reach, List<Integer> gatewayPorts) {
+        create(spec, reach, GatewayPorts.tcp(gatewayPorts));
+    }
+
+    @Override
+    public void create(BottleSpec spec, HostReach reach, GatewayPorts gatewayPorts) {
         String slug = spec.slug();
         images.ensure(spec.image(), progress);
         boolean weak = !installFirewall(slug, reach.bindAddress(), gatewayPorts, spec.allowWeakIsolation());
@@ -116,6 +122,11 @@ public final class DockerBottleBackend implements BottleBackend {
 
     @Override
     public Bottle resume(String slug, List<Integer> gatewayPorts) {
+        return resume(slug, GatewayPorts.tcp(gatewayPorts));
+    }
+
+    @Override
+    public Bottle resume(String slug, GatewayPorts gatewayPorts) {
         String container = Names.container(slug);
         CommandResult inspect = docker.run(List.of("container", "inspect", "--format", "{{json .}}", container));
         if (!inspect.succeeded()) {
@@ -185,7 +196,7 @@ public final class DockerBottleBackend implements BottleBackend {
     }
 
     /** @return whether the firewall is in force; false when weak isolation was allowed and used */
-    private boolean installFirewall(String slug, String bridgeAddress, List<Integer> ports, boolean weakAllowed) {
+    private boolean installFirewall(String slug, String bridgeAddress, GatewayPorts ports, boolean weakAllowed) {
         Optional<String> problem = firewall.unavailableReason();
         if (problem.isEmpty()) {
             try {

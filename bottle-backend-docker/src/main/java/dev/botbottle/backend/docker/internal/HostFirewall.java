@@ -1,6 +1,7 @@
 package dev.botbottle.backend.docker.internal;
 
 import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.GatewayPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * <p>An {@code --internal} network stops forwarded traffic, but packets from the bottle to any of the host's own
  * addresses arrive on the bridge interface and go through INPUT, so the bottle could reach every service the
  * host exposes. Each bottle gets a chain {@code BB-<hash>}, jumped to from INPUT for its bridge interface, that
- * accepts replies and TCP to the gateway ports on the bridge address and refuses everything else.
+ * accepts replies, TCP to the gateway ports and UDP to the gateway's UDP ports (its DNS responder) on the bridge address,
+ * and refuses everything else.
  *
  * <p>Refused TCP is answered with a reset and other protocols with an ICMP error, then anything left is dropped:
  * an agent that dials a forbidden port fails at once instead of hanging for minutes, and the bottle learns
@@ -78,7 +80,7 @@ public final class HostFirewall {
      * @param ports the gateway ports
      * @throws BackendException quoting iptables' stderr when the rules could not be installed
      */
-    public void install(String slug, String bridgeAddress, List<Integer> ports) {
+    public void install(String slug, String bridgeAddress, GatewayPorts ports) {
         if (!IPV4.matcher(bridgeAddress).matches()) {
             throw new BackendException("bridge address '" + bridgeAddress + "' of bottle " + slug
                     + " is not an IPv4 address; cannot install host firewall rules for it");
@@ -92,14 +94,14 @@ public final class HostFirewall {
             throw new BackendException(restore + " could not install host firewall chain " + chain + " (exit "
                     + r.exitCode() + "): " + (r.timedOut() ? "timed out" : r.stderrText()));
         }
-        LOG.debug("host firewall chain {} allows tcp to {} ports {}", chain, bridgeAddress, ports);
+        LOG.debug("host firewall chain {} allows {} on {}", chain, ports, bridgeAddress);
     }
 
     /**
      * @param jumpFor the slug whose INPUT jump to add, or {@code null} when it is already there
      * @return the {@code iptables-restore --noflush} input: declaring the chain flushes it, then fills it
      */
-    static String restoreScript(String chain, String bridgeAddress, List<Integer> ports, String jumpFor) {
+    static String restoreScript(String chain, String bridgeAddress, GatewayPorts ports, String jumpFor) {
         StringBuilder script = new StringBuilder("*filter\n:").append(chain).append(" - [0:0]\n");
         for (List<String> rule : chainRules(chain, bridgeAddress, ports)) {
             script.append(String.join(" ", rule)).append('\n');
@@ -135,14 +137,15 @@ public final class HostFirewall {
     }
 
     /** @return the {@code -A} rules filling the chain, in order */
-    static List<List<String>> chainRules(String chain, String bridgeAddress, List<Integer> ports) {
+    static List<List<String>> chainRules(String chain, String bridgeAddress, GatewayPorts ports) {
         List<List<String>> rules = new ArrayList<>();
         rules.add(List.of("-A", chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"));
-        for (int port : ports.stream().distinct().sorted().toList()) {
-            if (port < 1 || port > 65535) {
-                throw new BackendException("gateway port " + port + " is not a TCP port (1-65535)");
-            }
+        for (int port : ports.tcp()) {
             rules.add(List.of("-A", chain, "-p", "tcp", "-d", bridgeAddress, "--dport", Integer.toString(port),
+                    "-j", "ACCEPT"));
+        }
+        for (int port : ports.udp()) {
+            rules.add(List.of("-A", chain, "-p", "udp", "-d", bridgeAddress, "--dport", Integer.toString(port),
                     "-j", "ACCEPT"));
         }
         rules.add(List.of("-A", chain, "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"));

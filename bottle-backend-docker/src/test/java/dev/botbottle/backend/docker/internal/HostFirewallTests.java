@@ -1,6 +1,7 @@
 package dev.botbottle.backend.docker.internal;
 
 import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.GatewayPorts;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,12 +18,15 @@ class HostFirewallTests {
 
     @Test
     void chainAcceptsRepliesAndGatewayPortsOnTheBridgeAddressThenRefusesTheRest() {
-        List<String> rules = HostFirewall.chainRules(CHAIN, "172.18.0.1", List.of(4001, 4000, 4001)).stream()
+        List<String> rules = HostFirewall.chainRules(CHAIN, "172.18.0.1",
+                new GatewayPorts(List.of(4001, 4000, 4001, 53), List.of(53))).stream()
                 .map(r -> String.join(" ", r)).toList();
         assertThat(rules).containsExactly(
                 "-A " + CHAIN + " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                "-A " + CHAIN + " -p tcp -d 172.18.0.1 --dport 53 -j ACCEPT",
                 "-A " + CHAIN + " -p tcp -d 172.18.0.1 --dport 4000 -j ACCEPT",
                 "-A " + CHAIN + " -p tcp -d 172.18.0.1 --dport 4001 -j ACCEPT",
+                "-A " + CHAIN + " -p udp -d 172.18.0.1 --dport 53 -j ACCEPT",
                 "-A " + CHAIN + " -p tcp -j REJECT --reject-with tcp-reset",
                 "-A " + CHAIN + " -p udp -j REJECT --reject-with icmp-port-unreachable",
                 "-A " + CHAIN + " -j DROP");
@@ -31,7 +35,7 @@ class HostFirewallTests {
     @Test
     void installFillsTheChainAndAddsTheJumpInOneTransaction() {
         var runner = new RecordingRunner().when("-C INPUT", CommandResult.failed(1, "Bad rule"));
-        new HostFirewall("/usr/sbin/iptables", runner).install("dev-abc", "172.18.0.1", List.of(4000));
+        new HostFirewall("/usr/sbin/iptables", runner).install("dev-abc", "172.18.0.1", GatewayPorts.tcp(4000));
         Command restore = runner.commands.get(runner.commands.size() - 1);
         assertThat(restore.argv()).containsExactly("/usr/sbin/iptables-restore", "-w", "--noflush");
         String script = new String(restore.stdin().orElseThrow(), StandardCharsets.US_ASCII);
@@ -50,7 +54,7 @@ class HostFirewallTests {
     @Test
     void reinstallReplacesTheRulesAndKeepsTheSingleJump() {
         var runner = new RecordingRunner();
-        new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(4000));
+        new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", GatewayPorts.tcp(4000));
         String script = new String(runner.commands.get(runner.commands.size() - 1).stdin().orElseThrow(),
                 StandardCharsets.US_ASCII);
         assertThat(script).contains(":" + CHAIN + " - [0:0]").doesNotContain("-I INPUT");
@@ -59,7 +63,7 @@ class HostFirewallTests {
     @Test
     void aBridgeAddressThatIsNotIpv4IsRefused() {
         assertThatThrownBy(() -> new HostFirewall("iptables", new RecordingRunner())
-                .install("dev-abc", "1.2.3.4 -j ACCEPT", List.of(1)))
+                .install("dev-abc", "1.2.3.4 -j ACCEPT", GatewayPorts.tcp(1)))
                 .isInstanceOf(BackendException.class).hasMessageContaining("not an IPv4 address");
     }
 
@@ -94,7 +98,7 @@ class HostFirewallTests {
     @Test
     void aFailedInstallIsAnErrorQuotingIptables() {
         var runner = new RecordingRunner().when("iptables-restore", CommandResult.failed(1, "line 3 failed"));
-        assertThatThrownBy(() -> new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", List.of(1)))
+        assertThatThrownBy(() -> new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", GatewayPorts.tcp(1)))
                 .isInstanceOf(BackendException.class).hasMessageContaining("line 3 failed");
     }
 
@@ -106,7 +110,7 @@ class HostFirewallTests {
 
     @Test
     void portsOutsideTheTcpRangeAreRefused() {
-        assertThatThrownBy(() -> HostFirewall.chainRules(CHAIN, "172.18.0.1", List.of(0)))
-                .isInstanceOf(BackendException.class).hasMessageContaining("port 0");
+        assertThatThrownBy(() -> HostFirewall.chainRules(CHAIN, "172.18.0.1", GatewayPorts.tcp(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port 0");
     }
 }
