@@ -65,6 +65,24 @@ public interface Bottle extends AutoCloseable {
     void copyIn(Path source, String target, FileOwner owner, int mode);
 
     /**
+     * Copies a host directory tree into the bottle as it is: every file keeps its permission bits (so scripts stay
+     * executable), empty directories and a {@code .git} directory come along, and relative symbolic links whose
+     * target stays inside {@code source} are copied as links. Absolute links and links that leave the tree name host
+     * paths: they are left out (and logged). Used for the workspace.
+     *
+     * @param source a host directory
+     * @param target the absolute path it becomes in the bottle (parents are created; an existing directory there is
+     *               merged into)
+     * @param owner who owns everything copied
+     * @throws BackendException when the copy failed, or the backend cannot keep modes (the default)
+     * @since 0.2
+     */
+    default void copyTree(Path source, String target, FileOwner owner) {
+        throw new BackendException("this backend cannot copy a directory tree keeping its file modes (Bottle.copyTree);"
+                + " copy " + source + " with copyIn instead");
+    }
+
+    /**
      * Copies a file or directory out of the bottle.
      *
      * @param source an absolute path in the bottle

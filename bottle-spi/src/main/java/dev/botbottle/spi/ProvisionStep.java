@@ -58,6 +58,23 @@ public sealed interface ProvisionStep {
     }
 
     /**
+     * Copies a host directory tree into the bottle keeping file modes and the links that stay inside it
+     * ({@link Bottle#copyTree}); the workspace is copied this way.
+     *
+     * @param source a host directory
+     * @param target where in the bottle
+     * @param owner the owner of everything copied
+     * @since 0.2
+     */
+    record CopyTree(Path source, String target, FileOwner owner) implements ProvisionStep {
+        public CopyTree {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(owner, "owner");
+        }
+    }
+
+    /**
      * Sets an environment variable for every agent session and exec in the bottle. Values are not secret (a
      * placeholder, a path); secrets never go through this step.
      *

@@ -13,6 +13,7 @@ import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
+import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ProvisionStep;
@@ -126,6 +127,50 @@ class RuntimeLifecycleIT {
         assertThat(Docker.containers(plan.slug())).isEmpty();
         assertThat(Docker.networks(plan.slug())).isEmpty();
         assertThat(home.resolve("state").resolve(plan.slug())).doesNotExist();
+    }
+
+    @Test
+    void theWorkspaceKeepsFileModesLinksInsideItAndItsGitRepository() throws IOException {
+        Path script = Files.writeString(workspace.resolve("run.sh"), "#!/bin/sh\necho ran as $(id -un)\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(workspace.resolve("docs"));
+        Files.writeString(workspace.resolve("docs/guide.md"), "the guide\n");
+        Files.createSymbolicLink(workspace.resolve("GUIDE.md"), Path.of("docs/guide.md"));
+        Files.createSymbolicLink(workspace.resolve("host-secrets"), home.toAbsolutePath());
+        Files.createSymbolicLink(workspace.resolve("escape"), Path.of("../../etc"));
+        git("init", "-q");
+        git("add", "run.sh", "docs", "GUIDE.md");
+        git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "first");
+        Files.writeString(workspace.resolve(".git/info/exclude"), "host-secrets\nescape\n", java.nio.file.StandardOpenOption.APPEND);
+
+        BottlePlan plan = plan("worker");
+        slugs.add(plan.slug());
+        RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS.withWorkspace(workspace));
+
+        assertThat(bottle.exec(ExecRequest.of("./run.sh").inDirectory("/home/agent/workspace")).stdoutText())
+                .isEqualTo("ran as agent\n");
+        assertThat(bottle.exec("sh", "-c", "cd workspace && readlink GUIDE.md && cat GUIDE.md").stdoutText())
+                .isEqualTo("docs/guide.md\nthe guide\n");
+        assertThat(bottle.exec("sh", "-c", "cd workspace; ls -A; stat -c %U run.sh docs .git").stdoutText())
+                .doesNotContain("host-secrets").doesNotContain("escape").contains("agent\nagent\nagent");
+        ExecResult status = bottle.exec(ExecRequest.of("git", "status", "--porcelain").inDirectory("/home/agent/workspace"));
+        assertThat(status.exitCode()).as(status.stderrText()).isZero();
+        assertThat(status.stdoutText()).isEmpty();
+        assertThat(bottle.exec(ExecRequest.of("git", "log", "--format=%s").inDirectory("/home/agent/workspace"))
+                .stdoutText()).isEqualTo("first\n");
+    }
+
+    private void git(String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("git", "-C", workspace.toString()));
+        argv.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -84,11 +84,9 @@ public final class ProvisionEngine {
         int execs = 0;
         for (int i = 0; i < steps.size(); i++) {
             ProvisionStep step = steps.get(i);
-            if (step instanceof ProvisionStep.CopyPath copy) {
+            if (step instanceof ProvisionStep.CopyPath || step instanceof ProvisionStep.CopyTree) {
                 execs += batch.run(warnings, steps);
-                String target = expand(bottle, copy.target());
-                progress.onProgress("provision", "copying " + copy.source() + " to " + target);
-                bottle.copyIn(copy.source(), target, copy.owner(), copy.mode());
+                copy(bottle, step);
                 execs++;
                 batch = new Batch(bottle);
             } else if (step instanceof ProvisionStep.SetEnv set) {
@@ -145,6 +143,19 @@ public final class ProvisionEngine {
     }
 
     /** One shell script, run by one exec. */
+    /** A host copy: it cannot join a batch (it is its own engine call). */
+    private void copy(Bottle bottle, ProvisionStep step) {
+        if (step instanceof ProvisionStep.CopyPath copy) {
+            String target = expand(bottle, copy.target());
+            progress.onProgress("provision", "copying " + copy.source() + " to " + target);
+            bottle.copyIn(copy.source(), target, copy.owner(), copy.mode());
+        } else if (step instanceof ProvisionStep.CopyTree tree) {
+            String target = expand(bottle, tree.target());
+            progress.onProgress("provision", "copying " + tree.source() + " to " + target + " (modes kept)");
+            bottle.copyTree(tree.source(), target, tree.owner());
+        }
+    }
+
     private final class Batch {
         private final Bottle bottle;
         private final StringBuilder script = new StringBuilder("set -u\numask 022\n");

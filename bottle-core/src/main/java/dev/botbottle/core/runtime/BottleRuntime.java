@@ -150,7 +150,7 @@ public final class BottleRuntime implements AutoCloseable {
                         steps.add(new ProvisionStep.TrustCertificate(file.replaceFirst("\\.crt$", ""), pem)));
             }
             steps.addAll(gitSteps(plan));
-            options.workspace().ifPresent(dir -> steps.add(new ProvisionStep.CopyPath(dir, WORKSPACE, FileOwner.AGENT, 0644)));
+            options.workspace().ifPresent(dir -> steps.add(new ProvisionStep.CopyTree(dir, WORKSPACE, FileOwner.AGENT)));
             steps.addAll(provider.provisioningSteps(request, bottle));
             for (GatewayService g : gateways) {
                 if (g instanceof SuperviseService supervise) {

@@ -115,6 +115,11 @@ public final class RunningBottle implements Bottle {
     }
 
     @Override
+    public void copyTree(Path source, String target, dev.botbottle.spi.FileOwner owner) {
+        delegate.copyTree(source, target, owner);
+    }
+
+    @Override
     public void copyOut(String source, Path target) {
         delegate.copyOut(source, target);
     }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -29,17 +30,20 @@ public final class DockerBottle implements Bottle {
     private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
 
     /**
-     * Moves a staged copy into place as root: sets owner and modes on the staged tree, creates missing parents
-     * (owned like the copy), then renames it over the target or, for a directory onto a directory, merges it in.
+     * Moves a staged copy into place as root: sets owner and modes on the staged tree (modes "keep" leaves them as
+     * copied), creates missing parents (owned like the copy), then renames it over the target or, for a directory
+     * onto a directory, merges it in.
      */
     private static final String PLACE_SCRIPT = String.join("\n",
             "set -eu",
             "s=$1; t=$2; o=$3; fm=$4; dm=$5",
-            "chown -R \"$o\" \"$s\"",
-            "if [ -d \"$s\" ]; then",
-            "  find \"$s\" -type d -exec chmod \"$dm\" {} +",
-            "  find \"$s\" ! -type d ! -type l -exec chmod \"$fm\" {} +",
-            "else chmod \"$fm\" \"$s\"; fi",
+            "chown -R -h \"$o\" \"$s\"",
+            "if [ \"$fm\" != keep ]; then",
+            "  if [ -d \"$s\" ]; then",
+            "    find \"$s\" -type d -exec chmod \"$dm\" {} +",
+            "    find \"$s\" ! -type d ! -type l -exec chmod \"$fm\" {} +",
+            "  else chmod \"$fm\" \"$s\"; fi",
+            "fi",
             "p=$(dirname \"$t\"); d=$p; first=",
             "while [ ! -e \"$d\" ]; do first=$d; d=$(dirname \"$d\"); done",
             "mkdir -p \"$p\"",
@@ -127,22 +131,56 @@ public final class DockerBottle implements Bottle {
 
     @Override
     public void copyIn(Path source, String target, FileOwner owner, int mode) {
-        if (!target.startsWith("/")) {
-            throw new BackendException("copy target '" + target + "' in bottle " + slug + " must be an absolute path");
+        int fileMode = mode & 07777;
+        int dirMode = fileMode | ((fileMode & 0444) >> 2);
+        place(source, target, owner, Integer.toOctalString(fileMode), Integer.toOctalString(dirMode));
+    }
+
+    @Override
+    public void copyTree(Path source, String target, FileOwner owner) {
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackendException("cannot copy " + source + " into bottle " + slug + " as a tree: it is not a"
+                    + " directory");
         }
-        if (!Files.exists(source)) {
+        String staging = "/tmp/.bb-copy-" + UUID.randomUUID();
+        ExecResult made = exec(ExecRequest.of("mkdir", "-m", "0700", staging).asUser("0").inDirectory("/")
+                .withTimeout(DockerCli.CONTROL_TIMEOUT));
+        if (!made.succeeded()) {
+            throw new BackendException("could not make a staging directory in bottle " + slug + ": "
+                    + made.stderrText().trim());
+        }
+        HostTree tree = new HostTree(source);
+        CommandResult cp = docker.run(List.of("cp", "-", container + ":" + staging), tree::open, COPY_TIMEOUT);
+        tree.checkWritten();
+        DockerCli.require("copy " + source + " into " + container + ":" + target, cp);
+        // "keep": the modes the tar carried stay as they are
+        placeStaged(source, staging, target, owner, "keep", "keep");
+    }
+
+    /**
+     * Copies {@code source} to a staging path with {@code docker cp}, then places it as root: sets owner and modes,
+     * creates missing parents owned like the copy, and moves it over the target (merging a directory into a
+     * directory).
+     */
+    private void place(Path source, String target, FileOwner owner, String fileMode, String dirMode) {
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new BackendException("cannot copy " + source + " into bottle " + slug + ": it does not exist");
         }
         String staging = "/tmp/.bb-copy-" + UUID.randomUUID();
         CommandResult cp = docker.run(List.of("cp", source.toAbsolutePath().toString(), container + ":" + staging),
                 Map.of(), Optional.empty(), COPY_TIMEOUT);
         DockerCli.require("copy " + source + " into " + container + ":" + target, cp);
+        placeStaged(source, staging, target, owner, fileMode, dirMode);
+    }
+
+    private void placeStaged(Path source, String staging, String target, FileOwner owner, String fileMode,
+                             String dirMode) {
+        if (!target.startsWith("/")) {
+            throw new BackendException("copy target '" + target + "' in bottle " + slug + " must be an absolute path");
+        }
         String ownerIds = owner == FileOwner.ROOT ? AgentUser.ROOT.owner() : agent.owner();
-        int fileMode = mode & 07777;
-        int dirMode = fileMode | ((fileMode & 0444) >> 2);
         ExecResult placed = exec(new ExecRequest(List.of("sh", "-c", PLACE_SCRIPT, "sh", staging, target, ownerIds,
-                Integer.toOctalString(fileMode), Integer.toOctalString(dirMode)), Map.of(), Optional.of("/"),
-                Optional.of("0"), Optional.empty(), COPY_TIMEOUT));
+                fileMode, dirMode), Map.of(), Optional.of("/"), Optional.of("0"), Optional.empty(), COPY_TIMEOUT));
         if (!placed.succeeded()) {
             throw new BackendException("could not place " + source + " at " + target + " in bottle " + slug
                     + " (exit " + placed.exitCode() + "): " + placed.stderrText().trim());

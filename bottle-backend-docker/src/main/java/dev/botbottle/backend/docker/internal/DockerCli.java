@@ -65,6 +65,19 @@ public final class DockerCli {
     }
 
     /**
+     * Runs docker with standard input read from a stream (too large for memory, e.g. a tar for {@code cp -}).
+     *
+     * @param args arguments after {@code docker}
+     * @param stdin opens the stream docker reads
+     * @param timeout how long before docker is killed
+     * @return what docker returned
+     */
+    public CommandResult run(List<String> args, java.util.function.Supplier<java.io.InputStream> stdin,
+                             Duration timeout) {
+        return runner.run(new Command(argv(args), Map.of(), Optional.empty(), timeout, Optional.of(stdin)));
+    }
+
+    /**
      * Streams docker's output.
      *
      * @return the exit code and whether it timed out

@@ -23,7 +23,8 @@ public final class ExecCommandRunner implements CommandRunner {
             // false: pass the argument as is; Commons Exec would otherwise wrap arguments with spaces in quotes
             line.addArgument(arg, false);
         }
-        var input = command.stdin().map(ByteArrayInputStream::new).orElse(null);
+        java.io.InputStream input = command.streamedStdin().map(java.util.function.Supplier::get)
+                .orElseGet(() -> command.stdin().map(ByteArrayInputStream::new).orElse(null));
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(command.timeout()).get();
         DefaultExecutor executor = DefaultExecutor.builder()
                 .setExecuteStreamHandler(new PumpStreamHandler(stdout, stderr, input))
