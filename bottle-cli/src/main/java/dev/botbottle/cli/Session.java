@@ -10,6 +10,7 @@ import dev.botbottle.spi.HostCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +60,11 @@ final class Session {
     static int detach(List<String> args, String slug, Console console, Map<String, String> extraEnv) {
         String java = ProcessHandle.current().info().command().orElse("java");
         // The marker comes first: the kernel shows only the first 4 KiB of a command line, and stopHolder looks for it.
-        List<String> argv = new ArrayList<>(List.of(java, HOLDER_MARKER + slug, "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> argv = new ArrayList<>(List.of(java, HOLDER_MARKER + slug));
+        // the JVM options this process was started with (BOT_BOTTLE_JAVA_OPTS: a trust store, a proxy, memory)
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith(HOLDER_MARKER)).forEach(argv::add);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         argv.addAll(args);
         argv.add(HOLD_OPTION);
         try {

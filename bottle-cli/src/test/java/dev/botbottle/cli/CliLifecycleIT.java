@@ -79,6 +79,11 @@ class CliLifecycleIT {
         assertThat(info.exitCode()).as(info.err()).isZero();
         assertThat(info.out()).contains("bottle:  plain").contains("prompt:  1 line(s)");
 
+        CliRun doctor = CliRun.packaged(env, "doctor");
+        assertThat(doctor.exitCode()).as(doctor.out() + doctor.err()).isZero();
+        assertThat(doctor.out()).contains("docker engine").contains("host firewall").contains("agent provider shell")
+                .contains("ok: the default bottle can launch on docker");
+
         CliRun dry = CliRun.packaged(env, "launch", "worker", "--dry-run");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("agent 'worker' in bottle 'plain'");

@@ -1,8 +1,13 @@
 package dev.botbottle.egress;
 
+import dev.botbottle.spi.Diagnostic;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayServiceProvider;
 
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,5 +45,28 @@ public final class EgressGatewayProvider implements GatewayServiceProvider {
     @Override
     public EgressGateway start(GatewayRequest request) {
         return EgressGateway.start(request, options);
+    }
+
+    /**
+     * Checks that the DNS responder can have its port: a bottle's lookups fail at once only when it runs. Bound
+     * on a loopback address no service uses, which fails the same ways a bridge address would (no right to bind
+     * a port below 1024, or a DNS server already listening on every address).
+     */
+    @Override
+    public List<Diagnostic> diagnose() {
+        if (options.dnsPort() < 0) {
+            return List.of(Diagnostic.info("egress DNS responder", "turned off (EgressOptions.dnsPort -1)"));
+        }
+        int port = options.dnsPort();
+        try (DatagramSocket probe = new DatagramSocket(null)) {
+            probe.bind(new InetSocketAddress("127.0.0.254", port));
+            return List.of(Diagnostic.ok("egress DNS responder", "UDP port " + port + " can be bound: outside names fail"
+                    + " at once in bottles"));
+        } catch (IOException e) {
+            return List.of(Diagnostic.warning("egress DNS responder", "UDP port " + port + " cannot be bound ("
+                    + e.getMessage() + "): name lookups in bottles will wait for their time-out (about 20 s) instead"
+                    + " of failing at once, and are not audited", "run as root, and make any DNS server on this host"
+                    + " listen on its own addresses rather than on every address (0.0.0.0:53)"));
+        }
     }
 }

@@ -23,4 +23,20 @@ public interface BackendProvider {
      * @return a backend ready to use
      */
     BottleBackend create(BackendContext context);
+
+    /**
+     * Checks, for {@code bottle doctor}, everything this backend needs on this host: the engine and its version, the
+     * isolation it can put in force, and whether the given images are there (or can be built). Read-only. The
+     * default reports {@link #availability()} only.
+     *
+     * @param context home and options, as for {@link #create}
+     * @param images the images the installed agent providers and the default bottle would use
+     * @return the findings, in the order a person should read them
+     * @since 0.2
+     */
+    default java.util.List<Diagnostic> diagnose(BackendContext context, java.util.List<ImageSpec> images) {
+        Availability a = availability();
+        return java.util.List.of(a.isAvailable() ? Diagnostic.ok("backend " + name(), "available")
+                : Diagnostic.problem("backend " + name(), a.reason(), "see the reason; `bottle doctor` again after"));
+    }
 }

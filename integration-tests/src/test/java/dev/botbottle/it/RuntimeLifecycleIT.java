@@ -4,6 +4,7 @@ import dev.botbottle.core.manifest.Manifest;
 import dev.botbottle.core.manifest.ManifestLoader;
 import dev.botbottle.core.plan.BottlePlan;
 import dev.botbottle.core.plan.HostEnvironment;
+import dev.botbottle.core.plan.PlanRenderer;
 import dev.botbottle.core.plan.Planner;
 import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.provision.ProvisioningException;
@@ -16,6 +17,7 @@ import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.ProvisionStep;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,6 +129,65 @@ class RuntimeLifecycleIT {
         assertThat(Docker.containers(plan.slug())).isEmpty();
         assertThat(Docker.networks(plan.slug())).isEmpty();
         assertThat(home.resolve("state").resolve(plan.slug())).doesNotExist();
+    }
+
+    @Test
+    void closingAnAttachedHandleLeavesTheBottleToItsHolder() {
+        BottlePlan plan = plan("worker");
+        slugs.add(plan.slug());
+        RunningBottle held = runtime.launch(plan, LaunchOptions.DEFAULTS);
+        assertThat(held.ownsBottle()).isTrue();
+
+        try (BottleRuntime other = BottleRuntime.builder().host(host()).plugins(plugins()).build();
+             RunningBottle attached = other.attach(plan.slug())) {
+            assertThat(attached.ownsBottle()).isFalse();
+            assertThat(attached.exec("cat", "PROMPT.md").stdoutText()).isEqualTo("Do the work.");
+        }
+
+        assertThat(Docker.containers(plan.slug())).hasSize(1);
+        assertThat(held.exec("cat", "PROMPT.md").stdoutText()).isEqualTo("Do the work.");
+        held.close();
+        assertThat(Docker.containers(plan.slug())).isEmpty();
+    }
+
+    @Test
+    void thePreflightClaimsExactlyTheServicesThatRun() throws IOException {
+        Manifests.write(home, "bottles/remote.md", """
+                ---
+                image: %s
+                agent_provider: {template: shell}
+                git:
+                  remotes:
+                    origin:
+                      url: ssh://git@git.example.com:2222/team/service.git
+                      identity: %s/id_ed25519
+                      host_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl
+                ---
+                """.formatted(Docker.BASE_IMAGE, home));
+        Manifests.write(home, "agents/pusher.md", "---\nbottle: remote\n---\n");
+        Manifests.write(home, "bottles/quiet.md", "---\nimage: " + Docker.BASE_IMAGE
+                + "\nagent_provider: {template: shell}\nsupervise: false\n---\n");
+        Manifests.write(home, "agents/hush.md", "---\nbottle: quiet\n---\n");
+
+        for (String agent : List.of("pusher", "hush")) {
+            BottlePlan plan = plan(agent);
+            slugs.add(plan.slug());
+            String preflight = PlanRenderer.render(plan);
+            RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS);
+            boolean gate = bottle.gateway(GatewayServiceProvider.GIT_GATE, Object.class).isPresent();
+            boolean supervised = bottle.gateway(GatewayServiceProvider.SUPERVISE, Object.class).isPresent();
+            boolean egress = bottle.gateway(GatewayServiceProvider.EGRESS, EgressControl.class).isPresent();
+
+            assertThat(preflight).as(agent).contains(supervised ? "supervise:      on"
+                    : plan.supervise() ? "supervise:      requested, but NOT AVAILABLE" : "supervise:      off");
+            assertThat(preflight.contains("no egress gateway")).as(agent).isEqualTo(!egress);
+            if (!plan.remotes().isEmpty()) {
+                assertThat(preflight.contains("NOT SERVED: this build has no git gate")).as(agent).isEqualTo(!gate);
+                assertThat(bottle.warnings().stream().anyMatch(w -> w.contains("no git gate"))).isEqualTo(!gate);
+            }
+            assertThat(bottle.warnings()).containsAll(plan.notices());
+            runtime.teardown(plan.slug());
+        }
     }
 
     @Test

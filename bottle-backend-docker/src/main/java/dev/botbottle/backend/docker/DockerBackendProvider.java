@@ -4,6 +4,7 @@ import dev.botbottle.backend.docker.internal.Command;
 import dev.botbottle.backend.docker.internal.CommandResult;
 import dev.botbottle.backend.docker.internal.DockerBottleBackend;
 import dev.botbottle.backend.docker.internal.DockerCli;
+import dev.botbottle.backend.docker.internal.DockerDoctor;
 import dev.botbottle.backend.docker.internal.ExecCommandRunner;
 import dev.botbottle.backend.docker.internal.Executables;
 import dev.botbottle.backend.docker.internal.HostFirewall;
@@ -13,6 +14,8 @@ import dev.botbottle.spi.BackendContext;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleBackend;
+import dev.botbottle.spi.Diagnostic;
+import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.support.HostTrust;
 
 import java.nio.file.Path;
@@ -75,13 +78,31 @@ public final class DockerBackendProvider implements BackendProvider {
 
     @Override
     public BottleBackend create(BackendContext context) {
-        String binary = context.options().getOrDefault("docker.binary",
-                Executables.find("docker", "/usr/bin", "/usr/local/bin").map(Path::toString).orElse("docker"));
-        String iptables = context.options().getOrDefault("docker.iptables",
-                Executables.find("iptables", "/usr/sbin", "/sbin").map(Path::toString).orElse("iptables"));
         var runner = new ExecCommandRunner();
-        var docker = new DockerCli(binary, runner);
-        return new DockerBottleBackend(docker, new HostFirewall(iptables, runner),
+        var docker = new DockerCli(binary(context), runner);
+        return new DockerBottleBackend(docker, new HostFirewall(iptables(context), runner),
                 new Images(docker, HostTrust.system()), context.progress());
+    }
+
+    @Override
+    public List<Diagnostic> diagnose(BackendContext context, List<ImageSpec> images) {
+        if (Executables.find("docker", "/usr/bin", "/usr/local/bin").isEmpty() && !context.options()
+                .containsKey("docker.binary")) {
+            return List.of(Diagnostic.problem("docker", "no docker binary on PATH",
+                    "scripts/ensure-docker.sh (installs docker.io and starts dockerd)"));
+        }
+        var runner = new ExecCommandRunner();
+        return new DockerDoctor(new DockerCli(binary(context), runner), new HostFirewall(iptables(context), runner))
+                .diagnose(images);
+    }
+
+    private static String binary(BackendContext context) {
+        return context.options().getOrDefault("docker.binary",
+                Executables.find("docker", "/usr/bin", "/usr/local/bin").map(Path::toString).orElse("docker"));
+    }
+
+    private static String iptables(BackendContext context) {
+        return context.options().getOrDefault("docker.iptables",
+                Executables.find("iptables", "/usr/sbin", "/sbin").map(Path::toString).orElse("iptables"));
     }
 }

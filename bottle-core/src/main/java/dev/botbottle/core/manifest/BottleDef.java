@@ -33,12 +33,14 @@ import java.util.Set;
  * @param skills skill names to install in the bottle
  * @param supervise whether the supervise MCP server runs (default {@code true})
  * @param resources resource limits
+ * @param upstreamCaFiles {@code egress.upstream_ca_files}: host files of extra CA certificates the egress gateway
+ *                        trusts when it connects upstream (a forge behind a private CA)
  * @since 0.1
  */
 public record BottleDef(String name, Path file, List<String> extendsNames, Map<String, EnvValue> env,
                         Map<String, String> image, Optional<AgentProviderConfig> agentProvider,
                         Optional<GitUser> gitUser, Map<String, GitRemote> remotes, List<EgressRoute> routes,
-                        List<String> skills, boolean supervise, ResourceLimits resources) {
+                        List<String> skills, boolean supervise, ResourceLimits resources, List<Path> upstreamCaFiles) {
 
     /** The key of {@link #image()} that applies to every backend. */
     public static final String ANY_BACKEND = "*";
@@ -55,6 +57,7 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
         routes = List.copyOf(routes);
         skills = List.copyOf(skills);
         Objects.requireNonNull(resources, "resources");
+        upstreamCaFiles = List.copyOf(upstreamCaFiles);
         if (!Keys.NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("bottle name '" + name + "' must match " + Keys.NAME.pattern());
         }
@@ -111,6 +114,7 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
         private final List<String> skills = new ArrayList<>();
         private boolean supervise = true;
         private ResourceLimits resources = ResourceLimits.NONE;
+        private final List<Path> upstreamCaFiles = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -208,6 +212,15 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
         }
 
         /**
+         * @param file a host file of CA certificates the egress gateway trusts upstream
+         * @return this builder
+         */
+        public Builder addUpstreamCaFile(Path file) {
+            upstreamCaFiles.add(Objects.requireNonNull(file, "file"));
+            return this;
+        }
+
+        /**
          * @param resources resource limits
          * @return this builder
          */
@@ -222,7 +235,7 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
          */
         public BottleDef build() {
             return new BottleDef(name, file, List.of(), env, image, Optional.ofNullable(agentProvider),
-                    Optional.ofNullable(gitUser), remotes, routes, skills, supervise, resources);
+                    Optional.ofNullable(gitUser), remotes, routes, skills, supervise, resources, upstreamCaFiles);
         }
     }
 }

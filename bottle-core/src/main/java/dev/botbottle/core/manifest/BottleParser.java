@@ -30,7 +30,10 @@ final class BottleParser {
 
     private final ProviderCatalog catalog;
 
+    private final Path userHome;
+
     BottleParser(Problems problems, Path userHome, ProviderCatalog catalog) {
+        this.userHome = userHome;
         this.r = new NodeReader(problems);
         this.catalog = catalog;
         this.git = new GitParser(r, userHome);
@@ -64,12 +67,15 @@ final class BottleParser {
             }
         }
         List<EgressRoute> routeList = null;
+        List<Path> caFiles = null;
         if (e.containsKey("egress")) {
             Optional<MapNode> eg = r.map(e.get("egress").value(), "egress");
             if (eg.isPresent()) {
                 r.checkKeys(eg.get(), "egress", Keys.EGRESS);
                 Entry rs = eg.get().entries().get("routes");
                 routeList = rs == null ? List.of() : routes.routes(rs.value(), "egress.routes");
+                Entry ca = eg.get().entries().get("upstream_ca_files");
+                caFiles = ca == null ? List.of() : caFiles(ca.value());
             }
         }
         List<String> skills = e.containsKey("skills")
@@ -77,9 +83,21 @@ final class BottleParser {
         Boolean supervise = e.containsKey("supervise") ? r.bool(e.get("supervise").value(), "supervise").orElse(null)
                 : null;
         ResourceLimits resources = e.containsKey("resources") ? parseResources(e.get("resources").value()) : null;
-        Layer layer = new Layer(env, image, provider, user, remotes, routeList, skills, supervise, resources);
+        Layer layer = new Layer(env, image, provider, user, remotes, routeList, skills, supervise, resources, caFiles);
         // any error in the file (duplicate keys found by the reader included) makes the bottle invalid
         return new BottleSpec(name, p.file(), parents, extendsLine, layer, !p.hasErrors());
+    }
+
+    private List<Path> caFiles(Node node) {
+        List<Path> out = new ArrayList<>();
+        r.list(node, "egress.upstream_ca_files").ifPresent(l -> {
+            int i = 0;
+            for (Node item : l.items()) {
+                r.hostPath(item, Paths.index("egress.upstream_ca_files", i++), userHome,
+                        "a PEM file of CA certificates on the host").ifPresent(out::add);
+            }
+        });
+        return out;
     }
 
     private List<String> parseExtends(Node node) {

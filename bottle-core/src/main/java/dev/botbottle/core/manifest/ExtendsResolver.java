@@ -167,7 +167,8 @@ final class ExtendsResolver {
                 l.env == null ? Map.of() : l.env, l.image == null ? Map.of() : l.image,
                 Optional.ofNullable(l.agentProvider), Optional.ofNullable(l.gitUser).filter(u -> !u.isEmpty()),
                 remotes, l.routes == null ? List.of() : l.routes, l.skills == null ? List.of() : l.skills,
-                l.supervise == null || l.supervise, l.resources == null ? ResourceLimits.NONE : l.resources));
+                l.supervise == null || l.supervise, l.resources == null ? ResourceLimits.NONE : l.resources,
+                l.upstreamCaFiles == null ? List.of() : l.upstreamCaFiles));
     }
 
     private void error(BottleSpec s, String message) {

@@ -93,14 +93,8 @@ final class GitParser {
         }
         Optional<Path> identity = Optional.empty();
         if (e.containsKey("identity")) {
-            identity = r.nonBlank(e.get("identity").value(), path + ".identity").flatMap(s -> {
-                Path p = expand(s);
-                if (p == null) {
-                    r.error(path + ".identity", e.get("identity").value(), "expected an absolute path or one starting"
-                            + " with ~/ (the private key file on the host)");
-                }
-                return Optional.ofNullable(p);
-            });
+            identity = r.hostPath(e.get("identity").value(), path + ".identity", userHome,
+                    "the private key file on the host");
         }
         Optional<ProvisionedKeySpec> provisioned = Optional.empty();
         if (e.containsKey("provisioned_key")) {
@@ -153,22 +147,5 @@ final class GitParser {
             }
         }
         return ok ? Optional.of(new ProvisionedKeySpec(provider.get(), settings)) : Optional.empty();
-    }
-
-    /** @return the path with {@code ~} expanded, or {@code null} if it is not absolute */
-    private Path expand(String s) {
-        try {
-            Path p;
-            if (s.equals("~")) {
-                p = userHome;
-            } else if (s.startsWith("~/")) {
-                p = userHome.resolve(s.substring(2));
-            } else {
-                p = Path.of(s);
-            }
-            return p.isAbsolute() ? p.normalize() : null;
-        } catch (java.nio.file.InvalidPathException e) {
-            return null;
-        }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * place, which also de-duplicates diamonds).
  */
 final class Layer {
-    static final Layer EMPTY = new Layer(null, null, null, null, null, null, null, null, null);
+    static final Layer EMPTY = new Layer(null, null, null, null, null, null, null, null, null, null);
 
     final Map<String, EnvValue> env;
     final Map<String, String> image;
@@ -30,10 +30,13 @@ final class Layer {
     final List<String> skills;
     final Boolean supervise;
     final ResourceLimits resources;
+    /** {@code egress.upstream_ca_files}: part of the egress block, so a child's egress block replaces it too. */
+    final List<java.nio.file.Path> upstreamCaFiles;
 
     Layer(Map<String, EnvValue> env, Map<String, String> image, AgentProviderConfig agentProvider, GitUser gitUser,
           Map<String, RemoteSpec> remotes, List<EgressRoute> routes, List<String> skills, Boolean supervise,
-          ResourceLimits resources) {
+          ResourceLimits resources, List<java.nio.file.Path> upstreamCaFiles) {
+        this.upstreamCaFiles = upstreamCaFiles;
         this.env = env;
         this.image = image;
         this.agentProvider = agentProvider;
@@ -58,7 +61,7 @@ final class Layer {
         return new Layer(mergeByKey(env, child.env), pick(image, child.image),
                 pick(agentProvider, child.agentProvider), mergeUser(gitUser, child.gitUser), mergedRemotes,
                 pick(routes, child.routes), pick(skills, child.skills), pick(supervise, child.supervise),
-                pick(resources, child.resources));
+                pick(resources, child.resources), child.routes != null ? child.upstreamCaFiles : upstreamCaFiles);
     }
 
     /** @return {@code next} (a later parent) folded over this (the earlier parents) */
@@ -66,7 +69,7 @@ final class Layer {
         return new Layer(mergeByKey(env, next.env), pick(image, next.image), pick(agentProvider, next.agentProvider),
                 mergeUser(gitUser, next.gitUser), mergeRemotes(remotes, next.remotes),
                 concatRoutes(routes, next.routes), pick(skills, next.skills), pick(supervise, next.supervise),
-                pick(resources, next.resources));
+                pick(resources, next.resources), concatDistinct(upstreamCaFiles, next.upstreamCaFiles));
     }
 
     private static <T> T pick(T base, T over) {
@@ -96,6 +99,15 @@ final class Layer {
         Map<String, RemoteSpec> m = new LinkedHashMap<>(base);
         over.forEach((name, r) -> m.merge(name, r, (earlier, later) -> later.over(earlier)));
         return m;
+    }
+
+    private static <T> List<T> concatDistinct(List<T> base, List<T> next) {
+        if (base == null || next == null) {
+            return pick(base, next);
+        }
+        java.util.LinkedHashSet<T> all = new java.util.LinkedHashSet<>(base);
+        all.addAll(next);
+        return new ArrayList<>(all);
     }
 
     private static List<EgressRoute> concatRoutes(List<EgressRoute> base, List<EgressRoute> next) {

@@ -139,4 +139,30 @@ final class NodeReader {
         }
         return Optional.of(out);
     }
+
+    /**
+     * A host path: absolute, or starting with {@code ~/} (expanded to {@code userHome}).
+     *
+     * @return the normalised path; empty (reported) when it is neither
+     */
+    Optional<java.nio.file.Path> hostPath(Node node, String path, java.nio.file.Path userHome, String what) {
+        return nonBlank(node, path).flatMap(s -> {
+            java.nio.file.Path p = expand(s, userHome);
+            if (p == null) {
+                error(path, node, "expected an absolute path or one starting with ~/ (" + what + ")");
+            }
+            return Optional.ofNullable(p);
+        });
+    }
+
+    /** @return {@code s} with a leading {@code ~} expanded to {@code userHome}, or {@code null} if not absolute */
+    private static java.nio.file.Path expand(String s, java.nio.file.Path userHome) {
+        try {
+            java.nio.file.Path p = s.equals("~") ? userHome
+                    : s.startsWith("~/") ? userHome.resolve(s.substring(2)) : java.nio.file.Path.of(s);
+            return p.isAbsolute() ? p.normalize() : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
 }

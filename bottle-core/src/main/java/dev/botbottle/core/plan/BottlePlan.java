@@ -36,13 +36,19 @@ import java.util.Objects;
  * @param agentPlan the agent provider's part
  * @param backendPlan the backend's part
  * @param resources resource limits
+ * @param services the gateway services that will run for the bottle (installed, and wanted by the plan)
+ * @param upstreamCaFiles host files of extra CA certificates the egress gateway trusts upstream
+ *                        ({@code egress.upstream_ca_files})
+ * @param notices what the bottle asks for that this build or host will not give it (a service that is not
+ *                installed, a plugin that is unavailable), for the preflight and the launch's warnings
  * @since 0.1
  * @see #builder() the way to make one: components may be added in a minor version (ADR 11)
  */
 public record BottlePlan(String slug, String agent, String bottle, String backend, ImageSpec image,
                          Map<String, EnvValue> env, GitIdentity identity, List<GitRemote> remotes,
                          List<EgressRoute> routes, boolean supervise, AgentPlan agentPlan, BackendPlan backendPlan,
-                         ResourceLimits resources) {
+                         ResourceLimits resources, List<java.nio.file.Path> upstreamCaFiles, List<String> services,
+                         List<String> notices) {
 
     public BottlePlan {
         Objects.requireNonNull(slug, "slug");
@@ -57,6 +63,22 @@ public record BottlePlan(String slug, String agent, String bottle, String backen
         env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
         remotes = List.copyOf(remotes);
         routes = List.copyOf(routes);
+        upstreamCaFiles = List.copyOf(upstreamCaFiles);
+        services = List.copyOf(services);
+        notices = List.copyOf(notices);
+    }
+
+    /**
+     * @param service a gateway service's name
+     * @return whether this bottle wants it started when it is installed: every service, supervise only when on
+     */
+    public boolean wants(String service) {
+        return !service.equals(dev.botbottle.spi.GatewayServiceProvider.SUPERVISE) || supervise;
+    }
+
+    /** @param name a gateway service's name @return whether it runs for this bottle (installed and wanted) */
+    public boolean runs(String name) {
+        return services.contains(name);
     }
 
     /**
@@ -99,7 +121,7 @@ public record BottlePlan(String slug, String agent, String bottle, String backen
     public Builder toBuilder() {
         return new Builder().slug(slug).agent(agent).bottle(bottle).backend(backend).image(image).env(env)
                 .identity(identity).remotes(remotes).routes(routes).supervise(supervise).agentPlan(agentPlan)
-                .backendPlan(backendPlan).resources(resources);
+                .backendPlan(backendPlan).resources(resources).upstreamCaFiles(upstreamCaFiles).services(services).notices(notices);
     }
 
     /**
@@ -121,8 +143,29 @@ public record BottlePlan(String slug, String agent, String bottle, String backen
         private AgentPlan agentPlan;
         private BackendPlan backendPlan;
         private ResourceLimits resources = ResourceLimits.NONE;
+        private List<java.nio.file.Path> upstreamCaFiles = List.of();
+        private List<String> services = List.of();
+        private List<String> notices = List.of();
 
         private Builder() {
+        }
+
+        /** @param value extra CA files the egress gateway trusts upstream @return this builder */
+        public Builder upstreamCaFiles(List<java.nio.file.Path> value) {
+            this.upstreamCaFiles = value;
+            return this;
+        }
+
+        /** @param value the gateway services that will run @return this builder */
+        public Builder services(List<String> value) {
+            this.services = value;
+            return this;
+        }
+
+        /** @param value what is asked for but will not be given @return this builder */
+        public Builder notices(List<String> value) {
+            this.notices = value;
+            return this;
         }
 
         /** @param value the bottle's unique name @return this builder */
@@ -207,7 +250,7 @@ public record BottlePlan(String slug, String agent, String bottle, String backen
         public BottlePlan build() {
             return new BottlePlan(slug, agent, bottle, backend, image, env, identity, remotes, routes, supervise,
                     agentPlan, backendPlan != null ? backendPlan : new BackendPlan(Objects.requireNonNull(backend,
-                    "backend"), Map.of()), resources);
+                    "backend"), Map.of()), resources, upstreamCaFiles, services, notices);
         }
     }
 }

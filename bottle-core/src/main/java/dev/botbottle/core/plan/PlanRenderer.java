@@ -2,6 +2,7 @@ package dev.botbottle.core.plan;
 
 import dev.botbottle.core.manifest.EnvValue;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.GitRemote;
 import dev.botbottle.spi.PathMatch;
 import dev.botbottle.spi.RouteMatch;
@@ -42,23 +43,29 @@ public final class PlanRenderer {
         if (plan.remotes().isEmpty()) {
             line(out, "git gate", "(no remotes)");
         }
+        boolean gate = plan.runs(GatewayServiceProvider.GIT_GATE);
         for (int i = 0; i < plan.remotes().size(); i++) {
             GitRemote r = plan.remotes().get(i);
             line(out, i == 0 ? "git gate" : "", r.name() + " → " + r.upstreamHost() + ":" + r.upstreamPort()
-                    + (r.provisionedKey().isPresent() ? " [deploy key: " + r.provisionedKey().get().provider() + "]" : ""));
+                    + (r.provisionedKey().isPresent() ? " [deploy key: " + r.provisionedKey().get().provider() + "]"
+                    : " [static key]") + (gate ? "" : " (NOT SERVED: this build has no git gate)"));
         }
-        if (plan.routes().isEmpty()) {
+        if (!plan.runs(GatewayServiceProvider.EGRESS)) {
+            line(out, "egress", "NONE: this build has no egress gateway, so no host is reachable");
+        } else if (plan.routes().isEmpty()) {
             line(out, "egress", "(no routes: every host is denied)");
         }
         for (int i = 0; i < plan.routes().size(); i++) {
-            line(out, i == 0 ? "egress" : "", route(plan.routes().get(i)));
+            line(out, i == 0 && plan.runs(GatewayServiceProvider.EGRESS) ? "egress" : "", route(plan.routes().get(i)));
         }
         List<String> env = env(plan);
         line(out, "env", env.isEmpty() ? "(none)" : String.join(", ", env));
         if (!plan.agentPlan().skills().isEmpty()) {
             line(out, "skills", plan.agentPlan().skills().stream().map(s -> s.name()).collect(Collectors.joining(", ")));
         }
-        line(out, "supervise", plan.supervise() ? "on" : "off");
+        line(out, "supervise", plan.runs(GatewayServiceProvider.SUPERVISE) ? "on"
+                : plan.supervise() ? "requested, but NOT AVAILABLE in this build" : "off");
+        plan.notices().forEach(n -> out.add("warning: " + n));
         return String.join("\n", out) + "\n";
     }
 

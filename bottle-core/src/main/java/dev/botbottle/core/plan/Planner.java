@@ -17,6 +17,7 @@ import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.SettingProblem;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.SkillSource;
@@ -119,8 +120,51 @@ public final class Planner {
                 .image(image(bottle, backendName, agentPlan.provision())).env(bottle.env()).identity(resolved.identity())
                 .remotes(List.copyOf(bottle.remotes().values()))
                 .routes(mergeRoutes(bottle.routes(), agentPlan.provision().egressRoutes()))
-                .supervise(bottle.supervise()).agentPlan(agentPlan).resources(bottle.resources()).build();
-        return plan.toBuilder().backendPlan(backendPlan(plan)).build();
+                .supervise(bottle.supervise()).agentPlan(agentPlan).resources(bottle.resources())
+                .upstreamCaFiles(bottle.upstreamCaFiles()).build();
+        List<String> notices = new ArrayList<>();
+        Availability agentAvailability = provider.availability();
+        if (!agentAvailability.isAvailable()) {
+            notices.add("agent provider '" + provider.name() + "' is not available on this host: "
+                    + agentAvailability.reason());
+        }
+        List<String> services = services(plan, notices);
+        return plan.toBuilder().backendPlan(backendPlan(plan)).services(services).notices(notices).build();
+    }
+
+    /**
+     * @return the gateway services that will run for the plan; what it wants but this build lacks goes into
+     *         {@code notices}
+     */
+    private List<String> services(BottlePlan plan, List<String> notices) {
+        var installed = plugins.gateways().all().keySet();
+        List<String> services = installed.stream().filter(plan::wants).toList();
+        if (!installed.contains(GatewayServiceProvider.EGRESS)) {
+            notices.add("this build has no egress gateway: the bottle will reach no host at all, its routes included");
+        }
+        if (!plan.remotes().isEmpty() && !installed.contains(GatewayServiceProvider.GIT_GATE)) {
+            notices.add("this build has no git gate: the bottle will get no git access to "
+                    + plan.remotes().stream().map(r -> r.name()).collect(java.util.stream.Collectors.joining(", ")));
+        }
+        if (plan.supervise() && !installed.contains(GatewayServiceProvider.SUPERVISE)) {
+            notices.add("supervise is on, but this build has no supervise server: the agent cannot ask for more");
+        }
+        for (var remote : plan.remotes()) {
+            remote.provisionedKey().ifPresent(key -> {
+                var factory = plugins.deployKeys().all().get(key.provider());
+                if (factory == null) {
+                    notices.add("remote " + remote.name() + " wants a deploy key from '" + key.provider()
+                            + "', but no such deploy-key provisioner is installed (installed: "
+                            + (plugins.deployKeys().all().isEmpty() ? "none"
+                            : String.join(", ", plugins.deployKeys().all().keySet())) + "); the launch will fail");
+                } else if (!factory.availability().isAvailable()) {
+                    notices.add("deploy-key provisioner '" + key.provider() + "' (remote " + remote.name()
+                            + ") is not available: " + factory.availability().reason());
+                }
+            });
+        }
+        plugins.problems().forEach(p -> notices.add("plugin problem: " + p));
+        return services;
     }
 
     /** The bottle's provider, its settings checked against what the provider declares. */

@@ -17,8 +17,9 @@ import java.util.function.Function;
  * The plugins of one kind, by name.
  *
  * <p>Explicitly registered instances win over discovered ones with the same name; two discovered plugins with the
- * same name are a problem naming both classes (the first stays usable); a plugin jar that fails to load is
- * recorded as a problem and does not hide the others.
+ * same name are a problem naming both classes, and neither is used: asking for that name fails saying so (a host
+ * that wants one registers it explicitly); a plugin jar that fails to load is recorded as a problem and does not
+ * hide the others.
  *
  * @param <T> the plugin contract
  * @since 0.1
@@ -28,11 +29,13 @@ public final class PluginRegistry<T> {
     private final String kind;
     private final Map<String, T> plugins;
     private final List<String> problems;
+    private final Map<String, String> ambiguous;
 
-    private PluginRegistry(String kind, Map<String, T> plugins, List<String> problems) {
+    private PluginRegistry(String kind, Map<String, T> plugins, List<String> problems, Map<String, String> ambiguous) {
         this.kind = kind;
         this.plugins = Collections.unmodifiableMap(plugins);
         this.problems = List.copyOf(problems);
+        this.ambiguous = Map.copyOf(ambiguous);
     }
 
     /**
@@ -50,6 +53,7 @@ public final class PluginRegistry<T> {
                                              ClassLoader classLoader) {
         Map<String, T> found = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        Map<String, String> ambiguous = new LinkedHashMap<>();
         for (T plugin : explicit) {
             String name = nameOf.apply(plugin);
             T previous = found.putIfAbsent(name, plugin);
@@ -76,24 +80,35 @@ public final class PluginRegistry<T> {
                 if (explicitNames.containsKey(name)) {
                     continue;
                 }
+                if (ambiguous.containsKey(name)) {
+                    ambiguous.put(name, ambiguous.get(name) + ", " + plugin.getClass().getName());
+                    continue;
+                }
                 T previous = found.putIfAbsent(name, plugin);
                 if (previous != null && previous.getClass() != plugin.getClass()) {
-                    problems.add("two " + kind + "s claim the name '" + name + "': " + previous.getClass().getName()
-                            + " and " + plugin.getClass().getName() + "; using the first");
+                    found.remove(name);
+                    ambiguous.put(name, previous.getClass().getName() + " and " + plugin.getClass().getName());
                 }
             }
         }
-        return new PluginRegistry<>(kind, found, problems);
+        ambiguous.forEach((name, classes) -> problems.add("two " + kind + "s claim the name '" + name + "': " + classes
+                + "; neither is used until one jar is removed or the host registers one explicitly"));
+        return new PluginRegistry<>(kind, found, problems, ambiguous);
     }
 
     /**
      * @param name the plugin's name
      * @return the plugin
-     * @throws PluginException when no plugin has that name; the message lists the available ones
+     * @throws PluginException when no plugin has that name (the message lists the available ones), or two do
      */
     public T get(String name) {
         Objects.requireNonNull(name, "name");
         T plugin = plugins.get(name);
+        if (ambiguous.containsKey(name)) {
+            throw new PluginException("two " + kind + "s claim the name '" + name + "': " + ambiguous.get(name)
+                    + "; remove one of their jars from the class path (or register the one you want explicitly with"
+                    + " Plugins.builder() when embedding)");
+        }
         if (plugin == null) {
             throw new PluginException("unknown " + kind + " '" + name + "'; available: "
                     + (plugins.isEmpty() ? "none (is the plugin jar on the class path?)" : String.join(", ", plugins.keySet()))

@@ -83,7 +83,13 @@ public final class BottleRuntime implements AutoCloseable {
         this.prompter = b.prompter;
         this.progress = b.progress;
         this.backendOptions = Map.copyOf(b.backendOptions);
-        this.extraCaFiles = List.copyOf(b.extraCaFiles);
+        List<Path> caFiles = new ArrayList<>();
+        if (b.trustHostCaBundle && java.nio.file.Files.isReadable(HostTrust.SYSTEM_BUNDLE)) {
+            // corporate and private CAs the host trusts (a self-hosted forge) are trusted upstream too
+            caFiles.add(HostTrust.SYSTEM_BUNDLE);
+        }
+        caFiles.addAll(b.extraCaFiles);
+        this.extraCaFiles = List.copyOf(caFiles);
         this.secrets = new LaunchSecrets(host, credentials, prompter);
         this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress);
     }
@@ -115,7 +121,13 @@ public final class BottleRuntime implements AutoCloseable {
         String slug = plan.slug();
         BottleBackend backend = backend(plan.backend());
         AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
+        Availability available = provider.availability();
+        if (!available.isAvailable()) {
+            throw new PluginException("agent provider '" + provider.name() + "' cannot run on this host: "
+                    + available.reason());
+        }
         AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
+        plan.notices().forEach(n -> LOG.warn("bottle {}: {}", slug, n));
 
         // Everything that can fail without side effects comes first.
         CredentialSource creds = secrets.credentials(plan, provider, request);
@@ -167,7 +179,9 @@ public final class BottleRuntime implements AutoCloseable {
             Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
             execEnv.putAll(secretEnv);
             execEnv.putAll(superviseBearer(gateways, reach));
-            return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings());
+            List<String> warnings = new ArrayList<>(plan.notices());
+            warnings.addAll(result.warnings());
+            return new RunningBottle(this, plan, bottle, execEnv, gateways, warnings, true);
         } catch (RuntimeException e) {
             LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
             Gateways.closeAll(gateways, e);
@@ -239,7 +253,7 @@ public final class BottleRuntime implements AutoCloseable {
             Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
             execEnv.putAll(secretEnv);
             execEnv.putAll(superviseBearer(gateways, reach));
-            return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings());
+            return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings(), true);
         } catch (RuntimeException e) {
             Gateways.closeAll(gateways, e);
             throw e;
@@ -251,7 +265,7 @@ public final class BottleRuntime implements AutoCloseable {
      * values are read again from this host; prompted values are not available here.
      *
      * @param slug the bottle
-     * @return a handle whose execs get the bottle's recorded environment
+     * @return a handle whose execs get the bottle's recorded environment; closing it leaves the bottle running
      */
     public RunningBottle attach(String slug) {
         BottleMetadata metadata = metadata(slug);
@@ -263,7 +277,7 @@ public final class BottleRuntime implements AutoCloseable {
                 env.put(name, host.environment().get(h.name()));
             }
         });
-        return new RunningBottle(this, plan, bottle, env, held.getOrDefault(slug, List.of()), List.of());
+        return new RunningBottle(this, plan, bottle, env, held.getOrDefault(slug, List.of()), List.of(), false);
     }
 
     /**
@@ -451,8 +465,20 @@ public final class BottleRuntime implements AutoCloseable {
         private ProgressListener progress = ProgressListener.NONE;
         private final Map<String, String> backendOptions = new LinkedHashMap<>();
         private final List<Path> extraCaFiles = new ArrayList<>();
+        private boolean trustHostCaBundle = true;
 
         private Builder() {
+        }
+
+        /**
+         * @param value whether the egress gateway trusts the host's system CA bundle ({@code
+         *              /etc/ssl/certs/ca-certificates.crt}) upstream besides the JDK's trust store (default true)
+         * @return this builder
+         * @since 0.2
+         */
+        public Builder trustHostCaBundle(boolean value) {
+            this.trustHostCaBundle = value;
+            return this;
         }
 
         /** @param value the host (home, environment) @return this builder */

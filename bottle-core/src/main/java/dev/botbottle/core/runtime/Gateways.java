@@ -49,7 +49,7 @@ final class Gateways {
         List<GatewayService> started = new ArrayList<>();
         try {
             for (GatewayServiceProvider provider : plugins.gateways().all().values()) {
-                if (provider.name().equals("supervise") && !plan.supervise()) {
+                if (!plan.wants(provider.name())) {
                     continue;
                 }
                 progress.onProgress("gateway", "starting " + provider.name() + " on " + reach.bindAddress());
@@ -71,19 +71,23 @@ final class Gateways {
             closeAll(started, e);
             throw e;
         }
-        if (plugins.gateways().all().get("egress") == null && !plan.routes().isEmpty()) {
-            LOG.warn("no egress gateway plugin is on the class path: bottle {} has no network access at all", plan.slug());
-        }
         return started;
     }
 
     private GatewayRequest request(BottlePlan plan, HostReach reach, CredentialSource creds, int port) {
         return GatewayRequest.builder(plan.slug()).bindAddress(reach.bindAddress()).port(port)
                 .stateDir(state.directory(plan.slug())).routes(plan.routes()).remotes(plan.remotes()).credentials(creds)
-                .extraCaFiles(extraCaFiles).progress(progress).build();
+                .extraCaFiles(caFiles(plan)).progress(progress).build();
     }
 
     /** @return every port the bottle must reach for these services */
+    /** The host's system CA bundle (when present and trusted), the runtime's extra files, then the bottle's own. */
+    private List<Path> caFiles(BottlePlan plan) {
+        List<Path> files = new ArrayList<>(extraCaFiles);
+        files.addAll(plan.upstreamCaFiles());
+        return files;
+    }
+
     static GatewayPorts ports(List<GatewayService> gateways) {
         return gateways.stream().map(GatewayService::ports).reduce(GatewayPorts.NONE, GatewayPorts::plus);
     }

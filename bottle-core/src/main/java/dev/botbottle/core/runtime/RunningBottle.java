@@ -18,7 +18,10 @@ import java.util.Optional;
  * A bottle a runtime holds: the backend's handle, wrapped so every exec gets the bottle's environment (gateway
  * variables, provider settings, and the secret values resolved at launch, which exist only in this process).
  *
- * <p>Closing it tears the bottle down (like a test container); use {@link BottleRuntime#stop} to keep it.
+ * <p>Closing a handle from {@link BottleRuntime#launch} or {@link BottleRuntime#resume} tears the bottle down (like a
+ * test container); use {@link BottleRuntime#stop} to keep it. Closing a handle from {@link BottleRuntime#attach} only
+ * releases this process's side: another process holds that bottle, and tearing it down is an explicit
+ * {@link BottleRuntime#teardown}.
  *
  * @since 0.1
  */
@@ -30,9 +33,11 @@ public final class RunningBottle implements Bottle {
     private final Map<String, String> env;
     private final List<GatewayService> gateways;
     private final List<String> warnings;
+    private final boolean owned;
 
     RunningBottle(BottleRuntime runtime, BottlePlan plan, Bottle delegate, Map<String, String> env,
-                  List<GatewayService> gateways, List<String> warnings) {
+                  List<GatewayService> gateways, List<String> warnings, boolean owned) {
+        this.owned = owned;
         this.runtime = runtime;
         this.plan = plan;
         this.delegate = delegate;
@@ -131,10 +136,22 @@ public final class RunningBottle implements Bottle {
                 request.timeout());
     }
 
-    /** Tears the bottle down (container, network, gateways, state); nothing happens if it is already gone. */
+    /**
+     * For a launched or resumed bottle: tears it down (container, network, gateways, state); nothing happens if it is
+     * already gone. For an attached one: releases the handle only, and the bottle keeps running.
+     */
     @Override
     public void close() {
-        runtime.remove(slug());
+        if (owned) {
+            runtime.remove(slug());
+        } else {
+            delegate.close();
+        }
+    }
+
+    /** @return whether closing this handle tears the bottle down (it was launched or resumed here, not attached) */
+    public boolean ownsBottle() {
+        return owned;
     }
 
     @Override

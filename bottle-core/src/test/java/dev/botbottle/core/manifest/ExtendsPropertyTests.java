@@ -46,7 +46,7 @@ class ExtendsPropertyTests {
                             env.put("K" + rnd.nextInt(5), new EnvValue.Literal("b" + i));
                         }
                         Layer layer = new Layer(env, null, null, null, null, null, null,
-                                rnd.nextBoolean() ? null : rnd.nextBoolean(), null);
+                                rnd.nextBoolean() ? null : rnd.nextBoolean(), null, null);
                         boolean valid = rnd.nextInt(100) >= invalidPercent / 5;
                         specs.add(new BottleSpec("b" + i, Path.of("b" + i + ".md"), parents, 2, layer, valid));
                     }

@@ -16,25 +16,28 @@ class PluginRegistryTests {
     @Test
     void discoversPluginsThroughServiceLoader() {
         Plugins plugins = Plugins.builder().classLoader(loader).build();
-        assertThat(plugins.backends().all()).containsKey("alpha");
+        assertThat(plugins.backends().all()).containsKey("beta");
         assertThat(plugins.agents().all()).containsKey("shell");
     }
 
     @Test
     void aBrokenPluginIsReportedAndDoesNotHideTheOthers() {
         PluginRegistry<BackendProvider> backends = Plugins.builder().classLoader(loader).build().backends();
-        assertThat(backends.all()).containsKey("alpha").doesNotContainKey("broken");
+        assertThat(backends.all()).containsKey("beta").doesNotContainKey("broken");
         assertThat(backends.problems()).anySatisfy(p -> assertThat(p)
                 .startsWith("a backend plugin could not be loaded:").contains("TestBackends$Broken"));
     }
 
     @Test
-    void twoDiscoveredPluginsWithOneNameAreReportedNamingBothClasses() {
+    void twoDiscoveredPluginsWithOneNameAreReportedNamingBothClassesAndNeitherIsUsed() {
         PluginRegistry<BackendProvider> backends = Plugins.builder().classLoader(loader).build().backends();
-        assertThat(backends.get("alpha")).isInstanceOf(TestBackends.Alpha.class);
         assertThat(backends.problems()).contains("two backends claim the name 'alpha': "
                 + TestBackends.Alpha.class.getName() + " and " + TestBackends.AlphaImpostor.class.getName()
-                + "; using the first");
+                + "; neither is used until one jar is removed or the host registers one explicitly");
+        assertThat(backends.all()).doesNotContainKey("alpha");
+        assertThatThrownBy(() -> backends.get("alpha")).isInstanceOf(PluginException.class)
+                .hasMessageContaining(TestBackends.AlphaImpostor.class.getName())
+                .hasMessageContaining("remove one of their jars");
     }
 
     @Test

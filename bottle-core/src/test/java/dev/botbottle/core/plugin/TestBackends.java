@@ -46,6 +46,24 @@ final class TestBackends {
         }
     }
 
+    /** A discoverable backend named "beta", alone with its name. */
+    public static final class Beta implements BackendProvider {
+        @Override
+        public String name() {
+            return "beta";
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public BottleBackend create(BackendContext context) {
+            throw new UnsupportedOperationException("test double");
+        }
+    }
+
     /** A backend whose constructor fails, as a broken plugin jar would. */
     public static final class Broken implements BackendProvider {
         public Broken() {

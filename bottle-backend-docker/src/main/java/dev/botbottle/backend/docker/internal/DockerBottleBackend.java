@@ -293,14 +293,15 @@ public final class DockerBottleBackend implements BottleBackend {
                     + "yourself if you are sure: '" + remove + "'");
         }
         return new BackendException("a " + kind + " named '" + name + "' already exists, left over from an earlier "
-                + "bottle '" + slug + "'. Remove it with 'bottle cleanup " + slug + "', or by hand: 'docker rm -f "
+                + "bottle '" + slug + "'. Remove it with `bottle rm " + slug + "`, or by hand: 'docker rm -f "
                 + Names.container(slug) + "' and 'docker network rm " + Names.network(slug) + "'");
     }
 
     private static BackendException weakRefused(String slug, String why) {
         return new BackendException("cannot isolate bottle '" + slug + "' from this host's services: " + why
                 + ". Run as root with iptables installed, or accept weak isolation (the bottle could then reach every "
-                + "service listening on this host) with allowWeakIsolation");
+                + "service listening on this host): `bottle launch AGENT --allow-weak-isolation`, or"
+                + " LaunchOptions.allowWeakIsolation when embedding");
     }
 
     /** Runs teardown steps: each failure is logged with the step, the others still run, the first is rethrown. */

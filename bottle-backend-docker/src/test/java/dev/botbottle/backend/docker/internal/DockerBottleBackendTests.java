@@ -51,7 +51,7 @@ class DockerBottleBackendTests {
         assertThatThrownBy(() -> backend().prepare(spec(false)))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("container named 'bb-dev-abc' already exists")
-                .hasMessageContaining("bottle cleanup dev-abc")
+                .hasMessageContaining("bottle rm dev-abc")
                 .hasMessageContaining("docker rm -f bb-dev-abc")
                 .hasMessageContaining("docker network rm bb-dev-abc");
         assertThat(docker.lines()).noneMatch(l -> l.contains("network create"));
@@ -63,7 +63,7 @@ class DockerBottleBackendTests {
         assertThatThrownBy(() -> backend().prepare(spec(false)))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("was not made by bot-bottle")
-                .hasMessageNotContaining("bottle cleanup");
+                .hasMessageNotContaining("bottle rm");
     }
 
     @Test
