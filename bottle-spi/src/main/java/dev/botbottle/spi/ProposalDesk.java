@@ -27,6 +27,11 @@ public interface ProposalDesk {
         }
 
         @Override
+        public Optional<Proposal> find(String proposalId) {
+            return Optional.empty();
+        }
+
+        @Override
         public List<EgressRoute> routes() {
             return List.of();
         }
@@ -54,6 +59,12 @@ public interface ProposalDesk {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     Optional<Decision> await(String proposalId, Duration timeout) throws InterruptedException;
+
+    /**
+     * @param proposalId a proposal id
+     * @return this bottle's proposal with that id, pending or answered; empty for another bottle's or an unknown id
+     */
+    Optional<Proposal> find(String proposalId);
 
     /** @return the bottle's egress routes in force now */
     List<EgressRoute> routes();
