@@ -80,12 +80,6 @@ public record BottlePlan(String slug, String agent, String bottle, String backen
                 .allowWeakIsolation(allowWeakIsolation).build();
     }
 
-    /** @param newRoutes the routes @return a copy with those routes (supervise approvals widen a saved plan) */
-    public BottlePlan withRoutes(List<EgressRoute> newRoutes) {
-        return new BottlePlan(slug, agent, bottle, backend, image, env, identity, remotes, newRoutes, supervise,
-                agentPlan, backendPlan, resources);
-    }
-
     /** @return a copy with another slug (a label chosen at launch) */
     public BottlePlan withSlug(String newSlug) {
         return toBuilder().slug(newSlug).build();

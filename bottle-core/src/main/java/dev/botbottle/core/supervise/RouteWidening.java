@@ -72,7 +72,7 @@ final class RouteWidening {
             union.addAll(granted.ports().isEmpty() ? List.of(443, 80) : granted.ports());
             ports = List.copyOf(union);
         }
-        return new EgressRoute(existing.host(), existing.auth(), matches, existing.tlsPassthrough(), ports, existing.dlp());
+        return existing.toBuilder().matches(matches).ports(ports).build();
     }
 
     private static boolean overlaps(String a, String b) {

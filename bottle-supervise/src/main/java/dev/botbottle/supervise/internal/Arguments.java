@@ -1,6 +1,5 @@
 package dev.botbottle.supervise.internal;
 
-import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.PathMatch;
 import dev.botbottle.spi.RouteMatch;
@@ -103,7 +102,7 @@ final class Arguments {
         }
         List<RouteMatch> matches = methods.isEmpty() && paths.isEmpty() ? List.of()
                 : List.of(new RouteMatch(paths, methods));
-        return new EgressRoute(host, Optional.empty(), matches, false, ports("ports"), DlpPolicy.DEFAULT);
+        return EgressRoute.builder(host).matches(matches).ports(ports("ports")).build();
     }
 
     /**
