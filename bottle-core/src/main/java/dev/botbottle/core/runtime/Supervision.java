@@ -1,0 +1,84 @@
+package dev.botbottle.core.runtime;
+
+import dev.botbottle.core.plan.BottlePlan;
+import dev.botbottle.core.state.StateStore;
+import dev.botbottle.core.supervise.ProposalStore;
+import dev.botbottle.core.supervise.Supervisor;
+import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.EgressControl;
+import dev.botbottle.spi.GatewayService;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ProposalDesk;
+import dev.botbottle.spi.ProvisionStep;
+import dev.botbottle.spi.SuperviseService;
+import dev.botbottle.spi.SupervisorHandler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The runtime's hooks into supervise: a desk per held bottle, handed to its supervise server, wired to its egress. */
+final class Supervision implements AutoCloseable {
+
+    private final Supervisor supervisor;
+    private final Map<String, ProposalDesk> desks = new ConcurrentHashMap<>();
+
+    Supervision(StateStore state, SupervisorHandler handler) {
+        this.supervisor = new Supervisor(state, handler);
+    }
+
+    ProposalStore store() {
+        return supervisor.store();
+    }
+
+    /**
+     * Opens the bottle's desk before its gateways start (a plan without supervise gets none).
+     *
+     * @return the plan with the routes approved while no process held the bottle
+     */
+    BottlePlan open(BottlePlan plan) {
+        if (!plan.supervise()) {
+            return plan;
+        }
+        ProposalDesk desk = supervisor.open(plan.slug(), plan.routes());
+        desks.put(plan.slug(), desk);
+        return desk.routes().equals(plan.routes()) ? plan : plan.withRoutes(desk.routes());
+    }
+
+    /** @return where the bottle's supervise server files proposals */
+    ProposalDesk desk(String slug) {
+        return desks.getOrDefault(slug, ProposalDesk.NONE);
+    }
+
+    /** Points the bottle's desk at its running egress gateway, so approvals apply at once. */
+    void attach(String slug, List<GatewayService> gateways) {
+        for (GatewayService g : gateways) {
+            if (g instanceof EgressControl egress) {
+                supervisor.attach(slug, egress);
+            }
+        }
+    }
+
+    /** @return the provider's steps that register each running supervise server with the agent's CLI */
+    static List<ProvisionStep> registration(AgentProvider provider, List<GatewayService> gateways, HostReach reach) {
+        List<ProvisionStep> steps = new ArrayList<>();
+        for (GatewayService g : gateways) {
+            if (g instanceof SuperviseService supervise) {
+                steps.addAll(provider.superviseSteps(supervise.endpoint(reach)));
+            }
+        }
+        return steps;
+    }
+
+    void release(String slug) {
+        desks.remove(slug);
+        supervisor.release(slug);
+    }
+
+    @Override
+    public void close() {
+        desks.clear();
+        supervisor.close();
+    }
+}
