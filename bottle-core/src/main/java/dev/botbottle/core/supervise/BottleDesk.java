@@ -125,6 +125,11 @@ final class BottleDesk implements ProposalDesk {
 
     @Override
     public Optional<Decision> await(String proposalId, Duration timeout) throws InterruptedException {
+        if (!Proposal.ID.matcher(proposalId).matches()) {
+            throw new IllegalArgumentException("this bottle has no proposal " + proposalId);
+        }
+        // an answer another process wrote may not have been picked up by the watcher yet: apply it now
+        process(proposalId);
         CompletableFuture<Decision> future = answers.get(proposalId);
         if (future == null) {
             Optional<ProposalStore.Done> done = store.done(slug, proposalId);
@@ -135,7 +140,6 @@ final class BottleDesk implements ProposalDesk {
                 throw new IllegalArgumentException("this bottle has no proposal " + proposalId);
             }
             future = answers.computeIfAbsent(proposalId, id -> new CompletableFuture<>());
-            process(proposalId);
         }
         try {
             return Optional.of(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
