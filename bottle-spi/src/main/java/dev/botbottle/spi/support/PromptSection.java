@@ -23,6 +23,7 @@ public final class PromptSection {
     /** {@code $1} the file, {@code $2} the section name, {@code $3} the text. */
     static final String SCRIPT = """
             f="$1"; b="<!-- bot-bottle:$2 -->"; e="<!-- /bot-bottle:$2 -->"
+            case "$f" in "~/"*) f="$HOME/${f#"~/"}";; esac
             mkdir -p "$(dirname "$f")" && touch "$f" || exit 1
             sed -i "\\|^$b\\$|,\\|^$e\\$|d" "$f" && sed -i -e :a -e '/^\\n*$/{$d;N;ba' -e '}' "$f" || exit 1
             if [ -s "$f" ]; then printf '\\n' >> "$f"; fi
@@ -33,7 +34,7 @@ public final class PromptSection {
     }
 
     /**
-     * @param file the instruction file in the bottle, e.g. {@code /home/agent/.claude/CLAUDE.md}
+     * @param file the instruction file in the bottle, absolute or {@code ~/}-relative, e.g. {@code ~/.claude/CLAUDE.md}
      * @param name the section's name, e.g. {@code supervise}
      * @param text the section's Markdown
      * @param description what the step does, for progress and errors
