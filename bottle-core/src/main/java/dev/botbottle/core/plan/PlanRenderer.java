@@ -62,7 +62,11 @@ public final class PlanRenderer {
         return String.join("\n", out) + "\n";
     }
 
-    static String route(EgressRoute route) {
+    /**
+     * @param route a route
+     * @return its one-line form, e.g. {@code api.example.com [auth:Bearer] {GET /v1/*}}; never a credential
+     */
+    public static String route(EgressRoute route) {
         StringBuilder b = new StringBuilder(route.host());
         route.auth().ifPresent(a -> b.append(" [auth:").append(a.scheme()).append(']'));
         if (route.tlsPassthrough()) {
