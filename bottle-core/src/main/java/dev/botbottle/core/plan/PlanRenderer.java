@@ -58,7 +58,10 @@ public final class PlanRenderer {
         if (!plan.agentPlan().skills().isEmpty()) {
             line(out, "skills", plan.agentPlan().skills().stream().map(s -> s.name()).collect(Collectors.joining(", ")));
         }
-        line(out, "supervise", plan.supervise() ? "on" : "off");
+        line(out, "supervise", plan.supervise()
+                ? "on: MCP server `supervise` registered with the agent, which can ask for routes and image changes"
+                        + " (answer with `bottle supervise`)"
+                : "off: no supervise server runs and nothing is registered with the agent");
         return String.join("\n", out) + "\n";
     }
 
