@@ -1,9 +1,7 @@
 package dev.botbottle.supervise;
 
 import dev.botbottle.spi.GatewayRequest;
-import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.GatewayServiceProvider;
-import dev.botbottle.supervise.internal.SuperviseServer;
 
 import java.util.Objects;
 
@@ -40,7 +38,7 @@ public final class SuperviseGatewayProvider implements GatewayServiceProvider {
     }
 
     @Override
-    public GatewayService start(GatewayRequest request) {
+    public SuperviseServer start(GatewayRequest request) {
         return SuperviseServer.start(request, options);
     }
 }

@@ -1,9 +1,10 @@
 package dev.botbottle.supervise.internal;
 
 /** What the agent is told about the supervise server: in its instruction file and in the MCP instructions. */
-final class AgentNotes {
+public final class AgentNotes {
 
-    static final String TEXT = """
+    /** The notes, Markdown. */
+    public static final String TEXT = """
             ## Asking your operator (bot-bottle supervise)
 
             You run in a bottle: the network reaches only the hosts your operator allowed, and the image holds only the

@@ -18,11 +18,12 @@ import java.security.MessageDigest;
  * anything else — no header, another scheme, another bottle's token — gets 401 before the MCP transport sees it.
  * The comparison takes the same time whatever the token.
  */
-final class BearerFilter implements Filter {
+public final class BearerFilter implements Filter {
 
     private final byte[] expected;
 
-    BearerFilter(Secret bearer) {
+    /** @param bearer the only bearer let through */
+    public BearerFilter(Secret bearer) {
         this.expected = ("Bearer " + bearer.reveal()).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -5,7 +5,7 @@ import dev.botbottle.spi.Decision;
 import dev.botbottle.spi.Proposal;
 import dev.botbottle.spi.ProposalDesk;
 import dev.botbottle.spi.ProposedChange;
-import dev.botbottle.supervise.SuperviseOptions;
+import java.time.Duration;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -22,9 +22,9 @@ import java.util.function.Function;
 
 /**
  * The supervise tools of one bottle. Proposing tools file a proposal on the bottle's desk, then wait for the
- * answer up to {@link SuperviseOptions#answerWait()}; a bounded number of calls may wait at once.
+ * answer for a bounded time; a bounded number of calls may wait at once.
  */
-final class Tools {
+public final class Tools {
 
     static final String LIST_ROUTES = "list-egress-routes";
     static final String EGRESS_BLOCK = "egress-block";
@@ -36,17 +36,24 @@ final class Tools {
 
     private final String slug;
     private final ProposalDesk desk;
-    private final SuperviseOptions options;
+    private final Duration answerWait;
     private final Semaphore waiting;
 
-    Tools(String slug, ProposalDesk desk, SuperviseOptions options) {
+    /**
+     * @param slug the bottle
+     * @param desk where its proposals go
+     * @param answerWait how long a call waits for an answer
+     * @param maxWaitingCalls how many calls may wait at once
+     */
+    public Tools(String slug, ProposalDesk desk, Duration answerWait, int maxWaitingCalls) {
         this.slug = slug;
         this.desk = desk;
-        this.options = options;
-        this.waiting = new Semaphore(options.maxWaitingCalls());
+        this.answerWait = answerWait;
+        this.waiting = new Semaphore(maxWaitingCalls);
     }
 
-    List<SyncToolSpecification> specifications(McpJsonMapper json) {
+    /** @param json the SDK's JSON mapper @return the tools, with their handlers */
+    public List<SyncToolSpecification> specifications(McpJsonMapper json) {
         return List.of(
                 spec(json, LIST_ROUTES, "List this bottle's egress routes: the only hosts (and paths and methods) it"
                         + " can reach now. Shows no credential.", "{}", true, a -> Replies.routes(desk.routes())),
@@ -94,7 +101,7 @@ final class Tools {
             return Replies.pending(proposal);
         }
         try {
-            Optional<Decision> decision = desk.await(proposal.id(), options.answerWait());
+            Optional<Decision> decision = desk.await(proposal.id(), answerWait);
             return decision.map(d -> Replies.decided(proposal, d, desk.routes())).orElseGet(() -> Replies.pending(proposal));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

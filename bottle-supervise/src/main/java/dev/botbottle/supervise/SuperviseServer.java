@@ -1,4 +1,4 @@
-package dev.botbottle.supervise.internal;
+package dev.botbottle.supervise;
 
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.GatewayRequest;
@@ -8,8 +8,9 @@ import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SuperviseEndpoint;
 import dev.botbottle.spi.SuperviseService;
-import dev.botbottle.supervise.SuperviseGatewayProvider;
-import dev.botbottle.supervise.SuperviseOptions;
+import dev.botbottle.supervise.internal.AgentNotes;
+import dev.botbottle.supervise.internal.BearerFilter;
+import dev.botbottle.supervise.internal.Tools;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -35,7 +36,7 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * One bottle's supervise server: the MCP SDK's stateless streamable-HTTP servlet transport on an embedded Jetty,
+ * One bottle's supervise server, as {@link SuperviseGatewayProvider#start} returns it: the MCP SDK's stateless streamable-HTTP servlet transport on an embedded Jetty,
  * listening only on the bottle's bind address, behind {@link BearerFilter}. Stateless (no MCP sessions), so a bottle
  * whose agent restarts a thousand times holds no more memory than one that never did.
  */
@@ -43,7 +44,8 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
 
     /** The variable the bearer is handed over in, for CLIs that read it from the environment. */
     public static final String BEARER_ENV = "BOT_BOTTLE_SUPERVISE_TOKEN";
-    static final String PATH = "/mcp";
+    /** The MCP endpoint's path. */
+    public static final String PATH = "/mcp";
 
     private static final Logger LOG = LoggerFactory.getLogger(SuperviseServer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,7 +81,7 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
                 .serverInfo("bot-bottle-supervise", "0.1.0")
                 .instructions(AgentNotes.TEXT)
                 .capabilities(ServerCapabilities.builder().tools(false).build())
-                .tools(new Tools(request.slug(), request.proposals(), options).specifications(json))
+                .tools(new Tools(request.slug(), request.proposals(), options.answerWait(), options.maxWaitingCalls()).specifications(json))
                 .requestTimeout(options.answerWait().plus(Duration.ofSeconds(30)))
                 .immediateExecution(true)
                 .build();
