@@ -55,8 +55,11 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
     private final McpStatelessSyncServer mcp;
     private final Secret bearer;
     private final int port;
+    private final BearerFilter filter;
 
-    private SuperviseServer(String slug, Server jetty, McpStatelessSyncServer mcp, Secret bearer, int port) {
+    private SuperviseServer(String slug, Server jetty, McpStatelessSyncServer mcp, Secret bearer, int port,
+                            BearerFilter filter) {
+        this.filter = filter;
         this.slug = slug;
         this.jetty = jetty;
         this.mcp = mcp;
@@ -99,7 +102,8 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
         ServletHolder servlet = new ServletHolder("mcp", transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
-        context.addFilter(new FilterHolder(new BearerFilter(bearer)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        BearerFilter filter = new BearerFilter(bearer);
+        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         jetty.setHandler(context);
         jetty.setStopTimeout(2_000);
         try {
@@ -113,7 +117,17 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
         }
         int port = connector.getLocalPort();
         LOG.info("supervise server of bottle {} listens on {}:{}", request.slug(), request.bindAddress(), port);
-        return new SuperviseServer(request.slug(), jetty, mcp, bearer, port);
+        return new SuperviseServer(request.slug(), jetty, mcp, bearer, port, filter);
+    }
+
+    /** @return how many MCP requests carried this bottle's bearer (an agent CLI connecting, listing tools, calling) */
+    public long authorizedRequests() {
+        return filter.admitted();
+    }
+
+    /** @return how many requests were refused with 401 (no bearer, or another bottle's) */
+    public long refusedRequests() {
+        return filter.refused();
     }
 
     @Override

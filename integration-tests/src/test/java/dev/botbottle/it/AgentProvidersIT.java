@@ -18,6 +18,7 @@ import dev.botbottle.egress.testing.TestPki;
 import dev.botbottle.provider.claude.ClaudeProvider;
 import dev.botbottle.provider.codex.CodexProvider;
 import dev.botbottle.supervise.SuperviseGatewayProvider;
+import dev.botbottle.supervise.SuperviseServer;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import org.junit.jupiter.api.AfterAll;
@@ -153,8 +154,13 @@ class AgentProvidersIT {
         System.out.println("codex mcp list: " + mcpList.stdoutText().strip());
         assertThat(mcpList.stdoutText()).as(mcpList.stderrText()).contains("supervise").contains("enabled");
 
+        SuperviseServer supervise = bottle.gateway("supervise", SuperviseServer.class).orElseThrow();
+        long before = supervise.authorizedRequests();
         upstream.drain();
         ExecResult run = bottle.exec(timed(30, new CodexProvider().headlessCommand("say hi")));
+        // codex mcp list does not connect; a Codex session does, with the bearer it reads from the environment
+        assertThat(supervise.authorizedRequests()).as("Codex connected to supervise").isGreaterThan(before);
+        assertThat(supervise.refusedRequests()).isZero();
         List<LoopbackUpstream.Received> got = upstream.drain();
         assertThat(got).as("codex exited %d: %s", run.exitCode(), run.stderrText()).isNotEmpty().allSatisfy(r -> {
             assertThat(r.headers()).containsEntry("authorization", "Bearer " + CODEX_ACCESS)

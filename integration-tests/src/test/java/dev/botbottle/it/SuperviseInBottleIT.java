@@ -84,8 +84,8 @@ class SuperviseInBottleIT {
         runtime = BottleRuntime.builder().host(host()).plugins(plugins).extraCaFile(upstreamCa)
                 .supervisor(p -> {
                     decided.add(p);
-                    return Optional.of(p.change() instanceof ProposedChange.Route
-                            ? Decision.approve("granted for the test") : Decision.reject("not in this test"));
+                    return Optional.of(p.change() instanceof ProposedChange.Question
+                            ? Decision.reject("not in this test") : Decision.approve("granted for the test"));
                 }).build();
     }
 
@@ -97,6 +97,11 @@ class SuperviseInBottleIT {
                     runtime.teardown(slug);
                 } catch (RuntimeException ignored) {
                     // already gone
+                }
+                for (String image : Docker.run("docker", "images", "-q", "bot-bottle/rebuilt-" + slug).out().split("\\s+")) {
+                    if (!image.isBlank()) {
+                        Docker.run("docker", "rmi", "-f", image);
+                    }
                 }
             }
             runtime.close();
@@ -121,7 +126,7 @@ class SuperviseInBottleIT {
                 + "\"egress-block\",\"arguments\":{\"host\":\"" + WANTED + "\",\"methods\":[\"GET\"],\"justification\":"
                 + "\"the task installs a package\"}}}");
         assertThat(answer.stdoutText()).as(answer.stderrText()).contains("APPROVED").contains("granted for the test");
-        assertThat(decided).singleElement().satisfies(p -> {
+        assertThat(decided).filteredOn(p -> p.slug().equals(bottle.slug())).singleElement().satisfies(p -> {
             assertThat(p.slug()).isEqualTo(bottle.slug());
             assertThat(p.justification()).isEqualTo("the task installs a package");
         });
@@ -138,6 +143,28 @@ class SuperviseInBottleIT {
         assertThat(mcp(resumed, endpointUrl(resumed), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"list-egress-routes\",\"arguments\":{}}}").stdoutText())
                 .contains(WANTED + " {GET}");
+    }
+
+    @Test
+    void anApprovedImageChangeIsBuiltOnResumeKeepingTheBottlesFiles() {
+        RunningBottle bottle = launch("sv-agent");
+        assertThat(bottle.exec("sh", "-c", "echo kept > work.txt").exitCode()).isZero();
+        ExecResult answer = mcp(bottle, endpointUrl(bottle), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"capability-block\",\"arguments\":{\"dockerfile\":"
+                + "\"RUN touch /opt/rebuilt-by-supervise\",\"justification\":\"the task needs a tool\"}}}");
+        assertThat(answer.stdoutText()).as(answer.stderrText()).contains("APPROVED").contains("rebuilds the bottle");
+        assertThat(bottle.exec("test", "-e", "/opt/rebuilt-by-supervise").exitCode()).as("not before the rebuild").isNotZero();
+        assertThat(runtime.proposals().pendingImageChanges(bottle.slug())).hasValue("RUN touch /opt/rebuilt-by-supervise\n");
+
+        runtime.stop(bottle.slug());
+        RunningBottle rebuilt = runtime.resume(bottle.slug());
+        assertThat(rebuilt.exec("test", "-e", "/opt/rebuilt-by-supervise").exitCode()).isZero();
+        assertThat(rebuilt.exec("cat", "work.txt").stdoutText().strip()).as("the agent's files stay").isEqualTo("kept");
+        assertThat(curl(rebuilt, "https://" + OPEN + "/").stdoutText()).as("gateway and CA still work").isEqualTo("ok");
+        assertThat(curl(rebuilt, "http://" + WANTED + "/").stdoutText()).as("and still refuse").contains("request denied");
+        assertThat(runtime.proposals().pendingImageChanges(bottle.slug())).isEmpty();
+        assertThat(Docker.run("docker", "inspect", "-f", "{{.Config.Image}}", "bb-" + bottle.slug()).out().strip())
+                .startsWith("bot-bottle/rebuilt-" + bottle.slug() + ":");
     }
 
     @Test

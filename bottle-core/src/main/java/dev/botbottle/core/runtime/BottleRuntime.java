@@ -244,7 +244,7 @@ public final class BottleRuntime implements AutoCloseable {
         }
         supervision.attach(slug, gateways);
         try {
-            Bottle bottle = backend.resume(slug, Gateways.ports(gateways));
+            Bottle bottle = supervision.resume(backend, plan, Gateways.ports(gateways));
             // A gateway may have had to take a new port: apply the gateways' steps again (one exec) so the
             // bottle's proxy variables and trust store match what runs now.
             List<ProvisionStep> steps = new ArrayList<>();

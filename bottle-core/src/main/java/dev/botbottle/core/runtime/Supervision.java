@@ -5,21 +5,29 @@ import dev.botbottle.core.state.StateStore;
 import dev.botbottle.core.supervise.ProposalStore;
 import dev.botbottle.core.supervise.Supervisor;
 import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.Bottle;
+import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.EgressControl;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProposalDesk;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.SuperviseService;
 import dev.botbottle.spi.SupervisorHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The runtime's hooks into supervise: a desk per held bottle, handed to its supervise server, wired to its egress. */
 final class Supervision implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Supervision.class);
 
     private final Supervisor supervisor;
     private final Map<String, ProposalDesk> desks = new ConcurrentHashMap<>();
@@ -69,6 +77,21 @@ final class Supervision implements AutoCloseable {
             }
         }
         return steps;
+    }
+
+    /**
+     * Brings a stopped bottle back: rebuilt on its image plus the approved image changes when some wait
+     * ({@code capability-block}), else resumed as it was.
+     */
+    Bottle resume(BottleBackend backend, BottlePlan plan, GatewayPorts gatewayPorts) {
+        Optional<String> changes = plan.supervise() ? store().pendingImageChanges(plan.slug()) : Optional.empty();
+        if (changes.isEmpty()) {
+            return backend.resume(plan.slug(), gatewayPorts);
+        }
+        LOG.info("bottle {} has approved image changes: rebuilding its image", plan.slug());
+        Bottle bottle = backend.rebuild(plan.toSpec(false), changes.get(), gatewayPorts);
+        store().imageRebuilt(plan.slug(), changes.get());
+        return bottle;
     }
 
     void release(String slug) {

@@ -144,6 +144,27 @@ public final class ProposalStore {
         }
     }
 
+    /**
+     * Records that the bottle's image was rebuilt with its pending image changes: the marker goes, the changes move
+     * to {@code supervise/image-applied.Dockerfile} (so the next rebuild applies only newer ones), and the audit says so.
+     *
+     * @param slug a bottle
+     * @param instructions the instructions the rebuild applied
+     */
+    public void imageRebuilt(String slug, String instructions) {
+        Path dir = root(slug);
+        try {
+            Path applied = dir.resolve("image-applied.Dockerfile");
+            String before = Files.exists(applied) ? Files.readString(applied, StandardCharsets.UTF_8) : "";
+            replace(applied, before + instructions);
+            Files.deleteIfExists(dir.resolve(BottleDesk.REBUILD));
+            Files.deleteIfExists(dir.resolve(BottleDesk.IMAGE_CHANGES));
+        } catch (IOException e) {
+            throw new BottleException("cannot record the rebuild of " + slug + ": " + e.getMessage(), e);
+        }
+        new SuperviseAudit(dir).record("rebuilt", slug, "", java.util.Map.of("applied", instructions));
+    }
+
     /** @param slug a bottle @return ids of the answers written for it that have no done record yet */
     List<String> unapplied(String slug) {
         List<String> out = new ArrayList<>();

@@ -26,7 +26,7 @@ public final class PromptSection {
             case "$f" in "~/"*) f="$HOME/${f#"~/"}";; esac
             mkdir -p "$(dirname "$f")" && touch "$f" || exit 1
             sed -i "\\|^$b\\$|,\\|^$e\\$|d" "$f" && sed -i -e :a -e '/^\\n*$/{$d;N;ba' -e '}' "$f" || exit 1
-            if [ -s "$f" ]; then printf '\\n' >> "$f"; fi
+            if [ -s "$f" ]; then [ -z "$(tail -c 1 "$f")" ] || printf '\\n' >> "$f"; printf '\\n' >> "$f"; fi
             printf '%s\\n%s\\n%s\\n' "$b" "$3" "$e" >> "$f"
             """;
 

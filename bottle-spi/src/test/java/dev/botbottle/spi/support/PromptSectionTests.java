@@ -23,6 +23,8 @@ class PromptSectionTests {
         Path file = dir.resolve("CLAUDE.md");
         Files.writeString(file, "Always answer in French.");
         run(PromptSection.upsert(file.toString(), "supervise", "## Supervise\nold text\n", "d"));
+        assertThat(Files.readString(file)).isEqualTo("Always answer in French.\n\n<!-- bot-bottle:supervise -->\n"
+                + "## Supervise\nold text\n<!-- /bot-bottle:supervise -->\n");
         run(PromptSection.upsert(file.toString(), "supervise", "## Supervise\nnew text", "d"));
         assertThat(Files.readString(file)).isEqualTo("Always answer in French.\n\n<!-- bot-bottle:supervise -->\n"
                 + "## Supervise\nnew text\n<!-- /bot-bottle:supervise -->\n");

@@ -21,10 +21,22 @@ import java.security.MessageDigest;
 public final class BearerFilter implements Filter {
 
     private final byte[] expected;
+    private final java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param bearer the only bearer let through */
     public BearerFilter(Secret bearer) {
         this.expected = ("Bearer " + bearer.reveal()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @return how many requests carried the bottle's bearer */
+    public long admitted() {
+        return admitted.get();
+    }
+
+    /** @return how many requests were refused with 401 */
+    public long refused() {
+        return refused.get();
     }
 
     @Override
@@ -33,9 +45,11 @@ public final class BearerFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) res;
         String given = request.getHeader("Authorization");
         if (given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+            admitted.incrementAndGet();
             chain.doFilter(req, res);
             return;
         }
+        refused.incrementAndGet();
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Bearer realm=\"bot-bottle-supervise\"");
         response.setContentType("text/plain; charset=utf-8");
