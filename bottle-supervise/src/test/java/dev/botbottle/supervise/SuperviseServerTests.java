@@ -109,9 +109,10 @@ class SuperviseServerTests {
         assertThat(b.egress.routes()).extracting(EgressRoute::host).containsExactly("api.example.com", "pypi.org");
         assertThat(new ProposalStore(state).pending()).isEmpty();
         List<String> audit = Files.readAllLines(state.directory("demo-aaaaa").resolve("supervise/audit.jsonl"));
-        assertThat(audit).hasSize(2);
+        assertThat(audit).hasSize(3);
         assertThat(audit.get(0)).contains("\"event\":\"proposed\"").contains("pypi.org").contains("the task installs a package");
-        assertThat(audit.get(1)).contains("\"event\":\"decided\"").contains("\"before\"").contains("\"after\"")
+        assertThat(audit.get(1)).contains("\"event\":\"answered\"").contains("APPROVED");
+        assertThat(audit.get(2)).contains("\"event\":\"decided\"").contains("\"before\"").contains("\"after\"")
                 .contains("APPROVED").doesNotContain("HOST_API_TOKEN\":");
     }
 

@@ -150,7 +150,7 @@ public final class BottleRuntime implements AutoCloseable {
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
             supervision.open(plan);
             gateways.addAll(gatewayStarter.start(plan, reach, creds, Map.of()));
-            supervision.attach(slug, gateways);
+            supervision.attach(slug, gateways, reach);
             progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
             backend.create(spec, reach, Gateways.ports(gateways));
             Bottle bottle = backend.start(slug);
@@ -242,7 +242,7 @@ public final class BottleRuntime implements AutoCloseable {
             supervision.release(slug);
             throw e;
         }
-        supervision.attach(slug, gateways);
+        supervision.attach(slug, gateways, reach);
         try {
             Bottle bottle = supervision.resume(backend, plan, Gateways.ports(gateways));
             // A gateway may have had to take a new port: apply the gateways' steps again (one exec) so the
@@ -284,6 +284,7 @@ public final class BottleRuntime implements AutoCloseable {
                 env.put(name, host.environment().get(h.name()));
             }
         });
+        env.putAll(supervision.bearerEnv(slug));
         return new RunningBottle(this, plan, bottle, env, held.getOrDefault(slug, List.of()), List.of());
     }
 

@@ -59,13 +59,26 @@ final class Supervision implements AutoCloseable {
         return desks.getOrDefault(slug, ProposalDesk.NONE);
     }
 
-    /** Points the bottle's desk at its running egress gateway, so approvals apply at once. */
-    void attach(String slug, List<GatewayService> gateways) {
+    /**
+     * Points the bottle's desk at its running egress gateway, so approvals apply at once, and keeps the supervise
+     * bearer in the bottle's state (0600) for execs from other processes ({@link #bearerEnv}). Whoever can read the
+     * state directory can already answer the bottle's proposals, so the file gives nobody more than they have.
+     */
+    void attach(String slug, List<GatewayService> gateways, HostReach reach) {
         for (GatewayService g : gateways) {
             if (g instanceof EgressControl egress) {
                 supervisor.attach(slug, egress);
             }
+            if (g instanceof SuperviseService supervise) {
+                var endpoint = supervise.endpoint(reach);
+                store().rememberBearer(slug, endpoint.bearerEnvName(), endpoint.bearer());
+            }
         }
+    }
+
+    /** @return the supervise bearer of a bottle another process holds, by the variable it is read from */
+    Map<String, String> bearerEnv(String slug) {
+        return store().rememberedBearer(slug);
     }
 
     /** @return the provider's steps that register each running supervise server with the agent's CLI */

@@ -32,6 +32,7 @@ import java.util.stream.Stream;
 public final class ProposalStore {
 
     static final String DIR = "supervise";
+    static final String BEARER = "bearer.json";
 
     private final StateStore state;
 
@@ -124,8 +125,13 @@ public final class ProposalStore {
         if (find(proposal.slug(), proposal.id()).isEmpty()) {
             throw new BottleException("bottle " + proposal.slug() + " has no proposal " + proposal.id());
         }
-        return writeOnce(dir(proposal.slug(), "answers").resolve(proposal.id() + ".json"),
+        boolean first = writeOnce(dir(proposal.slug(), "answers").resolve(proposal.id() + ".json"),
                 SuperviseJson.write(decision, true));
+        if (first) {
+            new SuperviseAudit(root(proposal.slug())).record("answered", proposal.slug(), proposal.id(),
+                    java.util.Map.of("decision", decision, "by_pid", ProcessHandle.current().pid()));
+        }
+        return first;
     }
 
     /**
@@ -163,6 +169,39 @@ public final class ProposalStore {
             throw new BottleException("cannot record the rebuild of " + slug + ": " + e.getMessage(), e);
         }
         new SuperviseAudit(dir).record("rebuilt", slug, "", java.util.Map.of("applied", instructions));
+    }
+
+    /**
+     * Keeps a bottle's supervise bearer for execs started by other processes ({@code bottle exec} of a detached
+     * bottle), in {@code supervise/bearer.json}, mode 0600 (the state directory is 0700).
+     *
+     * @param slug a bottle
+     * @param envName the variable the agent's CLI reads it from
+     * @param bearer the bearer
+     */
+    public void rememberBearer(String slug, String envName, dev.botbottle.spi.Secret bearer) {
+        Path file = root(slug).resolve(BEARER);
+        replace(file, SuperviseJson.write(java.util.Map.of(envName, bearer.reveal()), false));
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: the state directory's own permissions apply
+        }
+    }
+
+    /** @param slug a bottle @return its supervise bearer by variable name, as its holder last started it; empty if none */
+    public java.util.Map<String, String> rememberedBearer(String slug) {
+        Path file = root(slug).resolve(BEARER);
+        if (!Files.isRegularFile(file)) {
+            return java.util.Map.of();
+        }
+        try {
+            java.util.Map<String, String> env = SuperviseJson.MAPPER.readValue(Files.readString(file, StandardCharsets.UTF_8),
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() { });
+            return java.util.Map.copyOf(env);
+        } catch (IOException e) {
+            throw new BottleException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** @param slug a bottle @return ids of the answers written for it that have no done record yet */

@@ -15,7 +15,7 @@ public final class AgentNotes {
             - `egress-block` {"host": "api.example.com", "methods": ["GET"], "paths": ["/v1/"], "justification": "why the task needs it"}:
               ask for a host; `methods` and `paths` (path prefixes) are optional and narrow what you ask for.
             - `capability-block` {"dockerfile": "RUN apt-get install -y ripgrep", "justification": "..."}: ask for an image change;
-              it takes effect when the operator rebuilds the bottle.
+              it takes effect when the operator rebuilds the bottle (a stop and resume; your files stay).
             - `ask` {"question": "..."}: ask your operator anything.
             - `proposal-status` {"proposal_id": "..."}: wait again for an answer that was still pending.
 

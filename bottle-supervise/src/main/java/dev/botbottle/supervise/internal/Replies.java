@@ -46,7 +46,8 @@ final class Replies {
             text = (decision.outcome() == Decision.Outcome.MODIFIED
                     ? "APPROVED WITH CHANGES: proposal " + proposal.id() + "; the image change recorded is:\n" + image.dockerfile() + "\n"
                     : "APPROVED: proposal " + proposal.id() + "; the image change is recorded.")
-                    + " It takes effect when your operator rebuilds the bottle; until then the image is unchanged." + note;
+                    + " It takes effect when your operator rebuilds the bottle (it stops and resumes it; your files stay);"
+                    + " until then the image is unchanged." + note;
         } else {
             text = "ANSWER from your operator to question " + proposal.id() + ": "
                     + (decision.note().isBlank() ? "(no words, just approval)" : decision.note());
