@@ -66,6 +66,8 @@ class SuperviseCliTests {
         CliRun r = CliRun.run(env, "supervise", "approve", p.id(), "--note", "fine");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("recorded approved of " + p.id()).contains("bottle resume demo-abc12");
+        assertThat(CliRun.run(env, "supervise", "--once").out()).as("answered is no longer pending")
+                .contains("no pending proposals");
         ProposalDesk resumed = supervisor.open("demo-abc12", List.of(EgressRoute.allow("api.example.com")));
         assertThat(resumed.routes()).extracting(EgressRoute::host).containsExactly("api.example.com", "pypi.org");
         assertThat(new ProposalStore(state).done("demo-abc12", p.id())).hasValueSatisfying(d ->

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * host: {@code supervise/proposals/<id>.json} (filed by the bottle's holder), {@code supervise/answers/<id>.json}
  * (written by whoever decides first: the host's handler or {@code bottle supervise}; never overwritten) and
  * {@code supervise/done/<id>.json} (the holder's record once it applied the answer). A proposal is pending while it
- * has no done record. Every file is written atomically (temp file, then rename or link).
+ * has neither an answer nor a done record; an answer waits in {@code answers/} until the bottle's holder (or the next
+ * runtime to take the bottle on) applies it. Every file is written atomically (temp file, then rename or link).
  *
  * @since 0.1
  */
@@ -52,7 +53,7 @@ public final class ProposalStore {
     public record Done(Proposal proposal, Decision decision, Instant appliedAt) {
     }
 
-    /** @return every pending proposal of every bottle, oldest first */
+    /** @return every pending (unanswered) proposal of every bottle, oldest first */
     public List<Proposal> pending() {
         List<Proposal> out = new ArrayList<>();
         for (String slug : state.slugs()) {
@@ -67,7 +68,8 @@ public final class ProposalStore {
         List<Proposal> out = new ArrayList<>();
         for (Path file : list(dir(slug, "proposals"))) {
             String id = id(file);
-            if (!Files.exists(dir(slug, "done").resolve(id + ".json"))) {
+            if (!Files.exists(dir(slug, "done").resolve(id + ".json"))
+                    && !Files.exists(dir(slug, "answers").resolve(id + ".json"))) {
                 read(file, Proposal.class).filter(p -> p.slug().equals(slug) && p.id().equals(id)).ifPresent(out::add);
             }
         }
