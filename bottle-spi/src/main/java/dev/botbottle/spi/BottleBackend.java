@@ -105,6 +105,26 @@ public interface BottleBackend {
     }
 
     /**
+     * Rebuilds a stopped bottle's image and brings the bottle back on it: the image is the bottle's current file
+     * system with {@code instructions} (Dockerfile lines, no {@code FROM}, run as root) applied on top, so the
+     * agent's work and everything provisioned stay; the bottle is recreated from it inside its existing isolation
+     * boundary, allowing the given gateway ports (TCP and UDP), and started. Called by {@code resume} when an
+     * approved image change (supervise {@code capability-block}) is waiting.
+     *
+     * @param spec the bottle as planned (its image is the one it runs now)
+     * @param instructions the Dockerfile instructions to apply
+     * @param gatewayPorts the ports the restarted gateway services listen on
+     * @return a handle on the running, rebuilt bottle
+     * @throws BackendException when this backend cannot rebuild images, or the build failed (the old bottle is then
+     *                          left as it was, stopped)
+     * @since 0.2
+     */
+    default Bottle rebuild(BottleSpec spec, String instructions, GatewayPorts gatewayPorts) {
+        throw new BackendException("the " + name() + " backend cannot rebuild a bottle's image; put the approved"
+                + " change into the bottle's image and launch it again");
+    }
+
+    /**
      * Returns a handle on a bottle that is already running (e.g. for {@code bottle exec} from another process).
      *
      * @param slug the bottle

@@ -17,13 +17,16 @@ import java.util.Objects;
  * @param credentials resolves route and key credentials
  * @param extraCaFiles host files of extra CA certificates upstream TLS should trust
  * @param progress receives progress
+ * @param proposals where the supervise server files the agent's proposals ({@link ProposalDesk#NONE} when no
+ *                  runtime takes them); other services ignore it
  * @since 0.1
  * @see #builder(String) the way to make one (ADR 11)
  */
 public record GatewayRequest(String slug, String bindAddress, int port, Path stateDir, List<EgressRoute> routes,
                              List<GitRemote> remotes, CredentialSource credentials, List<Path> extraCaFiles,
-                             ProgressListener progress) {
+                             ProgressListener progress, ProposalDesk proposals) {
     public GatewayRequest {
+        Objects.requireNonNull(proposals, "proposals");
         Objects.requireNonNull(slug, "slug");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(stateDir, "stateDir");
@@ -32,6 +35,25 @@ public record GatewayRequest(String slug, String bindAddress, int port, Path sta
         routes = List.copyOf(routes);
         remotes = List.copyOf(remotes);
         extraCaFiles = List.copyOf(extraCaFiles);
+    }
+
+    /**
+     * The request without a proposal desk ({@link ProposalDesk#NONE}), as before the desk existed.
+     *
+     * @param slug the bottle
+     * @param bindAddress the host address to listen on
+     * @param port the port, 0 for an ephemeral one
+     * @param stateDir the bottle's state directory
+     * @param routes the egress routes
+     * @param remotes the git remotes
+     * @param credentials resolves credentials
+     * @param extraCaFiles extra CA files for upstream TLS
+     * @param progress receives progress
+     */
+    public GatewayRequest(String slug, String bindAddress, int port, Path stateDir, List<EgressRoute> routes,
+                          List<GitRemote> remotes, CredentialSource credentials, List<Path> extraCaFiles,
+                          ProgressListener progress) {
+        this(slug, bindAddress, port, stateDir, routes, remotes, credentials, extraCaFiles, progress, ProposalDesk.NONE);
     }
 
     /**
@@ -47,7 +69,7 @@ public record GatewayRequest(String slug, String bindAddress, int port, Path sta
     /** @return a builder holding this request's values @since 0.2 */
     public Builder toBuilder() {
         return new Builder(slug).bindAddress(bindAddress).port(port).stateDir(stateDir).routes(routes).remotes(remotes)
-                .credentials(credentials).extraCaFiles(extraCaFiles).progress(progress);
+                .credentials(credentials).extraCaFiles(extraCaFiles).progress(progress).proposals(proposals);
     }
 
     /** @param newPort the port to listen on @return a copy listening on {@code newPort} @since 0.2 */
@@ -70,6 +92,7 @@ public record GatewayRequest(String slug, String bindAddress, int port, Path sta
         private CredentialSource credentials = CredentialSource.none();
         private List<Path> extraCaFiles = List.of();
         private ProgressListener progress = ProgressListener.NONE;
+        private ProposalDesk proposals = ProposalDesk.NONE;
 
         private Builder(String slug) {
             this.slug = Objects.requireNonNull(slug, "slug");
@@ -123,10 +146,16 @@ public record GatewayRequest(String slug, String bindAddress, int port, Path sta
             return this;
         }
 
+        /** @param value where the supervise server files proposals @return this builder */
+        public Builder proposals(ProposalDesk value) {
+            this.proposals = Objects.requireNonNull(value, "proposals");
+            return this;
+        }
+
         /** @return the request */
         public GatewayRequest build() {
             return new GatewayRequest(slug, bindAddress, port, stateDir, routes, remotes, credentials, extraCaFiles,
-                    progress);
+                    progress, proposals);
         }
     }
 }

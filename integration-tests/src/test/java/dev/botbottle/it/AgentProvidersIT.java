@@ -17,6 +17,8 @@ import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
 import dev.botbottle.provider.claude.ClaudeProvider;
 import dev.botbottle.provider.codex.CodexProvider;
+import dev.botbottle.supervise.SuperviseGatewayProvider;
+import dev.botbottle.supervise.SuperviseServer;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import org.junit.jupiter.api.AfterAll;
@@ -81,7 +83,7 @@ class AgentProvidersIT {
         Path upstreamCa = pki.writeCa(home);
         EgressOptions options = EgressOptions.defaults()
                 .withResolver((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()));
-        plugins = Plugins.builder().gateway(new EgressGatewayProvider(options)).gateway(new SuperviseDouble()).build();
+        plugins = Plugins.builder().gateway(new EgressGatewayProvider(options)).gateway(new SuperviseGatewayProvider()).build();
         runtime = BottleRuntime.builder().host(host()).plugins(plugins).extraCaFile(upstreamCa).build();
     }
 
@@ -107,14 +109,18 @@ class AgentProvidersIT {
         RunningBottle bottle = launch("claude-coder");
 
         assertThat(bottle.exec("claude", "--version").stdoutText()).contains(ClaudeProvider.cliVersion() + " (Claude Code)");
-        assertThat(bottle.exec("cat", ".claude/CLAUDE.md").stdoutText()).isEqualTo("Always answer in French.");
+        assertThat(bottle.exec("cat", ".claude/CLAUDE.md").stdoutText()).startsWith("Always answer in French.\n\n")
+                .contains("<!-- bot-bottle:supervise -->").contains("egress-block");
         JsonNode claudeJson = json(bottle.exec("cat", ".claude.json").stdoutText());
         assertThat(claudeJson.path("hasCompletedOnboarding").asBoolean()).isTrue();
         JsonNode supervise = claudeJson.path("mcpServers").path("supervise");
         assertThat(supervise.path("type").asText()).isEqualTo("http");
         assertThat(supervise.path("url").asText()).matches("http://[0-9.]+:[0-9]+/mcp");
-        assertThat(supervise.path("headers").path("Authorization").asText()).isEqualTo("Bearer double-bearer");
+        assertThat(supervise.path("headers").path("Authorization").asText()).matches("Bearer [A-Za-z0-9_-]{43}");
         assertThat(bottle.warnings()).isEmpty();
+        ExecResult mcpList = bottle.exec(timed(60, List.of("claude", "mcp", "list")));
+        System.out.println("claude mcp list: " + mcpList.stdoutText().strip());
+        assertThat(mcpList.stdoutText()).as(mcpList.stderrText()).containsPattern("supervise: http://[0-9.:]+/mcp \\(HTTP\\) - .*Connected");
 
         upstream.drain();
         ExecResult run = bottle.exec(timed(60, new ClaudeProvider().headlessCommand("say hi")));
@@ -138,14 +144,23 @@ class AgentProvidersIT {
         assertThat(bottle.exec("codex", "--version").stdoutText()).contains("codex-cli " + CodexProvider.cliVersion());
         ExecResult status = bottle.exec("codex", "login", "status");
         assertThat(status.stdoutText() + status.stderrText()).contains("Logged in using ChatGPT");
-        assertThat(bottle.exec("cat", ".codex/AGENTS.md").stdoutText()).isEqualTo("Always answer in German.");
+        assertThat(bottle.exec("cat", ".codex/AGENTS.md").stdoutText()).startsWith("Always answer in German.\n\n")
+                .contains("<!-- bot-bottle:supervise -->").contains("proposal-status");
         assertThat(bottle.exec("cat", ".codex/config.toml").stdoutText()).contains("[mcp_servers.supervise]")
                 .containsPattern("url = \"http://[0-9.]+:[0-9]+/mcp\"")
-                .contains("bearer_token_env_var = \"SUPERVISE_TOKEN\"");
+                .contains("bearer_token_env_var = \"BOT_BOTTLE_SUPERVISE_TOKEN\"");
         assertThat(bottle.warnings()).isEmpty();
+        ExecResult mcpList = bottle.exec(timed(60, List.of("codex", "mcp", "list")));
+        System.out.println("codex mcp list: " + mcpList.stdoutText().strip());
+        assertThat(mcpList.stdoutText()).as(mcpList.stderrText()).contains("supervise").contains("enabled");
 
+        SuperviseServer supervise = bottle.gateway("supervise", SuperviseServer.class).orElseThrow();
+        long before = supervise.authorizedRequests();
         upstream.drain();
         ExecResult run = bottle.exec(timed(30, new CodexProvider().headlessCommand("say hi")));
+        // codex mcp list does not connect; a Codex session does, with the bearer it reads from the environment
+        assertThat(supervise.authorizedRequests()).as("Codex connected to supervise").isGreaterThan(before);
+        assertThat(supervise.refusedRequests()).isZero();
         List<LoopbackUpstream.Received> got = upstream.drain();
         assertThat(got).as("codex exited %d: %s", run.exitCode(), run.stderrText()).isNotEmpty().allSatisfy(r -> {
             assertThat(r.headers()).containsEntry("authorization", "Bearer " + CODEX_ACCESS)

@@ -19,6 +19,8 @@ import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.ProvisionStep;
+import dev.botbottle.spi.SuperviseService;
+import dev.botbottle.supervise.SuperviseGatewayProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -268,18 +270,20 @@ class RuntimeLifecycleIT {
         assertThat(bottle.exec("sh", "-c", "echo $BOT_BOTTLE_SUPERVISE_URL").stdoutText().strip())
                 .matches("http://[0-9.]+:[0-9]+/mcp");
         // the bearer reaches execs through the variable the endpoint names, and no file in the bottle
-        assertThat(bottle.exec("sh", "-c", "echo $SUPERVISE_TOKEN").stdoutText().strip()).isEqualTo("double-bearer");
-        assertThat(bottle.exec("sh", "-c", "grep -rlsF double-bearer /home /etc /tmp || true").stdoutText()).isEmpty();
+        var reach = runtime.state().readMetadata(plan.slug()).orElseThrow().reach();
+        String bearer = bottle.gateway("supervise", SuperviseService.class).orElseThrow().endpoint(reach).bearer().reveal();
+        assertThat(bottle.exec("sh", "-c", "echo $BOT_BOTTLE_SUPERVISE_TOKEN").stdoutText().strip()).isEqualTo(bearer);
+        assertThat(bottle.exec(ExecRequest.of("sh", "-c", "grep -rlsF \"$0\" /home /etc /tmp || true",
+                bearer.substring(20))).stdoutText()).isEmpty();
         runtime.teardown(plan.slug());
 
         Manifests.write(home, "bottles/quiet.md", "---\nimage: " + Docker.BASE_IMAGE + "\nagent_provider: {template: shell}\nsupervise: false\n---\n");
         Manifests.write(home, "agents/hush.md", "---\nbottle: quiet\n---\n");
-        int before = supervise.started.get();
         BottlePlan quiet = plan("hush");
         slugs.add(quiet.slug());
         RunningBottle hushed = runtime.launch(quiet, LaunchOptions.DEFAULTS);
         assertThat(hushed.exec("sh", "-c", "echo [$BOT_BOTTLE_SUPERVISE_URL]").stdoutText().strip()).isEqualTo("[]");
-        assertThat(supervise.started.get()).isEqualTo(before);
+        assertThat(hushed.gateways()).extracting(g -> g.name()).doesNotContain("supervise");
     }
 
     @Test
@@ -337,10 +341,8 @@ class RuntimeLifecycleIT {
         return new HostEnvironment(home, home, Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
     }
 
-    private final SuperviseDouble supervise = new SuperviseDouble();
-
     private Plugins plugins() {
         return Plugins.builder().agent(new ScriptedProvider("failing", List.of(new ProvisionStep.RunCommand(
-                List.of("sh", "-c", "echo no such luck >&2; exit 1"), FileOwner.AGENT, false, "deliberately failing step")))).gateway(supervise).build();
+                List.of("sh", "-c", "echo no such luck >&2; exit 1"), FileOwner.AGENT, false, "deliberately failing step")))).gateway(new SuperviseGatewayProvider()).build();
     }
 }

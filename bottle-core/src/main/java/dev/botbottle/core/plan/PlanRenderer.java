@@ -63,13 +63,20 @@ public final class PlanRenderer {
         if (!plan.agentPlan().skills().isEmpty()) {
             line(out, "skills", plan.agentPlan().skills().stream().map(s -> s.name()).collect(Collectors.joining(", ")));
         }
-        line(out, "supervise", plan.runs(GatewayServiceProvider.SUPERVISE) ? "on"
-                : plan.supervise() ? "requested, but NOT AVAILABLE in this build" : "off");
+        line(out, "supervise", plan.runs(GatewayServiceProvider.SUPERVISE)
+                ? "on: MCP server `supervise` registered with the agent, which can ask for routes and image changes"
+                        + " (answer with `bottle supervise`)"
+                : plan.supervise() ? "requested, but NOT AVAILABLE in this build (no supervise server is installed)"
+                : "off: no supervise server runs and nothing is registered with the agent");
         plan.notices().forEach(n -> out.add("warning: " + n));
         return String.join("\n", out) + "\n";
     }
 
-    static String route(EgressRoute route) {
+    /**
+     * @param route a route
+     * @return its one-line form, e.g. {@code api.example.com [auth:Bearer] {GET /v1/*}}; never a credential
+     */
+    public static String route(EgressRoute route) {
         StringBuilder b = new StringBuilder(route.host());
         route.auth().ifPresent(a -> b.append(" [auth:").append(a.scheme()).append(']'));
         if (route.tlsPassthrough()) {

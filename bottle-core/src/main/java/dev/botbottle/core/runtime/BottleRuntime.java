@@ -10,6 +10,7 @@ import dev.botbottle.core.provision.ProvisionResult;
 import dev.botbottle.core.state.BottleMetadata;
 import dev.botbottle.core.state.DirectoryStateStore;
 import dev.botbottle.core.state.StateStore;
+import dev.botbottle.core.supervise.ProposalStore;
 import dev.botbottle.spi.AgentProvider;
 import dev.botbottle.spi.AgentRequest;
 import dev.botbottle.spi.Availability;
@@ -27,6 +28,7 @@ import dev.botbottle.spi.PluginException;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.SuperviseService;
+import dev.botbottle.spi.SupervisorHandler;
 import dev.botbottle.spi.support.HostTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,7 @@ public final class BottleRuntime implements AutoCloseable {
     private final Map<String, List<GatewayService>> held = new ConcurrentHashMap<>();
     private final LaunchSecrets secrets;
     private final Gateways gatewayStarter;
+    private final Supervision supervision;
 
     private BottleRuntime(Builder b) {
         this.host = b.host;
@@ -91,7 +94,8 @@ public final class BottleRuntime implements AutoCloseable {
         caFiles.addAll(b.extraCaFiles);
         this.extraCaFiles = List.copyOf(caFiles);
         this.secrets = new LaunchSecrets(host, credentials, prompter);
-        this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress);
+        this.supervision = new Supervision(state, b.supervisor);
+        this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress, supervision::desk);
     }
 
     /** @return a builder for the current host */
@@ -102,6 +106,14 @@ public final class BottleRuntime implements AutoCloseable {
     /** @return the state store this runtime uses */
     public StateStore state() {
         return state;
+    }
+
+    /**
+     * @return the supervise proposals and answers of every bottle in this runtime's state (what {@code bottle
+     *         supervise} lists and answers; an answer written here is applied by whichever process holds the bottle)
+     */
+    public ProposalStore proposals() {
+        return supervision.store();
     }
 
     /** @return the plugins this runtime uses */
@@ -148,7 +160,9 @@ public final class BottleRuntime implements AutoCloseable {
             backendTouched = true;
             HostReach reach = backend.prepare(spec);
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
+            supervision.open(plan);
             gateways.addAll(gatewayStarter.start(plan, reach, creds, Map.of()));
+            supervision.attach(slug, gateways, reach);
             progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
             backend.create(spec, reach, Gateways.ports(gateways));
             Bottle bottle = backend.start(slug);
@@ -164,11 +178,7 @@ public final class BottleRuntime implements AutoCloseable {
             steps.addAll(gitSteps(plan));
             options.workspace().ifPresent(dir -> steps.add(new ProvisionStep.CopyTree(dir, WORKSPACE, FileOwner.AGENT)));
             steps.addAll(provider.provisioningSteps(request, bottle));
-            for (GatewayService g : gateways) {
-                if (g instanceof SuperviseService supervise) {
-                    steps.addAll(provider.superviseSteps(supervise.endpoint(reach)));
-                }
-            }
+            steps.addAll(Supervision.registration(provider, gateways, reach));
             progress.onProgress("provision", "provisioning " + slug);
             ProvisionResult result = new ProvisionEngine(progress).apply(bottle, steps, spec.env());
 
@@ -185,6 +195,7 @@ public final class BottleRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
             Gateways.closeAll(gateways, e);
+            supervision.release(slug);
             if (backendTouched) {
                 try {
                     backend.teardown(slug);
@@ -209,6 +220,7 @@ public final class BottleRuntime implements AutoCloseable {
     public void stop(String slug) {
         BottleMetadata metadata = metadata(slug);
         backend(metadata.backend()).stop(slug);
+        supervision.release(slug);
         List<GatewayService> gateways = held.remove(slug);
         if (gateways != null) {
             Gateways.closeAll(gateways, null);
@@ -227,7 +239,7 @@ public final class BottleRuntime implements AutoCloseable {
      */
     public RunningBottle resume(String slug) {
         BottleMetadata metadata = metadata(slug);
-        BottlePlan plan = plan(slug);
+        BottlePlan plan = supervision.open(plan(slug));
         BottleBackend backend = backend(metadata.backend());
         AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
         AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
@@ -237,13 +249,21 @@ public final class BottleRuntime implements AutoCloseable {
         if (reach == null) {
             throw new BottleException("bottle " + slug + " was never fully created; remove it with `bottle rm " + slug + "`");
         }
-        List<GatewayService> gateways = gatewayStarter.start(plan, reach, creds, metadata.gatewayPorts());
+        List<GatewayService> gateways;
         try {
-            Bottle bottle = backend.resume(slug, Gateways.ports(gateways));
+            gateways = gatewayStarter.start(plan, reach, creds, metadata.gatewayPorts());
+        } catch (RuntimeException e) {
+            supervision.release(slug);
+            throw e;
+        }
+        supervision.attach(slug, gateways, reach);
+        try {
+            Bottle bottle = supervision.resume(backend, plan, Gateways.ports(gateways));
             // A gateway may have had to take a new port: apply the gateways' steps again (one exec) so the
             // bottle's proxy variables and trust store match what runs now.
             List<ProvisionStep> steps = new ArrayList<>();
             gateways.forEach(g -> steps.addAll(g.bottleSteps(reach)));
+            steps.addAll(Supervision.registration(provider, gateways, reach)); // its URL and bearer are new
             ProvisionResult result = new ProvisionEngine(progress).apply(bottle, steps, metadata.bottleEnv());
             Map<String, String> bottleEnv = new LinkedHashMap<>(metadata.bottleEnv());
             bottleEnv.putAll(result.env());
@@ -256,6 +276,7 @@ public final class BottleRuntime implements AutoCloseable {
             return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings(), true);
         } catch (RuntimeException e) {
             Gateways.closeAll(gateways, e);
+            supervision.release(slug);
             throw e;
         }
     }
@@ -277,6 +298,7 @@ public final class BottleRuntime implements AutoCloseable {
                 env.put(name, host.environment().get(h.name()));
             }
         });
+        env.putAll(supervision.bearerEnv(slug));
         return new RunningBottle(this, plan, bottle, env, held.getOrDefault(slug, List.of()), List.of(), false);
     }
 
@@ -302,6 +324,7 @@ public final class BottleRuntime implements AutoCloseable {
                 failures.add(e);
             }
         }
+        supervision.release(slug);
         List<GatewayService> gateways = held.remove(slug);
         if (gateways != null) {
             for (GatewayService g : gateways) {
@@ -401,6 +424,7 @@ public final class BottleRuntime implements AutoCloseable {
     /** Stops the gateways of every bottle this runtime holds; the bottles themselves are left as they are. */
     @Override
     public void close() {
+        supervision.close();
         for (String slug : List.copyOf(held.keySet())) {
             List<GatewayService> gateways = held.remove(slug);
             if (gateways != null) {
@@ -466,6 +490,7 @@ public final class BottleRuntime implements AutoCloseable {
         private final Map<String, String> backendOptions = new LinkedHashMap<>();
         private final List<Path> extraCaFiles = new ArrayList<>();
         private boolean trustHostCaBundle = true;
+        private SupervisorHandler supervisor = SupervisorHandler.NONE;
 
         private Builder() {
         }
@@ -526,6 +551,16 @@ public final class BottleRuntime implements AutoCloseable {
         /** @param file a host file of CA certificates upstream TLS should also trust @return this builder */
         public Builder extraCaFile(Path file) {
             extraCaFiles.add(file);
+            return this;
+        }
+
+        /**
+         * @param value decides what agents ask for through supervise, on the runtime's threads (default: nothing is
+         *              decided here; proposals wait for {@code bottle supervise} or {@link #proposals()})
+         * @return this builder
+         */
+        public Builder supervisor(SupervisorHandler value) {
+            this.supervisor = Objects.requireNonNull(value);
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.ProposalDesk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +31,15 @@ final class Gateways {
     private final StateStore state;
     private final List<Path> extraCaFiles;
     private final ProgressListener progress;
+    private final java.util.function.Function<String, ProposalDesk> desks;
 
-    Gateways(Plugins plugins, StateStore state, List<Path> extraCaFiles, ProgressListener progress) {
+    Gateways(Plugins plugins, StateStore state, List<Path> extraCaFiles, ProgressListener progress,
+             java.util.function.Function<String, ProposalDesk> desks) {
         this.plugins = plugins;
         this.state = state;
         this.extraCaFiles = extraCaFiles;
         this.progress = progress;
+        this.desks = desks;
     }
 
     /**
@@ -77,7 +81,7 @@ final class Gateways {
     private GatewayRequest request(BottlePlan plan, HostReach reach, CredentialSource creds, int port) {
         return GatewayRequest.builder(plan.slug()).bindAddress(reach.bindAddress()).port(port)
                 .stateDir(state.directory(plan.slug())).routes(plan.routes()).remotes(plan.remotes()).credentials(creds)
-                .extraCaFiles(caFiles(plan)).progress(progress).build();
+                .extraCaFiles(caFiles(plan)).progress(progress).proposals(desks.apply(plan.slug())).build();
     }
 
     /** @return every port the bottle must reach for these services */

@@ -164,10 +164,12 @@ public final class ProxyContext {
     }
 
     String denialBody(String host, String reason) {
+        String name = host.replaceFirst(":\\d+$", "").replace("\\", "").replace("\"", "");
         return "bot-bottle egress gateway: request denied for bottle " + slug + ".\n"
                 + "Reason: " + redact(reason) + ".\n"
-                + "If this bottle needs " + host + ", ask your operator through the supervise MCP server"
-                + " (propose an egress route for " + host + " with a justification); do not retry around the gateway.\n";
+                + "To ask your operator for it, call the supervise MCP tool egress-block with {\"host\": \"" + name
+                + "\", \"justification\": \"<why the task needs it>\"} (optional \"methods\", \"paths\");"
+                + " do not retry around the gateway.\n";
     }
 
     static FullHttpResponse textResponse(HttpResponseStatus status, String body, boolean close) {

@@ -14,6 +14,7 @@ import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.RouteAuth;
 import dev.botbottle.spi.SuperviseEndpoint;
 import dev.botbottle.spi.support.AgentImageRecipe;
+import dev.botbottle.spi.support.PromptSection;
 import dev.botbottle.spi.support.SkillSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,8 @@ import java.util.regex.Pattern;
  * interactively and with {@code -p}); each skill is copied to {@code ~/.claude/skills/<name>/}, replacing an
  * older copy; {@code ~/.claude.json} is merged (onboarding done, the home and {@code ~/workspace} trusted) and
  * {@code ~/.claude/settings.json} is merged to run without permission prompts — the bottle is the sandbox.
- * Supervise is registered with {@code claude mcp add --scope user --transport http}.
+ * Supervise is registered with {@code claude mcp add --scope user --transport http}, and the server's notes for
+ * the agent are put in a marked section of {@code ~/.claude/CLAUDE.md} (after the agent's own prompt).
  *
  * <p>The agent image is built from the Dockerfile shipped in this jar: the base image (default
  * {@value #DEFAULT_BASE_IMAGE}) plus the native {@code claude} binary of the pinned version from the npm platform
@@ -164,7 +166,11 @@ public final class ClaudeProvider implements AgentProvider {
         var register = new ProvisionStep.RunCommand(List.of("sh", "-c", SUPERVISE_SCRIPT, "bot-bottle-supervise",
                 SUPERVISE_SERVER_NAME, endpoint.url()),
                 FileOwner.AGENT, true, "register the supervise MCP server at " + endpoint.url() + " with Claude Code");
-        return List.of(bearer, register);
+        if (endpoint.agentNotes().isBlank()) {
+            return List.of(bearer, register);
+        }
+        return List.of(bearer, register, PromptSection.upsert("~/.claude/CLAUDE.md", SUPERVISE_SERVER_NAME,
+                endpoint.agentNotes(), "tell Claude Code about supervise in ~/.claude/CLAUDE.md"));
     }
 
     @Override

@@ -224,4 +224,13 @@ class ClaudeProviderTests {
         assertThat(route.auth()).isPresent();
         assertThat(route.tlsPassthrough()).isFalse();
     }
+
+    @Test
+    void putsTheSuperviseNotesInAMarkedSectionOfClaudeMdAfterRegistering() {
+        var endpoint = new SuperviseEndpoint("http://172.18.0.1:40123/mcp", "BOT_BOTTLE_SUPERVISE_TOKEN",
+                dev.botbottle.spi.Secret.of("b"), "## Supervise\ncall egress-block");
+        List<ProvisionStep> steps = provider.superviseSteps(endpoint);
+        assertThat(steps).hasSize(3).last().isInstanceOfSatisfying(ProvisionStep.RunCommand.class, c ->
+                assertThat(c.argv()).contains("~/.claude/CLAUDE.md", "supervise", "## Supervise\ncall egress-block"));
+    }
 }

@@ -15,6 +15,7 @@ import dev.botbottle.spi.RouteAuth;
 import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SuperviseEndpoint;
 import dev.botbottle.spi.support.AgentImageRecipe;
+import dev.botbottle.spi.support.PromptSection;
 import dev.botbottle.spi.support.SkillSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ import java.util.Set;
  * the bottle is the sandbox — and {@code ~/workspace} trusted); the prompt becomes {@code ~/.codex/AGENTS.md}; each
  * skill is copied to {@code ~/.codex/skills/<name>/}, replacing an older copy. {@code CODEX_CA_CERTIFICATE} points
  * Codex at the bottle's CA bundle, which holds the gateway CA. Supervise is registered with {@code codex mcp add --url
- * --bearer-token-env-var}.
+ * --bearer-token-env-var}, and the server's notes for the agent go in a marked section of {@code ~/.codex/AGENTS.md}.
  *
  * <p>The agent image is built from the Dockerfile shipped in this jar: the base image (default
  * {@value #DEFAULT_BASE_IMAGE}) plus the native {@code codex} binary of the pinned version from the npm platform
@@ -177,9 +178,14 @@ public final class CodexProvider implements AgentProvider {
     @Override
     public List<ProvisionStep> superviseSteps(SuperviseEndpoint endpoint) {
         // Codex reads the bearer from the named variable at run time, so nothing secret is written or passed here.
-        return List.of(new ProvisionStep.RunCommand(List.of("codex", "mcp", "add", SUPERVISE_SERVER_NAME,
+        ProvisionStep register = new ProvisionStep.RunCommand(List.of("codex", "mcp", "add", SUPERVISE_SERVER_NAME,
                 "--url", endpoint.url(), "--bearer-token-env-var", endpoint.bearerEnvName()), FileOwner.AGENT, true,
-                "register the supervise MCP server at " + endpoint.url() + " with Codex"));
+                "register the supervise MCP server at " + endpoint.url() + " with Codex");
+        if (endpoint.agentNotes().isBlank()) {
+            return List.of(register);
+        }
+        return List.of(register, PromptSection.upsert("~/.codex/AGENTS.md", SUPERVISE_SERVER_NAME,
+                endpoint.agentNotes(), "tell Codex about supervise in ~/.codex/AGENTS.md"));
     }
 
     @Override

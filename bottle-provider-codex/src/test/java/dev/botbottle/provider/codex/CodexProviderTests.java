@@ -197,4 +197,13 @@ class CodexProviderTests {
         assertThat(provider.headlessCommand("fix it"))
                 .containsExactly("codex", "exec", "-s", "danger-full-access", "--skip-git-repo-check", "--", "fix it");
     }
+
+    @Test
+    void putsTheSuperviseNotesInAMarkedSectionOfAgentsMd() {
+        var endpoint = new SuperviseEndpoint("http://172.18.0.1:40123/mcp", "BOT_BOTTLE_SUPERVISE_TOKEN",
+                Secret.of("b"), "## Supervise\ncall egress-block");
+        assertThat(provider.superviseSteps(endpoint)).hasSize(2).last()
+                .isInstanceOfSatisfying(ProvisionStep.RunCommand.class, c ->
+                        assertThat(c.argv()).contains("~/.codex/AGENTS.md", "supervise", "## Supervise\ncall egress-block"));
+    }
 }

@@ -9,6 +9,7 @@ import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.ResourceLimits;
 import org.slf4j.Logger;
@@ -140,6 +141,49 @@ public final class DockerBottleBackend implements BottleBackend {
             docker.check("start container " + container, List.of("start", container));
         }
         return handle(slug);
+    }
+
+    /**
+     * Commits the stopped container, builds {@code FROM} that commit with the host's extra CAs trusted and the
+     * instructions run as root (the image's user restored after), then replaces the container with one from the new
+     * image, in the same network and firewall chain. A failed build leaves the old container untouched.
+     */
+    @Override
+    public Bottle rebuild(BottleSpec spec, String instructions, GatewayPorts gatewayPorts) {
+        String slug = spec.slug();
+        String container = Names.container(slug);
+        CommandResult inspect = docker.run(List.of("container", "inspect", "--format", "{{json .}}", container));
+        if (!inspect.succeeded()) {
+            throw new BackendException("cannot rebuild bottle '" + slug + "': docker has no container " + container
+                    + " (" + inspect.stderrText() + ")");
+        }
+        DockerOutput.ContainerState state = DockerOutput.container(inspect.stdoutText());
+        if (state.running()) {
+            docker.check("stop container " + container, List.of("stop", container));
+        }
+        String base = "bot-bottle/rebuild-" + slug + ":base";
+        progress.onProgress("image", "committing " + container + " as " + base);
+        docker.check("commit container " + container, List.of("commit", container, base));
+        try {
+            String user = docker.check("inspect image " + base,
+                    List.of("image", "inspect", "--format", "{{.Config.User}}", base)).strip();
+            String dockerfile = "FROM " + base + "\nUSER root\nCOPY host-ca/ /usr/local/share/ca-certificates/\n"
+                    + "RUN update-ca-certificates >/dev/null 2>&1 || true\n" + instructions.strip() + "\n"
+                    + (user.isEmpty() ? "" : "USER " + user + "\n");
+            String tag = "bot-bottle/rebuilt-" + slug + ":" + Names.hash(dockerfile + docker.check("inspect image " + base,
+                    List.of("image", "inspect", "--format", "{{.Id}}", base)).strip());
+            ImageSpec image = ImageSpec.builder(tag).dockerfile(dockerfile).build();
+            images.ensure(image, progress);
+            docker.check("remove container " + container, List.of("rm", "-f", container));
+            boolean weakAllowed = "weak".equals(state.labels().get(Names.ISOLATION_LABEL));
+            BottleSpec next = BottleSpec.builder(slug, spec.agent(), image).env(spec.env()).labels(spec.labels())
+                    .limits(spec.limits()).allowWeakIsolation(weakAllowed).build();
+            String bridge = bridgeAddress(slug);
+            create(next, new HostReach(bridge, bridge, "rebuilt"), gatewayPorts);
+            return start(slug);
+        } finally {
+            docker.run(List.of("rmi", base)); // only the tag: the rebuilt image keeps the layers
+        }
     }
 
     @Override
