@@ -25,7 +25,7 @@ public final class ExecWrapper {
 
     static final String SCRIPT = String.join("\n",
             "n=$1; uid=$2; gid=$3; home=$4; dir=$5; shift 5",
-            "end() { printf '\\n%s:%s\\n' \"$n\" \"$1\" >&2; }",
+            "end() { [ -z \"$n\" ] || printf '\\n%s:%s\\n' \"$n\" \"$1\" >&2; }",
             EXEC_ID_VARIABLE + "=$n; export " + EXEC_ID_VARIABLE,
             "HOME=$home; export HOME",
             "[ -n \"$dir\" ] || dir=$home",
@@ -56,7 +56,7 @@ public final class ExecWrapper {
     }
 
     /**
-     * @param nonce the exec's nonce
+     * @param nonce the exec's nonce; empty for an attached terminal, which gets no marker
      * @param user who runs it
      * @param workdir where, or empty for the user's home
      * @param argv the command

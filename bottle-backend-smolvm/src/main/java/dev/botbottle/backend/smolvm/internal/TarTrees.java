@@ -65,7 +65,7 @@ public final class TarTrees {
                 if (Files.isSymbolicLink(p)) {
                     TarArchiveEntry e = new TarArchiveEntry(entryName, TarArchiveEntry.LF_SYMLINK);
                     e.setLinkName(Files.readSymbolicLink(p).toString());
-                    e.setMode(TarArchiveEntry.DEFAULT_LINK_MODE);
+                    e.setMode(0120777);
                     out.putArchiveEntry(e);
                     out.closeArchiveEntry();
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
