@@ -75,7 +75,7 @@ public final class SmolvmBackendProvider implements BackendProvider {
         }
         Optional<Path> binary = find("smolvm");
         if (binary.isEmpty()) {
-            return Availability.unavailable("smolvm not found on PATH; install it (see https://smolmachines.com) "
+            return Availability.unavailable("smolvm not found on PATH; install smolvm "
                     + "and make sure `smolvm --version` runs");
         }
         if (isLinux()) {
