@@ -47,7 +47,8 @@ import java.util.stream.Stream;
  *   <li>{@link LifecycleContract lifecycle}: stop, resume (files kept, only the new gateway ports open), and
  *       what the runtime's metadata relies on (see below);</li>
  *   <li>{@link IsolationContract isolation}: the gateway port on the bind address is reachable; another port
- *       there, and the host's main address, are not; outside names fail to resolve at once;</li>
+ *       there, and the host's main address, are not; outside names fail to resolve at once, answered by
+ *       the gateway's DNS responder on the bind address (the TCK stands in for it);</li>
  *   <li>{@link OrphanContract orphans}: {@code list()} finds a bottle's objects without a handle, teardown removes
  *       them, is idempotent, and surfaces failures.</li>
  * </ul>

@@ -6,11 +6,11 @@ import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,7 +73,7 @@ public abstract class CreateContract {
         String slug = tck.newSlug("taken");
         BottleSpec spec = tck.spec(slug);
         HostReach reach = tck.backend().prepare(spec);
-        tck.backend().create(spec, reach, List.of());
+        tck.backend().create(spec, reach, GatewayPorts.NONE);
         BackendException e = assertThrows(BackendException.class, () -> tck.backend().prepare(spec));
         assertTrue(e.getMessage().contains(slug) || e.getMessage().contains("already exists"),
                 "the refusal should name what exists: " + e.getMessage());

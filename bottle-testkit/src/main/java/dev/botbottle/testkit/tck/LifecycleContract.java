@@ -4,10 +4,10 @@ import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.ExecRequest;
+import dev.botbottle.spi.GatewayPorts;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +47,7 @@ public abstract class LifecycleContract {
         assertTrue(tck.backend().list().contains(slug), "a stopped bottle is still listed");
 
         TckListener newGateway = tck.listen(launched.reach().bindAddress());
-        Bottle resumed = tck.backend().resume(slug, List.of(newGateway.port()));
+        Bottle resumed = tck.backend().resume(slug, GatewayPorts.tcp(newGateway.port()));
         assertEquals("kept\n", resumed.exec(ExecRequest.of("cat", "state.txt").withTimeout(SHORT)).stdoutText());
         assertTrue(TckFixture.reaches(resumed, launched.reach().bottleAddress(), newGateway),
                 "the new gateway port must be reachable after resume");
@@ -58,7 +58,7 @@ public abstract class LifecycleContract {
     @Test
     void resumingABottleThatDoesNotExistIsAnError() {
         String slug = tck.newSlug("ghost");
-        assertThrows(BackendException.class, () -> tck.backend().resume(slug, List.of(1)));
+        assertThrows(BackendException.class, () -> tck.backend().resume(slug, GatewayPorts.tcp(1)));
         assertThrows(BackendException.class, () -> tck.backend().attach(slug));
     }
 
@@ -73,7 +73,7 @@ public abstract class LifecycleContract {
         assertEquals("tck\n", other.attach(slug).exec(ExecRequest.of("sh", "-c", "echo $BOTTLE_KIND")
                 .withTimeout(SHORT)).stdoutText());
         other.stop(slug);
-        Bottle resumed = other.resume(slug, List.of(launched.gateway().port()));
+        Bottle resumed = other.resume(slug, GatewayPorts.tcp(launched.gateway().port()));
         assertTrue(TckFixture.reaches(resumed, launched.reach().bottleAddress(), launched.gateway()),
                 "the gateway port must be reachable after a resume by another backend instance");
         other.teardown(slug);

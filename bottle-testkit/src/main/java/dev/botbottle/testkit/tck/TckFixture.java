@@ -7,6 +7,7 @@ import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
@@ -48,7 +49,9 @@ public final class TckFixture implements AutoCloseable {
     private final BottleBackend backend;
     private final Set<String> slugs = ConcurrentHashMap.newKeySet();
     private final List<TckListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<TckDnsResponder> responders = new CopyOnWriteArrayList<>();
     private SharedBottle shared;
+    private String dnsProblem = "";
 
     TckFixture(BackendContract contract) {
         this.contract = contract;
@@ -124,12 +127,13 @@ public final class TckFixture implements AutoCloseable {
     public Launched launch(String slug, List<TckListener> gateways) {
         BottleSpec spec = spec(slug);
         HostReach reach = backend.prepare(spec);
-        backend.create(spec, reach, gateways.stream().map(TckListener::port).toList());
+        backend.create(spec, reach, GatewayPorts.tcp(gateways.stream().map(TckListener::port).toList()));
         return new Launched(slug, reach, backend.start(slug));
     }
 
     /**
-     * Prepares and creates a bottle with one gateway listener on its bind address, then starts it.
+     * Prepares and creates a bottle with one gateway listener on its bind address, then starts it. Created through
+     * {@link BottleBackend#create(BottleSpec, HostReach, GatewayPorts)}, as the runtime does.
      *
      * @param what a short word for the test
      * @return the running bottle and its gateway listener
@@ -139,7 +143,7 @@ public final class TckFixture implements AutoCloseable {
         BottleSpec spec = spec(slug);
         HostReach reach = backend.prepare(spec);
         TckListener gateway = listen(reach.bindAddress());
-        backend.create(spec, reach, List.of(gateway.port()));
+        backend.create(spec, reach, GatewayPorts.tcp(gateway.port()));
         return new Launched(slug, reach, backend.start(slug), gateway);
     }
 
@@ -166,8 +170,18 @@ public final class TckFixture implements AutoCloseable {
             TckListener gateway = listen(reach.bindAddress());
             TckListener other = listen(reach.bindAddress());
             TckListener outside = contract.outsideAddress().map(a -> listen(a.getHostAddress())).orElse(null);
-            backend.create(spec, reach, List.of(gateway.port()));
-            shared = new SharedBottle(slug, reach, backend.start(slug), gateway, other, Optional.ofNullable(outside));
+            TckDnsResponder dns = null;
+            try {
+                dns = TckDnsResponder.on(reach.bindAddress());
+                responders.add(dns);
+            } catch (IOException e) {
+                dnsProblem = "could not answer DNS on " + reach.bindAddress() + ":" + TckDnsResponder.PORT + " (" + e
+                        + "); binding port 53 needs root";
+            }
+            backend.create(spec, reach, new GatewayPorts(List.of(gateway.port()),
+                    dns == null ? List.of() : List.of(TckDnsResponder.PORT)));
+            shared = new SharedBottle(slug, reach, backend.start(slug), gateway, other, Optional.ofNullable(outside),
+                    Optional.ofNullable(dns));
         }
         return shared;
     }
@@ -222,6 +236,7 @@ public final class TckFixture implements AutoCloseable {
                 failures.add(e);
             }
         }
+        responders.forEach(TckDnsResponder::close);
         for (TckListener l : listeners) {
             try {
                 l.close();
@@ -259,9 +274,15 @@ public final class TckFixture implements AutoCloseable {
      * @param gateway the listener on the bind address whose port is the bottle's gateway port
      * @param other a listener on the bind address whose port was not given to the backend
      * @param outside a listener on the host's main address, when the host has one
+     * @param dns the stand-in for the gateway's DNS responder on the bind address (UDP 53), when it could bind
      */
     public record SharedBottle(String slug, HostReach reach, Bottle bottle, TckListener gateway, TckListener other,
-                               Optional<TckListener> outside) {
+                               Optional<TckListener> outside, Optional<TckDnsResponder> dns) {
+    }
+
+    /** @return why the shared bottle has no DNS responder, or empty */
+    public synchronized String dnsProblem() {
+        return dnsProblem;
     }
 
     /** @return a path for the given file under the contract's home (scratch space the tests may use) */

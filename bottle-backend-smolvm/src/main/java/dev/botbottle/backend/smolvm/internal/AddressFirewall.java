@@ -1,6 +1,7 @@
 package dev.botbottle.backend.smolvm.internal;
 
 import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.GatewayPorts;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * <p>smolvm's allow-list takes addresses, not ports: a machine allowed to reach its address reaches every port
  * there. The chain {@code BBV-<hash>}, jumped to from INPUT for packets to that address (whatever the interface:
- * the VMM's relayed connections arrive on loopback), accepts replies and TCP to the gateway ports, answers other
+ * the VMM's relayed connections arrive on loopback), accepts replies, TCP to the gateway's TCP ports and UDP to its
+ * UDP ports (the DNS responder smolvm forwards every query to), answers other
  * TCP with a reset and UDP with port-unreachable (so a forbidden connection fails at once), and drops the rest.
  * Installed in one {@code iptables-restore --noflush} transaction, so changing ports never exposes a half-filled
  * chain. Nothing else uses the address, so nothing else is affected.
@@ -66,7 +68,7 @@ public final class AddressFirewall {
      * @param address the bottle's host address
      * @param ports the gateway ports
      */
-    public void install(String slug, String address, List<Integer> ports) {
+    public void install(String slug, String address, GatewayPorts ports) {
         if (!IPV4.matcher(address).matches()) {
             throw new BackendException("host address '" + address + "' of bottle " + slug + " is not an IPv4 address");
         }
@@ -81,14 +83,14 @@ public final class AddressFirewall {
         }
     }
 
-    static String restoreScript(String chain, List<Integer> ports, List<String> jump) {
+    static String restoreScript(String chain, GatewayPorts ports, List<String> jump) {
         StringBuilder script = new StringBuilder("*filter\n:").append(chain).append(" - [0:0]\n");
         script.append("-A ").append(chain).append(" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n");
-        for (int port : ports.stream().distinct().sorted().toList()) {
-            if (port < 1 || port > 65535) {
-                throw new BackendException("gateway port " + port + " is not a TCP port (1-65535)");
-            }
+        for (int port : ports.tcp()) {
             script.append("-A ").append(chain).append(" -p tcp --dport ").append(port).append(" -j ACCEPT\n");
+        }
+        for (int port : ports.udp()) {
+            script.append("-A ").append(chain).append(" -p udp --dport ").append(port).append(" -j ACCEPT\n");
         }
         script.append("-A ").append(chain).append(" -p tcp -j REJECT --reject-with tcp-reset\n");
         script.append("-A ").append(chain).append(" -p udp -j REJECT --reject-with icmp-port-unreachable\n");

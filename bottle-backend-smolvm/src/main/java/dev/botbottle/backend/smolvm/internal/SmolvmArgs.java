@@ -27,20 +27,21 @@ public final class SmolvmArgs {
      * @param labels labels for the machine
      * @param env the bottle's literal environment (not secret)
      * @param limits resource limits
-     * @param allowed the one address the machine may reach; it also becomes the only name its DNS forwards, so
-     *                every other name gets NXDOMAIN at once, and its resolver (where nothing answers)
+     * @param allowed the one address the machine may reach (every port there: the host firewall limits them)
+     * @param dns the upstream smolvm forwards every guest DNS query to: the gateway's DNS responder, which answers
+     *            NXDOMAIN at once and audits the name
      * @return {@code machine create ...}
      */
     public static List<String> create(String machine, Path image, Map<String, String> labels, Map<String, String> env,
-                                      ResourceLimits limits, String allowed) {
+                                      ResourceLimits limits, String allowed, String dns) {
         List<String> args = new ArrayList<>(List.of("machine", "create", "--name", machine,
                 "--image", image.toAbsolutePath().toString()));
         new TreeMap<>(labels).forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
         args.addAll(limits(limits));
         new TreeMap<>(env).forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
-        // --allow-host with an IP literal allows that /32 and turns smolvm's DNS filter on with no real name in it;
-        // --dns keeps even the forwarded names (subdomains of the literal) away from the host's resolvers
-        args.addAll(List.of("--allow-host", allowed, "--dns", allowed));
+        // --allow-cidr, not --allow-host: smolvm's DNS filter stays off, so it forwards every query to --dns (the
+        // gateway's responder, which audits each name) instead of answering names itself
+        args.addAll(List.of("--allow-cidr", allowed + "/32", "--dns", dns));
         return args;
     }
 

@@ -7,6 +7,7 @@ import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
 import org.slf4j.Logger;
@@ -76,8 +77,9 @@ public final class SmolvmBottleBackend implements BottleBackend {
         Optional<String> problem = firewall.unavailableReason();
         details.put("network", problem.isEmpty()
                 ? "allow-list: one host address of its own (device " + Names.device(spec.slug()) + ", 198.18.0.0/15); "
-                + "DNS: every name refused at once"
-                : "allow-list: the host loopback relay " + SmolvmArgs.LOOPBACK_RELAY + "; DNS: every name refused at once");
+                + "DNS: every query forwarded to the gateway's responder there"
+                : "allow-list: the host loopback relay " + SmolvmArgs.LOOPBACK_RELAY + "; DNS: every query forwarded to "
+                + "the gateway's responder on " + LOOPBACK);
         details.put("host isolation", isolation(spec.slug(), problem, spec.allowWeakIsolation()));
         details.put("limits", describeLimits(spec));
         return new BackendPlan(name(), details);
@@ -112,6 +114,11 @@ public final class SmolvmBottleBackend implements BottleBackend {
 
     @Override
     public void create(BottleSpec spec, HostReach reach, List<Integer> gatewayPorts) {
+        create(spec, reach, GatewayPorts.tcp(gatewayPorts));
+    }
+
+    @Override
+    public void create(BottleSpec spec, HostReach reach, GatewayPorts gatewayPorts) {
         String slug = spec.slug();
         ImageArchives.Archive archive = images.ensure(spec.image(), progress);
         boolean weak = reach.bottleAddress().equals(SmolvmArgs.LOOPBACK_RELAY);
@@ -127,7 +134,7 @@ public final class SmolvmBottleBackend implements BottleBackend {
         Optional.ofNullable(archive.labels().get(Names.USER_LABEL)).ifPresent(u -> labels.put(Names.USER_LABEL, u));
         progress.onProgress("bottle", "creating machine " + Names.machine(slug));
         cli.check("create machine " + Names.machine(slug), SmolvmArgs.create(Names.machine(slug), archive.path(),
-                labels, spec.env(), spec.limits(), reach.bottleAddress()));
+                labels, spec.env(), spec.limits(), reach.bottleAddress(), reach.bindAddress()));
     }
 
     @Override
@@ -145,6 +152,11 @@ public final class SmolvmBottleBackend implements BottleBackend {
 
     @Override
     public Bottle resume(String slug, List<Integer> gatewayPorts) {
+        return resume(slug, GatewayPorts.tcp(gatewayPorts));
+    }
+
+    @Override
+    public Bottle resume(String slug, GatewayPorts gatewayPorts) {
         String machine = Names.machine(slug);
         MachineState state = cli.status(machine).orElseThrow(() -> new BackendException("cannot resume bottle '"
                 + slug + "': smolvm has no machine " + machine + "; it was torn down or never created"));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +27,11 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code machine create} → {@code docker create} (an idle container; image from a {@code docker save} archive,
- *       loaded when the engine lacks it); {@code --allow-host IP} / {@code --allow-cidr} → an internal network plus a
- *       host firewall chain passing every port of the allowed addresses and refusing everything else, like smolvm's
- *       egress policy; no network flag → no network at all.</li>
- *   <li>DNS: smolvm answers NXDOMAIN for every name outside {@code --allow-host}; the double points the guest's
- *       resolver at its own loopback, where nothing answers, so every lookup fails at once the same way.</li>
+ *       loaded when the engine lacks it); {@code --allow-cidr} → an internal network plus a host firewall chain
+ *       passing every port of the allowed addresses and refusing everything else, like smolvm's egress policy; no
+ *       network flag → no network at all.</li>
+ *   <li>DNS: with no {@code --allow-host}, smolvm's gateway forwards every guest query to {@code --dns}; the double
+ *       gives that server to Docker's embedded resolver, which forwards the same way.</li>
  *   <li>{@code exec} → {@code docker exec} ({@code -w}, {@code -e}, {@code --secret-env} from the double's own
  *       environment, {@code -i}, {@code -t}, {@code --stream}, {@code --timeout} killing the command in the
  *       container and exiting 124). The image's default user runs it, as in smolvm 1.9.2.</li>
@@ -40,7 +39,7 @@ import java.util.regex.Pattern;
  *   <li>{@code start}, {@code stop}, {@code delete [-f]} (without {@code -f} it prompts; EOF cancels),
  *       {@code status --json}, {@code ls --json} in smolvm's JSON shape.</li>
  * </ul>
- * Not implemented (refused with an error, never faked): registry images, host names in {@code --allow-host},
+ * Not implemented (refused with an error, never faked): registry images, {@code --allow-host} (the DNS filter),
  * {@code --net} without a policy, the host-loopback relay (100.96.0.1), volumes, ports, workloads.
  */
 public final class SmolvmDouble {
@@ -102,15 +101,13 @@ public final class SmolvmDouble {
         Path archive = Path.of(image).toAbsolutePath();
         String imageId = DoubleMachines.load(archive);
         List<String> cidrs = new ArrayList<>(o.all("--allow-cidr"));
-        for (String host : o.all("--allow-host")) {
-            try {
-                if (!host.matches("[0-9.]+") || InetAddress.getByName(host).getAddress().length != 4) {
-                    throw new IllegalArgumentException();
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                throw new DoubleHost.Failure("the test double takes IPv4 literals in --allow-host only, not '" + host + "'");
+        for (String cidr : cidrs) {
+            if (!cidr.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+                throw new DoubleHost.Failure("invalid --allow-cidr '" + cidr + "': the test double takes IPv4 CIDRs");
             }
-            cidrs.add(host + "/32");
+        }
+        if (!o.all("--allow-host").isEmpty()) {
+            throw new DoubleHost.Failure("the test double does not implement --allow-host (smolvm's DNS filter)");
         }
         if (cidrs.stream().anyMatch(c -> c.startsWith("100.96.0.1/"))) {
             throw new DoubleHost.Failure("the test double does not relay 100.96.0.1 to host loopback");
@@ -118,7 +115,7 @@ public final class SmolvmDouble {
         if (o.flag("--net") && cidrs.isEmpty()) {
             throw new DoubleHost.Failure("the test double does not implement unrestricted --net");
         }
-        o.rejectUnknown("-n", "--name", "-I", "--image", "--allow-cidr", "--allow-host", "--dns", "--net", "--label",
+        o.rejectUnknown("-n", "--name", "-I", "--image", "--allow-cidr", "--dns", "--net", "--label",
                 "--cpus", "--mem", "--storage", "-e", "--env", "-w", "--workdir");
         boolean network = !cidrs.isEmpty();
         List<String> docker = new ArrayList<>(List.of("docker", "create", "--name", DoubleMachines.container(name),
@@ -131,7 +128,9 @@ public final class SmolvmDouble {
             JsonNode ipam = DoubleMachines.read(DoubleHost.check("inspect the machine's network", "docker", "network",
                     "inspect", "--format", "{{json .IPAM.Config}}", net));
             DoubleMachines.allowList(name, cidrs);
-            docker.addAll(List.of("--network", net, "--dns", ipam.path(0).path("Gateway").asText()));
+            // smolvm's gateway forwards the guest's every query to --dns (the host's resolver without it); Docker's
+            // embedded resolver forwards to --dns the same way. Without --dns the double sends them nowhere useful.
+            docker.addAll(List.of("--network", net, "--dns", o.oneOr(ipam.path(0).path("Gateway").asText(), "--dns")));
         } else {
             docker.addAll(List.of("--network", "none"));
         }
@@ -187,9 +186,6 @@ public final class SmolvmDouble {
         }
         System.err.println("Starting machine '" + name + "'...");
         DoubleHost.check("could not start machine '" + name + "'", "docker", "start", DoubleMachines.container(name));
-        // smolvm's gateway answers NXDOMAIN for every name outside --allow-host; here nothing answers at all
-        DoubleHost.check("could not configure the guest's resolver", "docker", "exec", "-u", "0",
-                DoubleMachines.container(name), "sh", "-c", "echo 'nameserver 127.0.0.1' > /etc/resolv.conf");
         long pid = DoubleMachines.require(name).path("State").path("Pid").asLong();
         System.out.println("Machine '" + name + "' running (PID: " + pid + ")");
         return 0;
