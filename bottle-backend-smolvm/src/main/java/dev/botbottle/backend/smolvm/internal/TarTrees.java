@@ -109,7 +109,10 @@ public final class TarTrees {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
                 Path target = inside(root, entry.getName(), what);
-                if (entry.isDirectory()) {
+                if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+                    throw new BackendException("refusing to copy " + what + ": " + entry.getName()
+                            + " is neither a file, a directory nor a symbolic link; nothing was copied");
+                } else if (entry.isDirectory()) {
                     Files.createDirectories(target);
                     directoryModes.put(target, entry.getMode() & 0777);
                 } else if (entry.isSymbolicLink()) {
