@@ -42,8 +42,9 @@ import java.util.stream.Stream;
  *   <li>{@link CreateContract create}: names, describe without side effects, refusing a slug in use;</li>
  *   <li>{@link ExecContract exec}: exit codes (1 included), errors, env, user, working directory, stdin, time-out,
  *       output larger than a pipe buffer, streaming, secrets kept off host command lines;</li>
- *   <li>{@link CopyContract copy}: copyIn of files and directories keeping modes and in-tree symlinks, owners,
- *       parents; copyOut of files and directories, refusing symlinks that point outside what was copied;</li>
+ *   <li>{@link CopyContract copy}: copyIn of files and directories (owner, mode, parents); copyTree keeping file
+ *       modes, empty directories, {@code .git} and in-tree symlinks, leaving out the others; copyOut of files and
+ *       directories, refusing symlinks that point outside what was copied;</li>
  *   <li>{@link LifecycleContract lifecycle}: stop, resume (files kept, only the new gateway ports open), and
  *       what the runtime's metadata relies on (see below);</li>
  *   <li>{@link IsolationContract isolation}: the gateway port on the bind address is reachable; another port

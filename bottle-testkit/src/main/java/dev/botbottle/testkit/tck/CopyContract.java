@@ -23,12 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Copy: {@code copyIn} of files and directories (owner, modes, executable bits and in-tree symlinks kept, parents
- * created), and {@code copyOut} of files and directories, refusing any symlink that points outside what was copied
- * (a bottle must not be able to plant a link on the host).
- *
- * <p>The mode rule checked: a copied file gets {@code mode}, plus the execute bits {@code mode} grants read for
- * when the source file is executable; directories get {@code mode} with those execute bits.
+ * Copy: {@code copyIn} of files and directories (owner, {@code mode} for files and {@code mode} with execute bits
+ * for directories, parents created), {@code copyTree} keeping every file's mode, empty directories, {@code .git}
+ * and links that stay inside the tree while leaving out the others, and {@code copyOut} of files and directories,
+ * refusing any symlink that points outside what was copied (a bottle must not be able to plant a link on the host).
  *
  * @since 0.1
  */
@@ -91,29 +89,49 @@ public abstract class CopyContract {
     }
 
     @Test
-    void copyInOfADirectoryKeepsExecutableBitsAndSymlinksInsideTheTree() throws IOException {
-        Path tree = hostDir("tree").resolve("tool");
+    void copyInOfADirectoryGivesEveryFileTheModeAndDirectoriesExecuteBits() throws IOException {
+        Path tree = hostDir("dir").resolve("skill");
         Files.createDirectories(tree.resolve("sub"));
+        Files.writeString(tree.resolve("SKILL.md"), "# skill\n");
+        Files.writeString(tree.resolve("sub/run.sh"), "echo hi\n");
+        chmod(tree.resolve("sub/run.sh"), "rwxr-xr-x");
+        String target = bottle().agentHome() + "/tck-dir-" + UUID.randomUUID();
+
+        bottle().copyIn(tree, target, FileOwner.AGENT, 0640);
+
+        String u = bottle().agentUser();
+        assertEquals(String.join("\n", ". " + u + " 750", "SKILL.md " + u + " 640", "sub " + u + " 750",
+                        "sub/run.sh " + u + " 640", ""),
+                sh("cd " + target + " && find . | sort | sed 's|^\\./||' | xargs -I{} stat -c '%n %U %a' {}"));
+    }
+
+    @Test
+    void copyTreeKeepsModesEmptyDirectoriesAndLinksInsideTheTreeAndLeavesOutTheRest() throws IOException {
+        Path tree = hostDir("tree").resolve("work");
+        Files.createDirectories(tree.resolve("sub"));
+        Files.createDirectories(tree.resolve("empty"));
+        Files.createDirectories(tree.resolve(".git/refs"));
+        Files.writeString(tree.resolve(".git/HEAD"), "ref: refs/heads/main\n");
         Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho ran\n");
         chmod(tree.resolve("run.sh"), "rwxr-xr-x");
         Files.writeString(tree.resolve("notes.txt"), "notes\n");
-        chmod(tree.resolve("notes.txt"), "rw-r--r--");
-        Files.writeString(tree.resolve("sub/data"), "data\n");
+        chmod(tree.resolve("notes.txt"), "rw-r-----");
         Files.createSymbolicLink(tree.resolve("link"), Path.of("notes.txt"));
         Files.createSymbolicLink(tree.resolve("sub/up"), Path.of("../run.sh"));
+        Files.createSymbolicLink(tree.resolve("abs"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(tree.resolve("sub/out"), Path.of("../../outside"));
         String target = bottle().agentHome() + "/tck-tree-" + UUID.randomUUID();
 
-        bottle().copyIn(tree, target, FileOwner.AGENT, 0644);
+        bottle().copyTree(tree, target, FileOwner.AGENT);
 
         String u = bottle().agentUser();
-        assertEquals(String.join("\n",
-                        ". " + u + " 755 directory", "link " + u + " 777 symbolic link", "notes.txt " + u + " 644 regular file",
-                        "run.sh " + u + " 755 regular file", "sub " + u + " 755 directory",
-                        "sub/data " + u + " 644 regular file", "sub/up " + u + " 777 symbolic link", ""),
-                sh("cd " + target + " && find . -mindepth 0 | sort | sed 's|^\\./||' | "
-                        + "xargs -I{} stat -c '%n %U %a %F' {}"));
-        assertEquals("notes.txt\n../run.sh\nran\nran\nnotes\n", sh("cd " + target + " && readlink link sub/up && ./run.sh "
-                + "&& sub/up && cat link"));
+        String listing = sh("cd " + target + " && find . ! -path './.git/*' | sort | sed 's|^\\./||' | "
+                + "xargs -I{} stat -c '%n %U %F' {}; stat -c '%a' run.sh notes.txt");
+        assertEquals(String.join("\n", ". " + u + " directory", ".git " + u + " directory", "empty " + u + " directory",
+                "link " + u + " symbolic link", "notes.txt " + u + " regular file", "run.sh " + u + " regular file",
+                "sub " + u + " directory", "sub/up " + u + " symbolic link", "755", "640", ""), listing);
+        assertEquals("notes.txt\n../run.sh\nran\nran\nnotes\nref: refs/heads/main\n", sh("cd " + target
+                + " && readlink link sub/up && ./run.sh && sub/up && cat link .git/HEAD"));
     }
 
     @Test

@@ -38,8 +38,8 @@ public final class SmolvmBottle implements Bottle {
 
     /**
      * Unpacks a staged archive as root and moves it into place: owner and modes on the unpacked tree (files the
-     * mode; executable files and directories the mode with execute bits; links as they are), missing parents
-     * created and owned like the copy, then renamed over the target or merged into an existing directory.
+     * mode, directories the mode with execute bits, links as they are; modes "keep" leaves the archive's), missing
+     * parents created and owned like the copy, then renamed over the target or merged into an existing directory.
      */
     static final String PLACE_SCRIPT = String.join("\n",
             "set -eu",
@@ -48,12 +48,11 @@ public final class SmolvmBottle implements Bottle {
             "mkdir -p \"$d\"; tar -xpf \"$a\" -C \"$d\" --no-same-owner",
             "s=$d/x",
             "chown -R -h \"$o\" \"$s\"",
-            "if [ -d \"$s\" ] && [ ! -L \"$s\" ]; then",
-            "  find \"$s\" -type d -exec chmod \"$dm\" {} +",
-            "  find \"$s\" -type f ! -perm /111 -exec chmod \"$fm\" {} +",
-            "  find \"$s\" -type f -perm /111 -exec chmod \"$dm\" {} +",
-            "elif [ -f \"$s\" ] && [ ! -L \"$s\" ]; then",
-            "  if [ -x \"$s\" ]; then chmod \"$dm\" \"$s\"; else chmod \"$fm\" \"$s\"; fi",
+            "if [ \"$fm\" != keep ]; then",
+            "  if [ -d \"$s\" ] && [ ! -L \"$s\" ]; then",
+            "    find \"$s\" -type d -exec chmod \"$dm\" {} +",
+            "    find \"$s\" ! -type d ! -type l -exec chmod \"$fm\" {} +",
+            "  elif [ ! -L \"$s\" ]; then chmod \"$fm\" \"$s\"; fi",
             "fi",
             "p=$(dirname \"$t\"); e=$p; first=",
             "while [ ! -e \"$e\" ]; do first=$e; e=$(dirname \"$e\"); done",
@@ -170,6 +169,21 @@ public final class SmolvmBottle implements Bottle {
 
     @Override
     public void copyIn(Path source, String target, FileOwner owner, int mode) {
+        int fileMode = mode & 0777;
+        int dirMode = fileMode | ((fileMode & 0444) >> 2);
+        place(source, target, owner, false, Integer.toOctalString(fileMode), Integer.toOctalString(dirMode));
+    }
+
+    @Override
+    public void copyTree(Path source, String target, FileOwner owner) {
+        if (!Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackendException("cannot copy " + source + " into bottle " + slug + " as a tree: it is not a"
+                    + " directory");
+        }
+        place(source, target, owner, true, "keep", "keep");
+    }
+
+    private void place(Path source, String target, FileOwner owner, boolean tree, String fileMode, String dirMode) {
         if (!target.startsWith("/")) {
             throw new BackendException("copy target '" + target + "' in bottle " + slug + " must be an absolute path");
         }
@@ -180,7 +194,12 @@ public final class SmolvmBottle implements Bottle {
         Path tar = null;
         try {
             tar = hostTemp(".tar");
-            TarTrees.write(source, "x", tar);
+            List<String> leftOut = TarTrees.write(source, "x", tar, tree);
+            if (!leftOut.isEmpty()) {
+                LOG.warn("copying {}: left out {} entr{} that would reach outside it or are not files (absolute or "
+                        + "escaping links, sockets, pipes): {}", source, leftOut.size(), leftOut.size() == 1 ? "y"
+                        : "ies", leftOut);
+            }
             cli.check("copy " + source + " into " + machine, SmolvmArgs.upload(machine, tar, staging + ".tar"));
         } catch (IOException e) {
             throw new BackendException("could not pack " + source + " to copy it into bottle " + slug + ": " + e, e);
@@ -188,11 +207,9 @@ public final class SmolvmBottle implements Bottle {
             deleteQuietly(tar);
         }
         String ownerIds = owner == FileOwner.ROOT ? AgentUser.ROOT.owner() : agent.owner();
-        int fileMode = mode & 0777;
-        int dirMode = fileMode | ((fileMode & 0444) >> 2);
         ExecResult placed = exec(new ExecRequest(List.of("sh", "-c", PLACE_SCRIPT, "sh", staging, staging + ".tar",
-                target, ownerIds, Integer.toOctalString(fileMode), Integer.toOctalString(dirMode)), Map.of(),
-                Optional.of("/"), Optional.of("0"), Optional.empty(), COPY_TIMEOUT));
+                target, ownerIds, fileMode, dirMode), Map.of(), Optional.of("/"), Optional.of("0"), Optional.empty(),
+                COPY_TIMEOUT));
         if (!placed.succeeded()) {
             throw new BackendException("could not place " + source + " at " + target + " in bottle " + slug
                     + " (exit " + placed.exitCode() + "): " + placed.stderrText().trim());

@@ -4,8 +4,6 @@ import dev.botbottle.spi.BackendException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -33,7 +31,6 @@ import java.util.stream.Stream;
  */
 public final class TarTrees {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TarTrees.class);
     private static final PosixFilePermission[] BITS = {
             PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
@@ -43,15 +40,20 @@ public final class TarTrees {
     }
 
     /**
-     * Writes a host file or directory into a tar whose single top entry is {@code name}. Symlinks are stored as
-     * links; sockets and FIFOs are skipped (with a warning).
+     * Writes a host file or directory into a tar whose single top entry is {@code name}, keeping file modes.
+     * Symlinks are stored as links (for a tree, only relative ones that stay inside it); sockets, FIFOs and devices
+     * are left out.
      *
      * @param source a host file or directory
      * @param name the top entry's name
      * @param tar the archive to write
+     * @param insideLinksOnly whether to leave out absolute links and links that leave {@code source}
+     * @return what was left out, relative to {@code source}
      * @throws IOException when reading or writing fails
      */
-    public static void write(Path source, String name, Path tar) throws IOException {
+    public static List<String> write(Path source, String name, Path tar, boolean insideLinksOnly) throws IOException {
+        List<String> leftOut = new ArrayList<>();
+        Path root = source.toAbsolutePath().normalize();
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tar));
              TarArchiveOutputStream out = new TarArchiveOutputStream(file)) {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -63,8 +65,14 @@ public final class TarTrees {
             for (Path p : paths) {
                 String entryName = p.equals(source) ? name : name + "/" + source.relativize(p).toString();
                 if (Files.isSymbolicLink(p)) {
+                    Path link = Files.readSymbolicLink(p);
+                    if (insideLinksOnly && (link.isAbsolute() || !dev.botbottle.spi.support.CopiedTrees.staysInside(
+                            root, root.resolve(source.relativize(p)).getParent(), link))) {
+                        leftOut.add(source.relativize(p).toString());
+                        continue;
+                    }
                     TarArchiveEntry e = new TarArchiveEntry(entryName, TarArchiveEntry.LF_SYMLINK);
-                    e.setLinkName(Files.readSymbolicLink(p).toString());
+                    e.setLinkName(link.toString());
                     e.setMode(0120777);
                     out.putArchiveEntry(e);
                     out.closeArchiveEntry();
@@ -81,11 +89,12 @@ public final class TarTrees {
                     Files.copy(p, out);
                     out.closeArchiveEntry();
                 } else {
-                    LOG.warn("not copying {}: it is neither a file, a directory nor a symbolic link", p);
+                    leftOut.add(source.relativize(p).toString());
                 }
             }
             out.finish();
         }
+        return leftOut;
     }
 
     /**

@@ -28,7 +28,7 @@ class TarTreesTests {
         Files.writeString(src.resolve("data"), "d");
         Files.createSymbolicLink(tmp.resolve("src/link"), Path.of("run.sh"));
         Path tar = tmp.resolve("t.tar");
-        TarTrees.write(tmp.resolve("src"), "x", tar);
+        TarTrees.write(tmp.resolve("src"), "x", tar, false);
 
         Path out = Files.createDirectory(tmp.resolve("out"));
         TarTrees.extract(tar, out, "test");
