@@ -1,5 +1,6 @@
 /**
- * JUnit 5 support for people who embed bot-bottle or write plugins (a later issue): a backend TCK, an extension that launches bottles in tests and closes them through the extension store, and recording doubles for plugin authors.
+ * JUnit 5 support for people who embed bot-bottle or write plugins. {@link dev.botbottle.testkit.tck} holds the
+ * backend contract test kit (TCK): abstract tests every {@link dev.botbottle.spi.BottleBackend} passes.
  *
  * @since 0.1
  */

@@ -1,5 +1,6 @@
 /**
- * The smolvm backend (a later issue): bottles as libkrun microVMs driven through the smolvm CLI; the guest reaches the host's gateway services through the loopback relay. Needs /dev/kvm, which this project's CI machines lack: its tests will run against a named double and against the real smolvm where present.
+ * The {@code smolvm} backend: bottles as libkrun microVMs driven through the smolvm CLI. Only
+ * {@link dev.botbottle.backend.smolvm.SmolvmBackendProvider} is public.
  *
  * @since 0.1
  */

@@ -6,6 +6,7 @@ import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.HostCommand;
+import dev.botbottle.spi.support.CopiedTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,6 +200,7 @@ public final class DockerBottle implements Bottle {
             DockerCli.require("copy " + container + ":" + source + " to " + target,
                     docker.run(List.of("cp", container + ":" + source, landed.toString()), Map.of(), Optional.empty(),
                             COPY_TIMEOUT));
+            CopiedTrees.check(landed, source, slug);
             Files.move(landed, absolute, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new BackendException("could not copy " + source + " out of bottle " + slug + " to " + target + ": "

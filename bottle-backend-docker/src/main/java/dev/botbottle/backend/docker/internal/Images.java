@@ -3,6 +3,7 @@ package dev.botbottle.backend.docker.internal;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.support.BuildContext;
 import dev.botbottle.spi.support.HostTrust;
 import org.apache.commons.exec.LogOutputStream;
 import org.slf4j.Logger;
@@ -10,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,20 +91,7 @@ public final class Images {
     }
 
     void writeContext(Path context, ImageSpec image) throws IOException {
-        Files.writeString(context.resolve("Dockerfile"), image.dockerfile().orElseThrow());
-        for (Map.Entry<String, byte[]> file : image.contextFiles().entrySet()) {
-            Path target = context.resolve(file.getKey()).normalize();
-            if (!target.startsWith(context) || target.equals(context) || Path.of(file.getKey()).isAbsolute()) {
-                throw new BackendException("image context file '" + file.getKey()
-                        + "' must be a relative path inside the build context");
-            }
-            Files.createDirectories(target.getParent());
-            Files.write(target, file.getValue());
-        }
-        Path hostCa = Files.createDirectories(context.resolve("host-ca"));
-        for (Map.Entry<String, String> cert : hostTrust.files().entrySet()) {
-            Files.writeString(hostCa.resolve(cert.getKey()), cert.getValue(), StandardCharsets.US_ASCII);
-        }
+        BuildContext.write(context, image, hostTrust);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -1,0 +1,2 @@
+/** The smolvm backend's implementation; not an API. */
+package dev.botbottle.backend.smolvm.internal;
