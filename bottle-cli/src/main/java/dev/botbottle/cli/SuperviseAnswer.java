@@ -39,7 +39,7 @@ final class SuperviseAnswer {
             throw new BottleException("proposal " + proposal.id() + " was answered by someone else first");
         }
         Optional<BottleMetadata> meta = new DirectoryStateStore(parent.host().botBottleHome()).readMetadata(proposal.slug());
-        boolean held = meta.filter(m -> m.status().equals("running") && m.hostPid() > 0
+        boolean held = meta.filter(m -> m.status() == BottleMetadata.Status.RUNNING && m.hostPid() > 0
                 && ProcessHandle.of(m.hostPid()).map(ProcessHandle::isAlive).orElse(false)).isPresent();
         if (!held) {
             out.println("recorded " + verb(decision) + " of " + proposal.id() + "; bottle " + proposal.slug()

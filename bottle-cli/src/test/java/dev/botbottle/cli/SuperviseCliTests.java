@@ -76,7 +76,7 @@ class SuperviseCliTests {
 
     @Test
     void approvingAHeldBottleWaitsUntilTheHolderAppliedIt() {
-        state.writeMetadata(new BottleMetadata("demo-abc12", "demo", "base", "docker", Instant.now(), "running", Map.of(),
+        state.writeMetadata(new BottleMetadata("demo-abc12", "demo", "base", "docker", Instant.now(), BottleMetadata.Status.RUNNING, Map.of(),
                 Map.of(), ProcessHandle.current().pid(), null));
         Proposal p = desk.submit(new ProposedChange.Route(EgressRoute.allow("pypi.org")), "install a package");
         CliRun r = CliRun.run(env, "supervise", "approve", p.id());

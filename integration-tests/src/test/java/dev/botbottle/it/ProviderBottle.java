@@ -3,7 +3,11 @@ package dev.botbottle.it;
 import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.provision.ProvisionEngine;
 import dev.botbottle.core.provision.ProvisionResult;
+import dev.botbottle.egress.EgressGateway;
+import dev.botbottle.egress.EgressGatewayProvider;
+import dev.botbottle.egress.EgressOptions;
 import dev.botbottle.spi.AgentProvisionPlan;
+import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.BackendContext;
 import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleBackend;
@@ -28,20 +32,24 @@ import java.util.stream.Stream;
 
 /**
  * An agent provider's bottle without the runtime around it: the real Docker backend (found as plugin
- * {@code docker}) builds the provider's image from its {@link ImageSpec} and starts a bottle on an internal network
- * with no gateway, and core's {@link ProvisionEngine} applies the provider's steps. Lets a test put things in the
+ * {@code docker}) builds the provider's image from its {@link ImageSpec} and starts a bottle on an internal network,
+ * with the egress gateway's DNS responder answering its lookups as in a real bottle (no proxy settings: the tests run
+ * offline), and core's {@link ProvisionEngine} applies the provider's steps. Lets a test put things in the
  * bottle between provisioning runs, as a resumed bottle would find them.
  */
 final class ProviderBottle implements AutoCloseable {
     private final Path home;
+    private final EgressGateway gateway;
     private final BottleBackend backend;
     private final String slug;
     private final Bottle bottle;
     private final Map<String, String> env;
     private final List<String> warnings = new ArrayList<>();
 
-    private ProviderBottle(Path home, BottleBackend backend, String slug, Bottle bottle, Map<String, String> env) {
+    private ProviderBottle(Path home, EgressGateway gateway, BottleBackend backend, String slug, Bottle bottle,
+                           Map<String, String> env) {
         this.home = home;
+        this.gateway = gateway;
         this.backend = backend;
         this.slug = slug;
         this.bottle = bottle;
@@ -68,15 +76,23 @@ final class ProviderBottle implements AutoCloseable {
         BottleSpec spec = new BottleSpec(slug, prefix, image, env, Map.of(), ResourceLimits.NONE, true);
         boolean cached = Docker.run("docker", "image", "inspect", image.reference()).exitCode() == 0;
         long start = System.nanoTime();
+        EgressGateway gateway = null;
         try {
             HostReach reach = backend.prepare(spec);
-            backend.create(spec, reach, List.of());
+            // -Dit.dnsPort=-1 measures an agent's start as it was before the responder (lookups time out)
+            gateway = new EgressGatewayProvider(EgressOptions.defaults().withDnsPort(Integer.getInteger("it.dnsPort",
+                    53))).start(GatewayRequest.builder(slug).bindAddress(reach.bindAddress())
+                    .stateDir(Files.createDirectories(home.resolve("state"))).build());
+            backend.create(spec, reach, gateway.ports());
             Bottle bottle = backend.start(slug);
             System.out.printf("agent image %s: %s, %s bytes%n", image.reference(),
                     cached ? "cached" : "built in " + (System.nanoTime() - start) / 1_000_000_000 + " s",
                     Docker.run("docker", "image", "inspect", "--format", "{{.Size}}", image.reference()).out().strip());
-            return new ProviderBottle(home, backend, slug, bottle, Map.copyOf(env));
+            return new ProviderBottle(home, gateway, backend, slug, bottle, Map.copyOf(env));
         } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.close();
+            }
             backend.teardown(slug);
             delete(home);
             throw e;
@@ -127,6 +143,7 @@ final class ProviderBottle implements AutoCloseable {
             try {
                 backend.teardown(slug);
             } finally {
+                gateway.close();
                 delete(home);
             }
         }

@@ -21,13 +21,10 @@ import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.CredentialSource;
-import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.PluginException;
 import dev.botbottle.spi.ProgressListener;
-import dev.botbottle.spi.ProvisionStep;
-import dev.botbottle.spi.SuperviseService;
 import dev.botbottle.spi.SupervisorHandler;
 import dev.botbottle.spi.support.HostTrust;
 import org.slf4j.Logger;
@@ -41,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -76,6 +71,7 @@ public final class BottleRuntime implements AutoCloseable {
     private final Map<String, List<GatewayService>> held = new ConcurrentHashMap<>();
     private final LaunchSecrets secrets;
     private final Gateways gatewayStarter;
+    private final Inventory inventory;
     private final Supervision supervision;
 
     private BottleRuntime(Builder b) {
@@ -96,6 +92,7 @@ public final class BottleRuntime implements AutoCloseable {
         this.secrets = new LaunchSecrets(host, credentials, prompter);
         this.supervision = new Supervision(state, b.supervisor);
         this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress, supervision::desk);
+        this.inventory = new Inventory(plugins, state, context());
     }
 
     /** @return a builder for the current host */
@@ -132,18 +129,9 @@ public final class BottleRuntime implements AutoCloseable {
     public RunningBottle launch(BottlePlan plan, LaunchOptions options) {
         String slug = plan.slug();
         BottleBackend backend = backend(plan.backend());
-        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
-        Availability available = provider.availability();
-        if (!available.isAvailable()) {
-            throw new PluginException("agent provider '" + provider.name() + "' cannot run on this host: "
-                    + available.reason());
-        }
-        AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
         plan.notices().forEach(n -> LOG.warn("bottle {}: {}", slug, n));
-
         // Everything that can fail without side effects comes first.
-        CredentialSource creds = secrets.credentials(plan, provider, request);
-        Map<String, String> secretEnv = secrets.env(plan);
+        Prepared agent = prepare(plan, true);
         if (state.readMetadata(slug).isPresent()) {
             throw new BottleException("bottle " + slug + " already has state in " + state.directory(slug)
                     + "; resume it with `bottle resume " + slug + "` or remove it with `bottle rm " + slug + "`");
@@ -155,59 +143,35 @@ public final class BottleRuntime implements AutoCloseable {
         try {
             state.writePlan(slug, PlanJson.write(plan));
             state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
-                    "creating", Map.of(), Map.of(), ProcessHandle.current().pid(), null));
+                    BottleMetadata.Status.CREATING, Map.of(), Map.of(), ProcessHandle.current().pid(), null));
             progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
             backendTouched = true;
             HostReach reach = backend.prepare(spec);
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
             supervision.open(plan);
-            gateways.addAll(gatewayStarter.start(plan, reach, creds, Map.of()));
+            gateways.addAll(gatewayStarter.start(plan, reach, agent.credentials(), Map.of()));
             supervision.attach(slug, gateways, reach);
             progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
             backend.create(spec, reach, Gateways.ports(gateways));
             Bottle bottle = backend.start(slug);
 
-            List<ProvisionStep> steps = new ArrayList<>();
-            for (GatewayService g : gateways) {
-                steps.addAll(g.bottleSteps(reach));
-            }
-            if (options.trustHostCa()) {
-                HostTrust.system().files().forEach((file, pem) ->
-                        steps.add(new ProvisionStep.TrustCertificate(file.replaceFirst("\\.crt$", ""), pem)));
-            }
-            steps.addAll(gitSteps(plan));
-            options.workspace().ifPresent(dir -> steps.add(new ProvisionStep.CopyTree(dir, WORKSPACE, FileOwner.AGENT)));
-            steps.addAll(provider.provisioningSteps(request, bottle));
-            steps.addAll(Supervision.registration(provider, gateways, reach));
             progress.onProgress("provision", "provisioning " + slug);
-            ProvisionResult result = new ProvisionEngine(progress).apply(bottle, steps, spec.env());
-
-            Map<String, String> bottleEnv = new LinkedHashMap<>(result.env());
-            state.writeMetadata(state.readMetadata(slug).orElseThrow().withStatus("running")
-                    .withGateways(Gateways.portsByName(gateways), bottleEnv, ProcessHandle.current().pid()));
-            held.put(slug, gateways);
-            Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
-            execEnv.putAll(secretEnv);
-            execEnv.putAll(superviseBearer(gateways, reach));
+            ProvisionResult result = new ProvisionEngine(progress).apply(bottle, Provisioning.launchSteps(plan, options,
+                    gateways, reach, agent.provider(), agent.request(), bottle), spec.env());
             List<String> warnings = new ArrayList<>(plan.notices());
             warnings.addAll(result.warnings());
-            return new RunningBottle(this, plan, bottle, execEnv, gateways, warnings, true);
+            return hold(plan, state.readMetadata(slug).orElseThrow(), bottle, result.env(), agent, gateways, reach,
+                    warnings);
         } catch (RuntimeException e) {
             LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
             Gateways.closeAll(gateways, e);
             supervision.release(slug);
+            Failures undo = new Failures();
             if (backendTouched) {
-                try {
-                    backend.teardown(slug);
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
+                undo.run("removing bottle " + slug + " from " + plan.backend(), () -> backend.teardown(slug));
             }
-            try {
-                state.delete(slug);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            undo.run("removing the state of bottle " + slug, () -> state.delete(slug));
+            undo.suppressInto(e);
             throw e;
         }
     }
@@ -221,12 +185,9 @@ public final class BottleRuntime implements AutoCloseable {
         BottleMetadata metadata = metadata(slug);
         backend(metadata.backend()).stop(slug);
         supervision.release(slug);
-        List<GatewayService> gateways = held.remove(slug);
-        if (gateways != null) {
-            Gateways.closeAll(gateways, null);
-        }
+        Gateways.closeAll(release(slug), null);
         state.setPreserved(slug, true);
-        state.writeMetadata(metadata.withStatus("stopped"));
+        state.writeMetadata(metadata.withStatus(BottleMetadata.Status.STOPPED));
     }
 
     /**
@@ -241,44 +202,60 @@ public final class BottleRuntime implements AutoCloseable {
         BottleMetadata metadata = metadata(slug);
         BottlePlan plan = supervision.open(plan(slug));
         BottleBackend backend = backend(metadata.backend());
-        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
-        AgentRequest request = plan.agentPlan().request(plan.agent(), slug, host.userHome(), host.environment());
-        CredentialSource creds = secrets.credentials(plan, provider, request);
-        Map<String, String> secretEnv = secrets.env(plan);
         HostReach reach = metadata.reach();
-        if (reach == null) {
-            throw new BottleException("bottle " + slug + " was never fully created; remove it with `bottle rm " + slug + "`");
-        }
-        List<GatewayService> gateways;
+        List<GatewayService> gateways = new ArrayList<>();
         try {
-            gateways = gatewayStarter.start(plan, reach, creds, metadata.gatewayPorts());
-        } catch (RuntimeException e) {
-            supervision.release(slug);
-            throw e;
-        }
-        supervision.attach(slug, gateways, reach);
-        try {
+            Prepared agent = prepare(plan, false);
+            if (reach == null) {
+                throw new BottleException("bottle " + slug + " was never fully created; remove it with `bottle rm "
+                        + slug + "`");
+            }
+            gateways.addAll(gatewayStarter.start(plan, reach, agent.credentials(), metadata.gatewayPorts()));
+            supervision.attach(slug, gateways, reach);
             Bottle bottle = supervision.resume(backend, plan, Gateways.ports(gateways));
-            // A gateway may have had to take a new port: apply the gateways' steps again (one exec) so the
-            // bottle's proxy variables and trust store match what runs now.
-            List<ProvisionStep> steps = new ArrayList<>();
-            gateways.forEach(g -> steps.addAll(g.bottleSteps(reach)));
-            steps.addAll(Supervision.registration(provider, gateways, reach)); // its URL and bearer are new
-            ProvisionResult result = new ProvisionEngine(progress).apply(bottle, steps, metadata.bottleEnv());
+            ProvisionResult result = new ProvisionEngine(progress).apply(bottle,
+                    Provisioning.resumeSteps(gateways, reach, agent.provider()), metadata.bottleEnv());
             Map<String, String> bottleEnv = new LinkedHashMap<>(metadata.bottleEnv());
             bottleEnv.putAll(result.env());
-            held.put(slug, gateways);
-            state.writeMetadata(metadata.withStatus("running").withGateways(Gateways.portsByName(gateways),
-                    bottleEnv, ProcessHandle.current().pid()));
-            Map<String, String> execEnv = new LinkedHashMap<>(bottleEnv);
-            execEnv.putAll(secretEnv);
-            execEnv.putAll(superviseBearer(gateways, reach));
-            return new RunningBottle(this, plan, bottle, execEnv, gateways, result.warnings(), true);
+            return hold(plan, metadata, bottle, bottleEnv, agent, gateways, reach, result.warnings());
         } catch (RuntimeException e) {
             Gateways.closeAll(gateways, e);
             supervision.release(slug);
             throw e;
         }
+    }
+
+    /** The agent side of a launch or resume, resolved before anything is created or started. */
+    private record Prepared(AgentProvider provider, AgentRequest request, CredentialSource credentials,
+                            Map<String, String> secretEnv) {
+    }
+
+    /** @param checkAvailable whether an unavailable provider fails (a launch) or is left to fail later (a resume) */
+    private Prepared prepare(BottlePlan plan, boolean checkAvailable) {
+        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
+        Availability available = provider.availability();
+        if (checkAvailable && !available.isAvailable()) {
+            throw new PluginException("agent provider '" + provider.name() + "' cannot run on this host: "
+                    + available.reason());
+        }
+        AgentRequest request = plan.agentPlan().request(plan.agent(), plan.slug(), host.userHome(), host.environment());
+        return new Prepared(provider, request, secrets.credentials(plan, provider, request), secrets.env(plan));
+    }
+
+    /** Records the bottle as running and held here, and hands out its handle. */
+    private RunningBottle hold(BottlePlan plan, BottleMetadata metadata, Bottle bottle, Map<String, String> bottleEnv,
+                               Prepared agent, List<GatewayService> gateways, HostReach reach, List<String> warnings) {
+        held.put(plan.slug(), List.copyOf(gateways));
+        state.writeMetadata(metadata.withStatus(BottleMetadata.Status.RUNNING).withGateways(
+                Gateways.portsByName(gateways), bottleEnv, ProcessHandle.current().pid()));
+        return new RunningBottle(this, plan, bottle, Provisioning.execEnv(bottleEnv, agent.secretEnv(), gateways,
+                reach), gateways, warnings, true);
+    }
+
+    /** @return the gateways this runtime held for the bottle, no longer held; empty when it held none */
+    private List<GatewayService> release(String slug) {
+        List<GatewayService> gateways = held.remove(slug);
+        return gateways == null ? List.of() : gateways;
     }
 
     /**
@@ -304,51 +281,29 @@ public final class BottleRuntime implements AutoCloseable {
 
     /**
      * Removes a bottle: its engine objects, its gateways, and its state unless preserved. Every step runs even if
-     * one fails; a failure is logged with the bottle and the operation, and the first one is rethrown at the end.
+     * one fails; each failure is logged with the bottle and the operation, and the first is rethrown at the end with
+     * the others suppressed in it.
      *
      * @param slug the bottle
      * @param keepState keep the state directory even when it is not marked preserved
      */
     public void teardown(String slug, boolean keepState) {
-        List<RuntimeException> failures = new ArrayList<>();
+        Failures failures = new Failures();
         Optional<BottleMetadata> metadata = state.readMetadata(slug);
-        String backendName = metadata.map(BottleMetadata::backend).orElse(null);
-        List<String> backends = backendName != null ? List.of(backendName)
-                : plugins.backends().all().entrySet().stream()
-                        .filter(e -> e.getValue().availability().isAvailable()).map(Map.Entry::getKey).toList();
+        List<String> backends = metadata.map(m -> List.of(m.backend())).orElseGet(() -> plugins.backends().all()
+                .entrySet().stream().filter(e -> e.getValue().availability().isAvailable()).map(Map.Entry::getKey)
+                .toList());
         for (String name : backends) {
-            try {
-                backend(name).teardown(slug);
-            } catch (RuntimeException e) {
-                LOG.error("teardown of bottle {} ({} backend) failed: {}", slug, name, e.getMessage());
-                failures.add(e);
-            }
+            failures.run("teardown of bottle " + slug + " (" + name + " backend)", () -> backend(name).teardown(slug));
         }
         supervision.release(slug);
-        List<GatewayService> gateways = held.remove(slug);
-        if (gateways != null) {
-            for (GatewayService g : gateways) {
-                try {
-                    g.close();
-                } catch (RuntimeException e) {
-                    LOG.error("stopping the {} gateway of bottle {} failed: {}", g.name(), slug, e.getMessage());
-                    failures.add(e);
-                }
-            }
+        for (GatewayService g : release(slug)) {
+            failures.run("stopping the " + g.name() + " gateway of bottle " + slug, g::close);
         }
         if (!keepState && !state.isPreserved(slug)) {
-            try {
-                state.delete(slug);
-            } catch (RuntimeException e) {
-                LOG.error("removing the state of bottle {} failed: {}", slug, e.getMessage());
-                failures.add(e);
-            }
+            failures.run("removing the state of bottle " + slug, () -> state.delete(slug));
         }
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
+        failures.rethrow();
     }
 
     /**
@@ -357,7 +312,8 @@ public final class BottleRuntime implements AutoCloseable {
      * @param slug the bottle
      */
     public void teardown(String slug) {
-        if (state.readMetadata(slug).isEmpty() && !state.slugs().contains(slug) && !engineSlugs().contains(slug)) {
+        if (state.readMetadata(slug).isEmpty() && !state.slugs().contains(slug)
+                && !inventory.engineSlugs().contains(slug)) {
             throw new BottleException("no bottle '" + slug + "' (no state in " + host.botBottleHome().resolve("state")
                     + " and no engine objects); `bottle ps` lists the bottles");
         }
@@ -372,53 +328,19 @@ public final class BottleRuntime implements AutoCloseable {
         teardown(slug, false);
     }
 
-    private Set<String> engineSlugs() {
-        Set<String> slugs = new TreeSet<>();
-        for (BackendProvider p : plugins.backends().all().values()) {
-            if (p.availability().isAvailable()) {
-                slugs.addAll(p.create(context()).list());
-            }
-        }
-        return slugs;
-    }
-
     /** @return every bottle found in state or on an available backend */
     public List<BottleStatus> list() {
-        Set<String> engineSlugs = engineSlugs();
-        Set<String> all = new TreeSet<>(engineSlugs);
-        all.addAll(state.slugs());
-        List<BottleStatus> out = new ArrayList<>();
-        for (String slug : all) {
-            Optional<BottleMetadata> m = state.readMetadata(slug);
-            String status = m.isEmpty() ? "orphaned (no state)"
-                    : !engineSlugs.contains(slug) ? "orphaned (no " + m.get().backend() + " objects)" : m.get().status();
-            out.add(new BottleStatus(slug, m.map(BottleMetadata::agent), m.map(BottleMetadata::backend), status,
-                    state.isPreserved(slug)));
-        }
-        return out;
+        return inventory.list();
     }
 
     /**
      * Removes every bottle object on every available backend and every state directory that is not preserved or
-     * whose bottle objects are gone.
+     * whose bottle objects are gone. Every bottle is tried; the failures are rethrown together at the end.
      *
      * @return the slugs removed
      */
     public List<String> cleanup() {
-        List<String> removed = new ArrayList<>();
-        List<RuntimeException> failures = new ArrayList<>();
-        for (BottleStatus s : list()) {
-            try {
-                remove(s.slug());
-                removed.add(s.slug());
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw failures.get(0);
-        }
-        return removed;
+        return inventory.cleanup(this::remove);
     }
 
     /** Stops the gateways of every bottle this runtime holds; the bottles themselves are left as they are. */
@@ -426,10 +348,7 @@ public final class BottleRuntime implements AutoCloseable {
     public void close() {
         supervision.close();
         for (String slug : List.copyOf(held.keySet())) {
-            List<GatewayService> gateways = held.remove(slug);
-            if (gateways != null) {
-                Gateways.closeAll(gateways, null);
-            }
+            Gateways.closeAll(release(slug), null);
         }
     }
 
@@ -456,27 +375,6 @@ public final class BottleRuntime implements AutoCloseable {
     private BottlePlan plan(String slug) {
         return PlanJson.read(state.readPlan(slug).orElseThrow(() -> new BottleException("bottle " + slug
                 + " has no saved plan; remove it with `bottle rm " + slug + "`")));
-    }
-
-    /** The supervise bearer, for CLIs that read it from the variable the endpoint names; never written to a file. */
-    private static Map<String, String> superviseBearer(List<GatewayService> gateways, HostReach reach) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (GatewayService g : gateways) {
-            if (g instanceof SuperviseService supervise) {
-                var endpoint = supervise.endpoint(reach);
-                env.put(endpoint.bearerEnvName(), endpoint.bearer().reveal());
-            }
-        }
-        return env;
-    }
-
-    private static List<ProvisionStep> gitSteps(BottlePlan plan) {
-        List<ProvisionStep> steps = new ArrayList<>();
-        plan.identity().name().ifPresent(n -> steps.add(new ProvisionStep.RunCommand(
-                List.of("git", "config", "--global", "user.name", n), FileOwner.AGENT, false, "git config user.name")));
-        plan.identity().email().ifPresent(m -> steps.add(new ProvisionStep.RunCommand(
-                List.of("git", "config", "--global", "user.email", m), FileOwner.AGENT, false, "git config user.email")));
-        return steps;
     }
 
     /** Chooses the host, plugins, state store, credentials and prompter of a runtime. */

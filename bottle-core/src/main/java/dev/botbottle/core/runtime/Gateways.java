@@ -104,15 +104,10 @@ final class Gateways {
 
     /** Closes every service; failures are logged and, when {@code into} is given, added to it as suppressed. */
     static void closeAll(List<GatewayService> gateways, RuntimeException into) {
-        for (GatewayService g : gateways) {
-            try {
-                g.close();
-            } catch (RuntimeException e) {
-                LOG.error("stopping the {} gateway failed: {}", g.name(), e.getMessage());
-                if (into != null) {
-                    into.addSuppressed(e);
-                }
-            }
+        Failures failures = new Failures();
+        gateways.forEach(g -> failures.run("stopping the " + g.name() + " gateway", g::close));
+        if (into != null) {
+            failures.suppressInto(into);
         }
     }
 }

@@ -14,14 +14,14 @@ import java.util.Objects;
  * @param bottle the bottle's name
  * @param backend the backend it runs on ({@code resume} uses this one, whatever the defaults say)
  * @param createdAt when it was launched
- * @param status {@code creating}, {@code running}, {@code stopped}
+ * @param status where the bottle is in its lifecycle, as recorded by the last runtime that changed it
  * @param gatewayPorts the port each gateway service listened on, by service name (reused on resume)
  * @param bottleEnv the non-secret environment every exec gets (gateway variables, provider settings)
  * @param hostPid the process that holds the bottle's gateways, or 0
  * @param reach where the bottle reaches the host; {@code null} until the backend prepared it
  * @since 0.1
  */
-public record BottleMetadata(String slug, String agent, String bottle, String backend, Instant createdAt, String status,
+public record BottleMetadata(String slug, String agent, String bottle, String backend, Instant createdAt, Status status,
                              Map<String, Integer> gatewayPorts, Map<String, String> bottleEnv, long hostPid,
                              HostReach reach) {
     public BottleMetadata {
@@ -35,8 +35,28 @@ public record BottleMetadata(String slug, String agent, String bottle, String ba
         bottleEnv = Map.copyOf(bottleEnv);
     }
 
+    /** Where a bottle is in its lifecycle; written in {@code metadata.json} as its {@link #label()}. */
+    public enum Status {
+        /** its state directory exists; the backend is creating it (a crash here leaves an orphan) */
+        CREATING,
+        /** created, started and provisioned */
+        RUNNING,
+        /** stopped and kept for {@code resume} */
+        STOPPED;
+
+        /** @return the lower-case name, as written in {@code metadata.json} and shown by {@code ps} */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public String toString() {
+            return label();
+        }
+    }
+
     /** @param newStatus the status @return a copy with that status */
-    public BottleMetadata withStatus(String newStatus) {
+    public BottleMetadata withStatus(Status newStatus) {
         return new BottleMetadata(slug, agent, bottle, backend, createdAt, newStatus, gatewayPorts, bottleEnv, hostPid, reach);
     }
 

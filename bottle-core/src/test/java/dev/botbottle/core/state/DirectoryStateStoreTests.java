@@ -21,7 +21,7 @@ class DirectoryStateStoreTests {
     Path home;
 
     private BottleMetadata metadata(String slug) {
-        return new BottleMetadata(slug, "agent", "bottle", "docker", Instant.parse("2026-11-26T20:00:00Z"), "running",
+        return new BottleMetadata(slug, "agent", "bottle", "docker", Instant.parse("2026-11-26T20:00:00Z"), BottleMetadata.Status.RUNNING,
                 Map.of("egress", 40001), Map.of("HTTP_PROXY", "http://10.0.0.1:40001"), 42,
                 new HostReach("10.0.0.1", "10.0.0.1", "firewall"));
     }
@@ -39,12 +39,12 @@ class DirectoryStateStoreTests {
     void writesLeaveNoTemporaryFilesBehind() throws IOException {
         DirectoryStateStore store = new DirectoryStateStore(home);
         store.writeMetadata(metadata("a-1"));
-        store.writeMetadata(metadata("a-1").withStatus("stopped"));
+        store.writeMetadata(metadata("a-1").withStatus(BottleMetadata.Status.STOPPED));
         store.writePlan("a-1", "{}");
         try (var files = Files.list(home.resolve("state/a-1"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metadata.json", "plan.json");
         }
-        assertThat(store.readMetadata("a-1").orElseThrow().status()).isEqualTo("stopped");
+        assertThat(store.readMetadata("a-1").orElseThrow().status()).isEqualTo(BottleMetadata.Status.STOPPED);
     }
 
     @Test

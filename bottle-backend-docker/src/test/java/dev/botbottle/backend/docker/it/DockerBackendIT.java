@@ -209,7 +209,7 @@ class DockerBackendIT {
         assertThatThrownBy(() -> backend.prepare(DockerEngine.spec(taken)))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("'bb-" + taken + "' already exists")
-                .hasMessageContaining("bottle cleanup " + taken)
+                .hasMessageContaining("bottle rm " + taken)
                 .hasMessageContaining("docker rm -f bb-" + taken);
         assertThat(DockerEngine.host("docker", "network", "inspect", "bb-" + taken).exit()).isNotZero();
     }
