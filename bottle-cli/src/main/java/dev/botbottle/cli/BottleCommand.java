@@ -23,7 +23,8 @@ import java.nio.file.Path;
         description = "Runs AI coding agents in bottles where they never hold a real credential.",
         subcommands = {ValidateCommand.class, ListCommand.class, PlanCommand.class, InfoCommand.class,
                 LaunchCommand.class, ExecCommand.class, PsCommand.class, StopCommand.class, ResumeCommand.class,
-                RmCommand.class, CleanupCommand.class, DoctorCommand.class, SuperviseCommand.class})
+                RmCommand.class, CleanupCommand.class, DoctorCommand.class, SuperviseCommand.class,
+                SchemaCommand.class})
 final class BottleCommand implements Runnable {
 
     /** Backend used when neither --backend nor BOT_BOTTLE_BACKEND says otherwise. */

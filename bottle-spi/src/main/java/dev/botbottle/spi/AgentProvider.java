@@ -48,6 +48,18 @@ public interface AgentProvider {
     }
 
     /**
+     * Where this agent's CLI keeps skills on the host, searched (after {@code $BOT_BOTTLE_HOME/skills}) for the
+     * skills an agent names, so a user's existing skills work in the bottle.
+     *
+     * @param hostHome the host user's home
+     * @return directories holding one directory per skill (each with a {@code SKILL.md}); empty by default
+     * @since 0.2
+     */
+    default List<java.nio.file.Path> hostSkillDirectories(java.nio.file.Path hostHome) {
+        return List.of();
+    }
+
+    /**
      * Plans what the agent needs. Pure: reads no secret and changes nothing, so dry runs can call it.
      *
      * @param request the agent

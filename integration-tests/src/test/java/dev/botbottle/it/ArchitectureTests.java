@@ -75,6 +75,41 @@ class ArchitectureTests {
                 .check(main);
     }
 
+    /**
+     * Core knows no agent provider by name (STYLE 13): every provider declares its own settings, images and skill
+     * directories. Checked on core's class files and resources, where a name in a string constant would show.
+     */
+    @Test
+    void theCoreNamesNoAgentProvider() throws Exception {
+        java.nio.file.Path core = java.nio.file.Path.of(dev.botbottle.core.runtime.BottleRuntime.class
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.util.List<String> offenders = new java.util.ArrayList<>();
+        java.util.function.BiConsumer<String, byte[]> check = (name, bytes) -> {
+            String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (String provider : java.util.List.of("claude", "codex")) {
+                if (text.contains(provider)) {
+                    offenders.add(name + " names '" + provider + "'");
+                }
+            }
+        };
+        if (java.nio.file.Files.isDirectory(core)) {
+            try (var files = java.nio.file.Files.walk(core)) {
+                for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    check.accept(core.relativize(f).toString(), java.nio.file.Files.readAllBytes(f));
+                }
+            }
+        } else {
+            try (var jar = new java.util.jar.JarFile(core.toFile())) {
+                for (var e : java.util.Collections.list(jar.entries())) {
+                    if (!e.isDirectory()) {
+                        check.accept(e.getName(), jar.getInputStream(e).readAllBytes());
+                    }
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(offenders).as("scanned " + core).isEmpty();
+    }
+
     @Test
     void packagesHaveNoCycles() {
         slices().matching("dev.botbottle.(**)").should().beFreeOfCycles().check(main);

@@ -8,7 +8,7 @@ import java.util.Objects;
  * The host facts planning and launching depend on, passed in so tests never read the real home or environment.
  *
  * @param botBottleHome the bot-bottle home (bottles, agents, skills, state)
- * @param userHome the host user's home (provider logins, {@code ~/.claude/skills})
+ * @param userHome the host user's home (provider logins, a CLI's own skills)
  * @param environment the host environment variables
  * @since 0.1
  */

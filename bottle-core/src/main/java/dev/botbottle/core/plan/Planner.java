@@ -68,7 +68,7 @@ public final class Planner {
     }
 
     /**
-     * @param template the template a bottle that names none uses (the CLI uses {@code claude})
+     * @param template the template a bottle that names none uses (the {@code bottle} CLI sets one)
      * @return a planner with that default
      * @since 0.2
      */
@@ -110,7 +110,7 @@ public final class Planner {
         String slug = label.map(Planner::checkLabel).orElseGet(() -> newSlug(agent.name()));
 
         AgentProvider provider = provider(bottle);
-        List<SkillSource> skills = skills(agent, resolved.skills());
+        List<SkillSource> skills = skills(agent, resolved.skills(), provider);
         AgentPlan draft = new AgentPlan(provider.name(), agent.prompt(), skills,
                 bottle.effectiveAgentProvider().settings(), AgentProvisionPlan.EMPTY);
         AgentPlan agentPlan = draft.withProvision(
@@ -221,8 +221,10 @@ public final class Planner {
                 + bottle.file()));
     }
 
-    private List<SkillSource> skills(AgentDef agent, List<String> names) {
-        List<Path> roots = List.of(host.botBottleHome().resolve("skills"), host.userHome().resolve(".claude/skills"));
+    /** Skills come from the bot-bottle home's {@code skills/}, then from where the agent's own CLI keeps them. */
+    private List<SkillSource> skills(AgentDef agent, List<String> names, AgentProvider provider) {
+        List<Path> roots = new ArrayList<>(List.of(host.botBottleHome().resolve("skills")));
+        roots.addAll(provider.hostSkillDirectories(host.userHome()));
         List<SkillSource> out = new ArrayList<>();
         for (String name : names) {
             Path dir = roots.stream().map(r -> r.resolve(name)).filter(d -> Files.isRegularFile(d.resolve("SKILL.md")))

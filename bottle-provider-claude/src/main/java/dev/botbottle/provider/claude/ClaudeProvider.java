@@ -125,6 +125,12 @@ public final class ClaudeProvider implements AgentProvider {
                         + " injects it on api.anthropic.com, the bottle sees a placeholder"));
     }
 
+    /** Claude Code's own skills ({@code ~/.claude/skills}) can be named by agents too. */
+    @Override
+    public List<java.nio.file.Path> hostSkillDirectories(java.nio.file.Path hostHome) {
+        return List.of(hostHome.resolve(".claude/skills"));
+    }
+
     @Override
     public AgentProvisionPlan plan(AgentRequest request) {
         AgentProvisionPlan.Builder plan = AgentProvisionPlan.builder().image(image(baseImage));
