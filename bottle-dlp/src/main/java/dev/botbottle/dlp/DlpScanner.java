@@ -112,6 +112,68 @@ public final class DlpScanner {
     }
 
     /**
+     * Like {@link #scan}, and also through encodings: the percent-decoded text (repeatedly, so double encoding
+     * hides nothing), and every base64 (standard or URL-safe, any alignment) and hex run of the text and of its
+     * percent-decoded form. A finding inside an encoding is reported under {@code <rule> (<encoding>)}, e.g.
+     * {@code github-token (base64)}, with the range of the encoded text that carries it.
+     *
+     * @param text what to scan
+     * @return every finding, ordered by position
+     * @since 0.2
+     */
+    public List<DlpFinding> scanEncoded(CharSequence text) {
+        String s = text.toString();
+        List<DlpFinding> found = scan(s);
+        if (s.length() < EncodedViews.MIN_BASE64_RUN && s.indexOf('%') < 0) {
+            return found;
+        }
+        for (EncodedViews.View v : EncodedViews.of(s)) {
+            for (DlpFinding f : scan(v.text())) {
+                int start = v.originalStart(f.start());
+                int end = Math.max(start, v.originalEnd(f.end()));
+                found.add(new DlpFinding(f.rule() + " (" + v.label() + ")", start, end));
+            }
+        }
+        found.sort(Comparator.comparingInt(DlpFinding::start));
+        return found;
+    }
+
+    /**
+     * A scan of a stream (a request body, a pushed blob) in chunks, with a bounded window: a secret split across
+     * chunk boundaries is still found, and memory stays bounded whatever the stream's length.
+     *
+     * @param encodings whether to look through encodings as {@link #scanEncoded} does
+     * @param redaction what to do with a secret in the text the stream releases
+     * @return a new stream; not thread-safe
+     * @since 0.2
+     */
+    public DlpStream stream(boolean encodings, DlpStream.Redaction redaction) {
+        int longest = literals.values().stream().mapToInt(String::length).max().orElse(0);
+        return new DlpStream(this, encodings, redaction, Math.max(DlpStream.MIN_WINDOW, 3 * longest + 16));
+    }
+
+    /**
+     * Replaces every finding with a marker of exactly its own length ({@code [REDACTED:<rule>]} padded with
+     * {@code *}, or only {@code *} where the marker is longer than the secret), for content whose length is already fixed (a streamed body with a Content-Length).
+     *
+     * @param text the scanned text
+     * @param findings what {@link #scan} returned for it
+     * @return the text with every secret replaced, as long as {@code text}
+     * @since 0.2
+     */
+    public static String redactKeepingLength(CharSequence text, List<DlpFinding> findings) {
+        StringBuilder out = new StringBuilder(text);
+        for (DlpFinding f : findings) {
+            String marker = "[REDACTED:" + f.rule() + "]";
+            int len = Math.min(f.end(), text.length()) - f.start();
+            for (int i = 0; i < len; i++) {
+                out.setCharAt(f.start() + i, len >= marker.length() && i < marker.length() ? marker.charAt(i) : '*');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * Replaces every finding with {@code [REDACTED:<rule>]}; overlapping findings are merged under the first one.
      *
      * @param text the scanned text
