@@ -23,6 +23,7 @@ import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -120,6 +121,7 @@ final class ConnectSupport {
         private final int port;
         private final String route;
         private String refusal;
+        private boolean denied;
         private boolean finished;
 
         PassthroughSni(ProxyContext px, String target, int port, String route) {
@@ -140,12 +142,14 @@ final class ConnectSupport {
                         + target + ": the SNI must name the CONNECT target";
                 return promise.setFailure(new IllegalStateException(refusal));
             }
-            px.resolve(target, port, ctx.channel().eventLoop(), (address, failure) -> {
-                if (failure != null) {
-                    refusal = "could not resolve " + target + ": " + failure.getMessage();
-                    promise.setFailure(failure);
+            px.resolve(target, port, px.policy().table().allowsPrivate(target), ctx.channel().eventLoop(), r -> {
+                if (r.address() == null) {
+                    refusal = r.refusal() != null ? r.refusal() : "could not resolve " + target + ": " + r.failure();
+                    denied = r.refusal() != null;
+                    promise.setFailure(new IllegalStateException(refusal));
                     return;
                 }
+                InetSocketAddress address = r.address();
                 new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                         .option(ChannelOption.TCP_NODELAY, true)
@@ -171,7 +175,7 @@ final class ConnectSupport {
             }
             finished = true;
             if (!future.isSuccess()) {
-                boolean allowed = refusal != null && refusal.startsWith("could not");
+                boolean allowed = refusal != null && refusal.startsWith("could not") && !denied;
                 px.audit("CONNECT", target, "", route, allowed, refusal == null ? "tunnel failed" : refusal, 0, 0, 0);
                 ctx.close();
                 return;

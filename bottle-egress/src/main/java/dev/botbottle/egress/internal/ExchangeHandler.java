@@ -1,18 +1,17 @@
 package dev.botbottle.egress.internal;
 
+import dev.botbottle.spi.EgressRoute;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayDeque;
 import java.util.Locale;
 
@@ -81,14 +80,35 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         String method = req.method().name();
         if (!req.decoderResult().isSuccess()) {
-            String reason = "malformed request: " + req.decoderResult().cause();
-            px.audit(method, tunnel == null ? "" : tunnel.host(), "", "", false, reason, 400, 0, 0);
+            Throwable cause = req.decoderResult().cause();
+            int status = cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431
+                    : cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414 : 400;
+            String reason = status == 400 ? "malformed request: " + cause : "request head too large: "
+                    + cause.getMessage() + " (the gateway's limit is " + px.limits().maxHeaderBytes() + " bytes)";
+            px.audit(method, tunnel == null ? "" : tunnel.host(), "", "", false, reason, status, 0, 0);
             ReferenceCountUtil.release(req);
-            ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST, "bot-bottle egress gateway: " + reason + "\n", true);
+            ProxyContext.send(ctx, HttpResponseStatus.valueOf(status), "bot-bottle egress gateway: " + reason + "\n",
+                    true);
             return;
         }
-        if (tunnel == null && req.method().equals(HttpMethod.CONNECT)) {
-            ConnectSupport.connect(ctx, req, px, this);
+        if (req.headers().size() > px.limits().maxHeaderCount()) {
+            refuse(ctx, req, 431, "request has " + req.headers().size() + " header fields, more than the gateway's"
+                    + " limit of " + px.limits().maxHeaderCount());
+            return;
+        }
+        if (tunnel == null) {
+            if (!px.secret().accepts(req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION))) {
+                proxyAuthRequired(ctx, req);
+                return;
+            }
+            if (req.method().equals(HttpMethod.CONNECT)) {
+                ConnectSupport.connect(ctx, req, px, this);
+                return;
+            }
+        }
+        String ambiguity = Requests.ambiguity(req);
+        if (ambiguity != null) {
+            refuse(ctx, req, 400, ambiguity);
             return;
         }
         String host;
@@ -101,13 +121,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             tls = true;
             String target = req.uri();
             if (!target.startsWith("/")) {
-                URI u = parse(target);
+                URI u = Requests.parse(target);
                 if (u == null || u.getHost() == null || !RouteTable.normalize(u.getHost()).equals(host)) {
                     deny(ctx, req, host, pathOf(target), "", "request target " + target
                             + " differs from the tunnel's host " + host + " (domain fronting is refused)");
                     return;
                 }
-                req.setUri(originForm(u));
+                req.setUri(Requests.originForm(u));
             }
             String hostHeader = req.headers().get(HttpHeaderNames.HOST);
             if (hostHeader != null && !sameAuthority(hostHeader, host, port)) {
@@ -116,45 +136,43 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         } else {
-            URI u = parse(req.uri());
-            String rawHost = u == null ? null : u.getHost();
-            int rawPort = u == null ? -1 : u.getPort();
-            if (u != null && rawHost == null && u.getRawAuthority() != null) {
-                // registry-based authority (e.g. an underscore in a label): split host and port ourselves
-                String a = u.getRawAuthority();
-                int colon = a.lastIndexOf(':');
-                rawHost = colon > 0 && a.indexOf(']') < colon ? a.substring(0, colon) : a;
-                try {
-                    rawPort = colon > 0 && a.indexOf(']') < colon ? Integer.parseInt(a.substring(colon + 1)) : -1;
-                } catch (NumberFormatException e) {
-                    rawHost = null;
-                }
-            }
-            if (u == null || rawHost == null || !"http".equalsIgnoreCase(u.getScheme())) {
-                px.audit(method, rawHost == null ? "" : rawHost, "", "", false,
-                        "not a proxy request (absolute http:// or CONNECT expected)", 400, 0, 0);
+            Requests.Target t = Requests.absolute(req.uri());
+            if (t == null) {
+                px.audit(method, "", "", "", false, "not a proxy request (absolute http:// or CONNECT expected)",
+                        400, 0, 0);
                 ReferenceCountUtil.release(req);
                 ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST, "bot-bottle egress gateway: this is an HTTP"
                         + " proxy; send absolute http:// requests or CONNECT for https (set HTTP_PROXY/HTTPS_PROXY)\n",
                         true);
                 return;
             }
-            host = RouteTable.normalize(rawHost);
-            port = rawPort < 0 ? 80 : rawPort;
+            host = RouteTable.normalize(t.rawHost());
+            port = t.port();
             tls = false;
-            RouteTable.Decision c = px.policy().table().checkConnect(host, port, false);
-            if (!c.allowed()) {
-                deny(ctx, req, host, u.getRawPath(), c.routeName(), c.reason());
+            String hostHeader = req.headers().get(HttpHeaderNames.HOST);
+            if (hostHeader != null && !sameAuthority(hostHeader, host, port)) {
+                deny(ctx, req, host, t.uri().getRawPath(), "", "Host header " + hostHeader + " differs from the"
+                        + " request target's host " + host + " (an ambiguous request is refused)");
                 return;
             }
-            String hostSecret = RequestRewriter.secretInHost(rawHost, c.route(), px.policy());
+            RouteTable.Decision c = px.policy().table().checkConnect(host, port, false);
+            if (!c.allowed()) {
+                deny(ctx, req, host, t.uri().getRawPath(), c.routeName(), c.reason());
+                return;
+            }
+            String hostSecret = RequestRewriter.secretInHost(t.rawHost(), c.route(), px.policy());
             if (!hostSecret.isEmpty()) {
-                deny(ctx, req, host, u.getRawPath(), c.routeName(), "the host name carries a secret (rule "
+                deny(ctx, req, host, t.uri().getRawPath(), c.routeName(), "the host name carries a secret (rule "
                         + hostSecret + "); a host name is not a place for data");
                 return;
             }
-            req.setUri(originForm(u));
+            req.setUri(Requests.originForm(t.uri()));
             req.headers().set(HttpHeaderNames.HOST, port == 80 ? host : host + ":" + port);
+        }
+        if (req.method().name().equals("TRACE") || req.method().name().equals("TRACK")) {
+            deny(ctx, req, host, pathOf(req.uri()), "", method + " is refused: it echoes the request back,"
+                    + " credentials included");
+            return;
         }
         path = pathOf(req.uri());
         Policy policy = px.policy();
@@ -179,13 +197,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String reason = o.note().isEmpty() ? "allowed by route " + d.routeName() : o.note();
-        if (upstream == null || !upstream.serves(host, port, tls)) {
+        boolean allowPrivate = policy.table().allowsPrivate(host);
+        boolean auth = d.route().flatMap(EgressRoute::auth).isPresent();
+        if (upstream == null || !upstream.serves(host, port, tls, allowPrivate, auth)) {
             if (upstream != null) {
                 upstream.close();
             }
-            upstream = new UpstreamLink(px, ctx, this, host, port, tls);
+            upstream = new UpstreamLink(px, ctx, this, host, port, tls, allowPrivate, auth);
         }
-        upstream.send(req, method, path, d.routeName(), reason);
+        upstream.send(req, method, path, d.routeName(), reason, RequestRewriter.isWebSocketUpgrade(req),
+                auth ? policy.credentials() : null);
     }
 
     private void deny(ChannelHandlerContext ctx, FullHttpRequest req, String host, String path, String route,
@@ -196,6 +217,28 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         LOG.info("egress {} denied {} {}{}: {}", px.slug(), method, host, px.redact(path), px.redact(reason));
         ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(host, reason), false)
                 .addListener(f -> finished(ctx, !f.isSuccess()));
+    }
+
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, int status, String reason) {
+        String method = req.method().name();
+        ReferenceCountUtil.release(req);
+        px.audit(method, tunnel == null ? "" : tunnel.host(), "", "", false, reason, status, 0, 0);
+        ProxyContext.send(ctx, HttpResponseStatus.valueOf(status), "bot-bottle egress gateway: " + reason + "\n",
+                true);
+    }
+
+    private void proxyAuthRequired(ChannelHandlerContext ctx, FullHttpRequest req) {
+        String method = req.method().name();
+        boolean offered = req.headers().contains(HttpHeaderNames.PROXY_AUTHORIZATION);
+        String target = req.uri();
+        ReferenceCountUtil.release(req);
+        String reason = (offered ? "wrong" : "no") + " proxy credential (Proxy-Authorization): only this bottle,"
+                + " with the secret in its proxy URL, may use its gateway";
+        px.audit(method, Requests.hostOf(target), "", "", false, reason, 407, 0, 0);
+        var r = ProxyContext.textResponse(HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED,
+                "bot-bottle egress gateway: " + reason + "\n", false);
+        r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"bot-bottle egress\"");
+        ctx.writeAndFlush(r).addListener(f -> finished(ctx, !f.isSuccess()));
     }
 
     static boolean sameAuthority(String hostHeader, String host, int port) {
@@ -213,25 +256,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         return RouteTable.normalize(h).equals(host) && (p < 0 || p == port);
     }
 
-    private static URI parse(String uri) {
-        try {
-            return new URI(uri);
-        } catch (URISyntaxException e) {
-            return null;
-        }
-    }
-
-    private static String originForm(URI u) {
-        String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
-    }
-
+    /**
+     * @param uri a request target
+     * @return its path as the upstream reads it: everything before the query ({@code #} is refused earlier)
+     */
     static String pathOf(String uri) {
         if (!uri.startsWith("/")) {
-            URI u = parse(uri);
+            URI u = Requests.parse(uri);
             return u == null || u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         }
-        String p = new QueryStringDecoder(uri).rawPath();
+        int q = uri.indexOf('?');
+        String p = q < 0 ? uri : uri.substring(0, q);
         return p.isEmpty() ? "/" : p;
     }
 

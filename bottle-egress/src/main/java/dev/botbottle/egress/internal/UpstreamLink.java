@@ -33,6 +33,9 @@ final class UpstreamLink {
     private final String host;
     private final int port;
     private final boolean tls;
+    private final boolean allowPrivate;
+    /** on an auth route: responses are decompressed so echoed credentials can be replaced */
+    private final boolean authRoute;
     private Channel channel;
     private boolean closed;
 
@@ -47,22 +50,34 @@ final class UpstreamLink {
     private boolean responseStarted;
     private boolean closeAfter;
     private boolean inFlight;
+    private boolean upgrade;
+    private EchoFilter echo;
 
     UpstreamLink(ProxyContext px, ChannelHandlerContext down, ExchangeHandler owner, String host, int port,
-                 boolean tls) {
+                 boolean tls, boolean allowPrivate, boolean authRoute) {
         this.px = px;
         this.down = down;
         this.owner = owner;
         this.host = host;
         this.port = port;
         this.tls = tls;
+        this.allowPrivate = allowPrivate;
+        this.authRoute = authRoute;
     }
 
-    boolean serves(String h, int p, boolean t) {
-        return !closed && h.equals(host) && p == port && t == tls && (channel == null || channel.isActive());
+    boolean serves(String h, int p, boolean t, boolean priv, boolean auth) {
+        return !closed && h.equals(host) && p == port && t == tls && priv == allowPrivate && auth == authRoute
+                && (channel == null || channel.isActive());
     }
 
-    void send(FullHttpRequest req, String method, String path, String route, String reason) {
+    /**
+     * @param upgrade whether the request asks for a WebSocket upgrade (relayed frame by frame after a 101)
+     * @param echoOf the credentials to replace in the response (auth routes), or null
+     */
+    void send(FullHttpRequest req, String method, String path, String route, String reason, boolean upgrade,
+              java.util.Map<String, dev.botbottle.spi.Secret> echoOf) {
+        this.upgrade = upgrade;
+        this.echo = echoOf == null ? null : new EchoFilter(echoOf);
         this.method = method;
         this.path = path;
         this.route = route;
@@ -74,18 +89,37 @@ final class UpstreamLink {
         this.closeAfter = false;
         this.inFlight = true;
         HttpUtil.setKeepAlive(req, true);
+        if (upgrade) {
+            req.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
+                    io.netty.handler.codec.http.HttpHeaderValues.UPGRADE);
+        }
         if (channel != null && channel.isActive()) {
             write(req);
             return;
         }
-        px.resolve(host, port, down.channel().eventLoop(), (address, failure) -> {
-            if (failure != null) {
+        px.resolve(host, port, allowPrivate, down.channel().eventLoop(), r -> {
+            if (r.address() == null) {
                 ReferenceCountUtil.release(req);
-                fail("could not resolve " + host + ": " + failure.getMessage());
+                if (r.refusal() != null) {
+                    refuse(r.refusal());
+                } else {
+                    fail("could not resolve " + host + ": " + r.failure());
+                }
                 return;
             }
-            connect(address, req);
+            connect(r.address(), req);
         });
+    }
+
+    /** Ends the exchange in flight with 403: the SSRF floor refused the upstream address. */
+    private void refuse(String why) {
+        if (!inFlight) {
+            return;
+        }
+        inFlight = false;
+        px.audit(method, host, path, route, false, why, 403, 0, 0);
+        ProxyContext.send(down, HttpResponseStatus.FORBIDDEN, px.denialBody(host, why), false)
+                .addListener(f -> owner.finished(down, !f.isSuccess()));
     }
 
     private void connect(InetSocketAddress address, FullHttpRequest req) {
@@ -99,6 +133,9 @@ final class UpstreamLink {
                             ch.pipeline().addLast("tls", px.upstreamTls().newHandler(ch.alloc(), host, port));
                         }
                         ch.pipeline().addLast("codec", new HttpClientCodec());
+                        if (authRoute) {
+                            ch.pipeline().addLast("inflate", new io.netty.handler.codec.http.HttpContentDecompressor(0));
+                        }
                         ch.pipeline().addLast("relay", new ResponseRelay());
                     }
                 });
@@ -197,18 +234,52 @@ final class UpstreamLink {
                 }
                 responseStarted = true;
                 status = r.status().code();
+                if (echo != null && echo.active()) {
+                    r.headers().forEach(h -> {
+                        String v = echo.whole(h.getValue());
+                        if (!v.equals(h.getValue())) {
+                            h.setValue(v);
+                        }
+                    });
+                    String ce = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_ENCODING);
+                    if (ce != null && !ce.equalsIgnoreCase("identity")) {
+                        ReferenceCountUtil.release(msg);
+                        responseStarted = false;
+                        fail("upstream answered with content-encoding '" + ce + "', which the gateway cannot check"
+                                + " for an echoed credential");
+                        ctx.close();
+                        return;
+                    }
+                }
+                if (status == 101) {
+                    if (!upgrade) {
+                        ReferenceCountUtil.release(msg);
+                        responseStarted = false;
+                        fail("upstream switched protocols without a WebSocket upgrade request");
+                        ctx.close();
+                        return;
+                    }
+                    inFlight = false;
+                    WebSocketBridge.splice(px, down, owner, ctx.channel(), r, host, path, route, echo);
+                    return;
+                }
                 boolean noBody = "HEAD".equals(method) || status == 204 || status == 304;
                 closeAfter = !HttpUtil.isKeepAlive(r)
                         || (!noBody && !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r));
             }
             if (msg instanceof HttpContent c) {
                 bytesDown += c.content().readableBytes();
+                if (echo != null && echo.active()) {
+                    msg = filtered(c);
+                }
             }
             boolean last = msg instanceof LastHttpContent;
             if (last) {
                 inFlight = false;
                 boolean close = closeAfter;
-                px.audit(method, host, path, route, true, reason, status, bytesUp, bytesDown);
+                String note = echo != null && echo.replaced() > 0 ? reason + "; the upstream echoed this route's"
+                        + " credential " + echo.replaced() + " time(s), replaced with a placeholder" : reason;
+                px.audit(method, host, path, route, true, note, status, bytesUp, bytesDown);
                 down.writeAndFlush(msg).addListener(f -> owner.finished(down, close || !f.isSuccess()));
                 if (close) {
                     ctx.close();
@@ -222,6 +293,24 @@ final class UpstreamLink {
                     }
                 }
             }
+        }
+
+        /** @return the content with echoed credentials replaced (same length), trailers too */
+        private HttpContent filtered(HttpContent c) {
+            String text = c.content().toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+            boolean last = c instanceof LastHttpContent;
+            String out = echo.feed(text) + (last ? echo.finish() : "");
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.copiedBuffer(out,
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!last) {
+                c.release();
+                return new io.netty.handler.codec.http.DefaultHttpContent(buf);
+            }
+            LastHttpContent l = new io.netty.handler.codec.http.DefaultLastHttpContent(buf);
+            ((LastHttpContent) c).trailingHeaders().forEach(h -> l.trailingHeaders().add(h.getKey(),
+                    echo.whole(h.getValue())));
+            c.release();
+            return l;
         }
 
         @Override
