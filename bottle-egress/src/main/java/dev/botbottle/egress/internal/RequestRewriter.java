@@ -57,7 +57,9 @@ final class RequestRewriter {
             req.headers().remove(h);
         }
         // request trailers are neither scanned nor expected upstream: dropped
-        req.trailingHeaders().clear();
+        if (!req.trailingHeaders().isEmpty()) {
+            req.trailingHeaders().clear();
+        }
         if (isWebSocketUpgrade(req)) {
             // no permessage-deflate: frames must stay readable for DLP
             req.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
