@@ -76,6 +76,7 @@ final class BodyInflater {
         } finally {
             ch.finishAndReleaseAll();
         }
-        return stream.rules();
+        return stream.rules().stream().map(r -> r + " (" + enc + " body)")
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 }
