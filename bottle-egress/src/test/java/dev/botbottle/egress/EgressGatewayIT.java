@@ -112,7 +112,7 @@ class EgressGatewayIT {
 
     /** The test upstream is on loopback: these routes are the operator's statement that it is internal. */
     static List<EgressRoute> internal(List<EgressRoute> routes) {
-        return routes.stream().map(r -> r.withAllowPrivate(true)).toList();
+        return routes.stream().map(r -> r.toBuilder().allowPrivate(true).build()).toList();
     }
 
     EgressGateway start(List<EgressRoute> routes, List<Path> extraCas, Path dir) {

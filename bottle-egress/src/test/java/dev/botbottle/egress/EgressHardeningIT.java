@@ -100,11 +100,11 @@ class EgressHardeningIT {
     }
 
     static EgressRoute internal(EgressRoute r) {
-        return r.withAllowPrivate(true);
+        return r.toBuilder().allowPrivate(true).build();
     }
 
     static EgressRoute authRoute(String host) {
-        return EgressRoute.withAuth(host, new RouteAuth("Bearer", "API_TOKEN")).withAllowPrivate(true);
+        return EgressRoute.withAuth(host, new RouteAuth("Bearer", "API_TOKEN")).toBuilder().allowPrivate(true).build();
     }
 
     EgressGateway start(List<EgressRoute> routes) {

@@ -43,7 +43,7 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
     }
 
     /**
-     * A route to a public host ({@link #allowPrivate()} false).
+     * A route to a public host ({@link #allowPrivate()} false): the 0.1 shape, kept for code compiled against it.
      *
      * @param host the host name, or {@code *.suffix}
      * @param auth the credential the gateway injects, if any
@@ -55,15 +55,6 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
     public EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch> matches, boolean tlsPassthrough,
                        List<Integer> ports, DlpPolicy dlp) {
         this(host, auth, matches, tlsPassthrough, ports, dlp, false);
-    }
-
-    /**
-     * @param allow whether the gateway may connect to private addresses for this route
-     * @return a copy with {@link #allowPrivate()} set to {@code allow}
-     * @since 0.2
-     */
-    public EgressRoute withAllowPrivate(boolean allow) {
-        return new EgressRoute(host, auth, matches, tlsPassthrough, ports, dlp, allow);
     }
 
     /**
@@ -97,7 +88,8 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
      * @since 0.2
      */
     public Builder toBuilder() {
-        Builder b = new Builder(host).matches(matches).tlsPassthrough(tlsPassthrough).ports(ports).dlp(dlp);
+        Builder b = new Builder(host).matches(matches).tlsPassthrough(tlsPassthrough).ports(ports).dlp(dlp)
+                .allowPrivate(allowPrivate);
         auth.ifPresent(b::auth);
         return b;
     }
@@ -119,6 +111,7 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
         private boolean tlsPassthrough;
         private List<Integer> ports = List.of();
         private DlpPolicy dlp = DlpPolicy.DEFAULT;
+        private boolean allowPrivate;
 
         private Builder(String host) {
             this.host = Objects.requireNonNull(host, "host");
@@ -167,11 +160,21 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
         }
 
         /**
+         * @param value whether the gateway may connect to a loopback, private, link-local or CGNAT address (or one
+         *        of the host's own) for this host: the operator's statement that it is internal
+         * @return this builder
+         */
+        public Builder allowPrivate(boolean value) {
+            this.allowPrivate = value;
+            return this;
+        }
+
+        /**
          * @return the route
          * @throws IllegalArgumentException when the values do not make a valid route (e.g. auth with passthrough)
          */
         public EgressRoute build() {
-            return new EgressRoute(host, auth, matches, tlsPassthrough, ports, dlp);
+            return new EgressRoute(host, auth, matches, tlsPassthrough, ports, dlp, allowPrivate);
         }
     }
 }
