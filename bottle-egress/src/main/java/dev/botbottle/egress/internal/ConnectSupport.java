@@ -59,6 +59,8 @@ final class ConnectSupport {
         RouteTable.Decision d = px.policy().table().checkConnect(target, port, true);
         String hostSecret = d.allowed() ? RequestRewriter.secretInHost(host, d.route(), px.policy()) : "";
         if (!hostSecret.isEmpty()) {
+            // neither the audit nor the answer keeps such a name, not even lower-cased
+            target = RequestRewriter.hiddenHost(hostSecret, d.routeName());
             d = new RouteTable.Decision(false, d.route(), d.mode(), "the host name carries a secret (rule "
                     + hostSecret + "); a host name is not a place for data");
         }

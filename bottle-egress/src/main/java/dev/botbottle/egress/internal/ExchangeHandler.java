@@ -162,7 +162,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             String hostSecret = RequestRewriter.secretInHost(t.rawHost(), c.route(), px.policy());
             if (!hostSecret.isEmpty()) {
-                deny(ctx, req, host, t.uri().getRawPath(), c.routeName(), "the host name carries a secret (rule "
+                deny(ctx, req, RequestRewriter.hiddenHost(hostSecret, c.routeName()), t.uri().getRawPath(),
+                        c.routeName(), "the host name carries a secret (rule "
                         + hostSecret + "); a host name is not a place for data");
                 return;
             }

@@ -110,6 +110,11 @@ final class RequestRewriter {
         return String.join(", ", rules);
     }
 
+    /** @return what the audit and the denial say instead of a host name that carries a secret */
+    static String hiddenHost(String rules, String route) {
+        return "[REDACTED:" + rules + "]" + (route.startsWith("*.") ? route.substring(1) : "");
+    }
+
     private static Outcome scan(FullHttpRequest req, DlpScanner scanner, DlpPolicy.Action action) {
         Set<String> rules = new LinkedHashSet<>();
         // the method token and the URI (query strings are a classic exfiltration channel), through encodings

@@ -30,6 +30,10 @@ public final class RouteTable {
             if (h.startsWith("*.") ? h.length() <= 2 || h.substring(2).contains("*") : h.contains("*")) {
                 throw new IllegalArgumentException("route host '" + h + "' must be a host name or *.suffix");
             }
+            if (h.startsWith("*.") && r.auth().isPresent() && h.indexOf('.', 2) < 0) {
+                throw new IllegalArgumentException("route " + h + " carries a credential for every name under a"
+                        + " top-level domain; a wildcard route with auth needs a suffix of at least two labels");
+            }
         }
     }
 
