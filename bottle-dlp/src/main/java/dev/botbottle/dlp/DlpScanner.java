@@ -29,9 +29,34 @@ public final class DlpScanner {
     /** All rules in one alternation: one pass answers "anything at all?", the common case being "no". */
     private final java.util.regex.Pattern any;
 
+    /**
+     * Substrings at least one of which every match of a built-in rule contains: when none occurs in a text (the
+     * common case, and nearly always in decoded views of encodings) the regular expressions need not run.
+     */
+    private static final Map<String, List<String>> TRIGGERS = Map.ofEntries(
+            Map.entry("aws-access-key-id", List.of("AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA",
+                    "ANVA", "AIPA")),
+            Map.entry("aws-secret-access-key", List.of("~secret")),
+            Map.entry("github-token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+            Map.entry("github-fine-grained-token", List.of("github_pat_")),
+            Map.entry("gitlab-token", List.of("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "gloas-")),
+            Map.entry("slack-token", List.of("xox")),
+            Map.entry("slack-webhook", List.of("hooks.slack.com")),
+            Map.entry("anthropic-api-key", List.of("sk-ant-")),
+            Map.entry("openai-api-key", List.of("sk-")),
+            Map.entry("google-api-key", List.of("AIza")),
+            Map.entry("private-key-block", List.of("PRIVATE KEY")),
+            Map.entry("jwt", List.of("eyJ")));
+
+    /** The triggers of this scanner's rules, or null when one of its rules is not a built-in (always run them). */
+    private final List<String> triggers;
+
     private DlpScanner(List<DlpRule> rules, Map<String, String> literals) {
         this.rules = List.copyOf(rules);
         this.literals = literals;
+        boolean builtIn = this.rules.stream().allMatch(r -> DlpRule.builtIns().contains(r));
+        this.triggers = builtIn ? this.rules.stream().flatMap(r -> TRIGGERS.get(r.name()).stream()).distinct()
+                .toList() : null;
         // a rule compiled with flags cannot join the alternation as text: then every rule runs on its own
         boolean plain = this.rules.stream().allMatch(r -> r.pattern().flags() == 0);
         this.any = this.rules.isEmpty() || !plain ? null : java.util.regex.Pattern.compile(this.rules.stream()
@@ -95,7 +120,7 @@ public final class DlpScanner {
                 from = at + value.length();
             }
         });
-        if (rules.isEmpty() || (any != null && !any.matcher(s).find())) {
+        if (rules.isEmpty() || (triggers != null && !triggered(s)) || (any != null && !any.matcher(s).find())) {
             found.sort(Comparator.comparingInt(DlpFinding::start));
             return found;
         }
@@ -171,6 +196,28 @@ public final class DlpScanner {
             }
         }
         return out.toString();
+    }
+
+    /** @return whether {@code s} holds one of the triggers ({@code ~x}: {@code x} in any case) */
+    private boolean triggered(String s) {
+        for (String t : triggers) {
+            if (t.charAt(0) == '~' ? containsIgnoreCase(s, t.substring(1)) : s.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoreCase(String s, String lower) {
+        char first = lower.charAt(0);
+        char upper = Character.toUpperCase(first);
+        for (int i = 0; i + lower.length() <= s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c == first || c == upper) && s.regionMatches(true, i, lower, 0, lower.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -396,4 +396,71 @@ class EgressHardeningIT {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("data: two\n\n");
         }
     }
+
+    // --- streamed bodies -------------------------------------------------------------------------------------
+
+    static byte[] body(int size, String secret, int at) {
+        byte[] b = new byte[size];
+        java.util.Arrays.fill(b, (byte) 'a');
+        if (secret != null) {
+            byte[] sb = (" " + secret + " ").getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(sb, 0, b, at, sb.length);
+        }
+        return b;
+    }
+
+    @Test
+    void aLargeUploadStreamsThroughAndASecretSplitAcrossChunksStopsIt() throws Exception {
+        EgressGateway g = start(List.of(authRoute(API), internal(EgressRoute.allow(OPEN))));
+        HttpClient c = client(g);
+        int size = 40 * 1024 * 1024;
+        HttpResponse<String> ok = c.send(HttpRequest.newBuilder(URI.create("https://" + OPEN + "/up"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(size, null, 0))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(upstream.take().body()).hasSize(size);
+
+        // the token straddles a 16 KiB boundary well past the buffer
+        HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("https://" + OPEN + "/up"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(size, TOKEN, 20 * 1024 * 1024 - 7))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("bottle-credential:API_TOKEN").doesNotContain(TOKEN);
+        assertThat(upstream.drain()).isEmpty();
+        assertThat(denials(g)).singleElement().satisfies(e -> assertThat(e.reason()).contains("streamed"));
+    }
+
+    @Test
+    void aStreamedBodyIsRedactedKeepingItsLengthAndACompressedOneIsSeenInto() throws Exception {
+        EgressRoute redact = EgressRoute.builder(API).dlp(new DlpPolicy(DlpPolicy.Action.REDACT, true))
+                .allowPrivate(true).build();
+        EgressGateway g = start(List.of(redact, internal(EgressRoute.allow(OPEN))));
+        HttpClient c = client(g);
+        String gh = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+        int size = 3 * 1024 * 1024;
+        HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("https://" + API + "/up"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(size, gh, 2 * 1024 * 1024))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        LoopbackUpstream.Received got = upstream.take();
+        assertThat(got.body()).hasSize(size);
+        assertThat(got.bodyText()).doesNotContain(gh).contains("[REDACTED:github-token]");
+
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            // random-ish text compresses poorly, so the compressed body is past the buffer too
+            java.util.Random rnd = new java.util.Random(7);
+            for (int i = 0; i < 2 * 1024 * 1024; i++) {
+                z.write('a' + rnd.nextInt(26));
+            }
+            z.write((" " + gh + " ").getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(gz.size()).isGreaterThan(1024 * 1024);
+        HttpResponse<String> zr = c.send(HttpRequest.newBuilder(URI.create("https://" + OPEN + "/up"))
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(zr.statusCode()).as(g.readAudit().toString()).isEqualTo(403);
+        assertThat(zr.body()).contains("github-token (gzip body)");
+        assertThat(upstream.drain()).isEmpty();
+    }
 }

@@ -11,8 +11,10 @@ import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,25 +23,38 @@ import java.util.Set;
  * a secret is not carried out compressed. The inflated text streams through a bounded DLP window and is dropped;
  * inflating stops (and the body counts as a finding) past {@link #RATIO} times the compressed size, so a
  * decompression bomb costs bounded work. What cannot be inflated is a finding too: it cannot be checked.
+ * One per body; not thread-safe.
  */
 final class BodyInflater {
 
-    static final int RATIO = 1024;
+    static final int RATIO = 256;
     private static final int SLICE = 16 * 1024;
 
-    private BodyInflater() {
+    private final String encoding;
+    private final EmbeddedChannel channel;
+    private final DlpStream stream;
+    private final Set<String> problems = new LinkedHashSet<>();
+    private long compressed;
+    private long inflated;
+
+    private BodyInflater(String encoding, ChannelHandler decoder, DlpScanner scanner) {
+        this.encoding = encoding;
+        this.channel = decoder == null ? null : new EmbeddedChannel(decoder);
+        this.stream = scanner.stream(true, DlpStream.Redaction.NONE);
+        if (decoder == null) {
+            problems.add("compressed-body (content-encoding '" + encoding + "' cannot be inflated for scanning)");
+        }
     }
 
-    /** @return the DLP rules found in the inflated body; empty when none, or when the body is not compressed */
-    static Set<String> scan(FullHttpRequest req, DlpScanner scanner) {
-        String ce = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        ByteBuf body = req.content();
-        if (ce == null || body.readableBytes() == 0) {
-            return Set.of();
+    /** @return an inflater for the body of a message with these headers, or null when it is not compressed */
+    static BodyInflater of(HttpHeaders headers, DlpScanner scanner) {
+        String ce = headers.get(HttpHeaderNames.CONTENT_ENCODING);
+        if (ce == null) {
+            return null;
         }
         String enc = ce.strip().toLowerCase(Locale.ROOT);
-        if (enc.equals("identity")) {
-            return Set.of();
+        if (enc.isEmpty() || enc.equals("identity")) {
+            return null;
         }
         ChannelHandler decoder = switch (enc) {
             case "gzip", "x-gzip" -> ZlibCodecFactory.newZlibDecoder(ZlibWrapper.GZIP, 0);
@@ -47,36 +62,64 @@ final class BodyInflater {
             case "br" -> Brotli.isAvailable() ? new BrotliDecoder() : null;
             default -> null;
         };
-        if (decoder == null) {
-            return Set.of("compressed-body (content-encoding '" + enc + "' cannot be inflated for scanning)");
+        return new BodyInflater(enc, decoder, scanner);
+    }
+
+    /** @return the DLP rules found in the inflated body of a whole request; empty when none or not compressed */
+    static Set<String> scan(FullHttpRequest req, DlpScanner scanner) {
+        BodyInflater i = of(req.headers(), scanner);
+        if (i == null || req.content().readableBytes() == 0) {
+            return Set.of();
         }
-        long limit = (long) RATIO * body.readableBytes() + 1024 * 1024;
-        long inflated = 0;
-        DlpStream stream = scanner.stream(true, DlpStream.Redaction.NONE);
-        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        i.feed(req.content());
+        return i.finish();
+    }
+
+    /** @param part the next compressed bytes (not consumed, not released) */
+    void feed(ByteBuf part) {
+        if (channel == null || !problems.isEmpty()) {
+            return;
+        }
+        compressed += part.readableBytes();
         try {
-            for (int i = body.readerIndex(); i < body.writerIndex(); i += SLICE) {
-                ch.writeInbound(body.retainedSlice(i, Math.min(SLICE, body.writerIndex() - i)));
+            for (int i = part.readerIndex(); i < part.writerIndex(); i += SLICE) {
+                channel.writeInbound(part.retainedSlice(i, Math.min(SLICE, part.writerIndex() - i)));
                 ByteBuf out;
-                while ((out = ch.readInbound()) != null) {
+                while ((out = channel.readInbound()) != null) {
                     try {
                         inflated += out.readableBytes();
                         stream.feed(out.toString(StandardCharsets.ISO_8859_1));
                     } finally {
                         out.release();
                     }
-                    if (inflated > limit) {
-                        return Set.of("compressed-body (inflates past " + RATIO + " times its size)");
+                    if (inflated > RATIO * compressed + 1024 * 1024) {
+                        problems.add("compressed-body (inflates past " + RATIO + " times its size)");
+                        return;
                     }
                 }
             }
-            stream.finish();
         } catch (RuntimeException e) {
-            return Set.of("compressed-body (invalid " + enc + " data)");
-        } finally {
-            ch.finishAndReleaseAll();
+            problems.add("compressed-body (invalid " + encoding + " data)");
         }
-        return stream.rules().stream().map(r -> r + " (" + enc + " body)")
-                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
+    /** @return whether a secret (or a problem) was found so far */
+    boolean found() {
+        return !problems.isEmpty() || stream.found();
+    }
+
+    /** @return every finding, rules labelled with the encoding; frees the decoder */
+    Set<String> finish() {
+        if (channel != null) {
+            try {
+                channel.finishAndReleaseAll();
+            } catch (RuntimeException e) {
+                problems.add("compressed-body (invalid " + encoding + " data)");
+            }
+        }
+        Set<String> out = new LinkedHashSet<>(problems);
+        stream.finish();
+        stream.rules().forEach(r -> out.add(r + " (" + encoding + " body)"));
+        return out;
     }
 }

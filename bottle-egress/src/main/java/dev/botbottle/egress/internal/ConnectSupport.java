@@ -10,7 +10,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
@@ -73,7 +72,7 @@ final class ConnectSupport {
         ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 new HttpResponseStatus(200, "Connection established")));
         ChannelPipeline p = ctx.pipeline();
-        p.remove(HttpObjectAggregator.class);
+        p.remove(BodyGate.class);
         p.remove(HttpServerCodec.class);
         if (d.mode() == RouteTable.Mode.PASSTHROUGH) {
             p.replace(front, "sni", new PassthroughSni(px, target, port, d.routeName()));
@@ -81,7 +80,7 @@ final class ConnectSupport {
         }
         p.replace(front, "sni", new InterceptSni(px, target, d.routeName()));
         p.addLast("codec", new HttpServerCodec());
-        p.addLast("aggregator", new BodyLimit(px, target));
+        p.addLast("aggregator", new BodyGate(px.maxRequestBody()));
         p.addLast("exchange", new ExchangeHandler(px, new ExchangeHandler.Tunnel(target, port)));
     }
 

@@ -3,7 +3,13 @@ package dev.botbottle.egress.internal;
 import dev.botbottle.spi.EgressRoute;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -30,9 +36,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext px;
     private final Tunnel tunnel;
-    private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
+    /** Requests read and not yet handled: {@link FullHttpRequest} or {@link BodyGate.StreamStart}. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** Body parts of a streamed request still in the queue (reading pauses while there are any). */
+    private final ArrayDeque<HttpContent> held = new ArrayDeque<>();
     private boolean busy;
     private UpstreamLink upstream;
+    /** The streamed request being decided (set only inside {@link #handle}). */
+    private BodyGate.StreamStart starting;
+    /** The body being streamed upstream. */
+    private StreamedBody stream;
+    /** Dropping the rest of a refused streamed body (the connection closes after the answer). */
+    private boolean discarding;
 
     ExchangeHandler(ProxyContext px, Tunnel tunnel) {
         this.px = px;
@@ -41,20 +56,82 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest req)) {
+        if (msg instanceof FullHttpRequest || msg instanceof BodyGate.StreamStart) {
+            queue.add(msg);
+            reading(ctx);
+            if (!busy) {
+                next(ctx);
+            }
+        } else if (msg instanceof HttpContent c) {
+            body(ctx, c);
+        } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void body(ChannelHandlerContext ctx, HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (discarding) {
+            c.release();
+            discarding = !last;
             return;
         }
-        queue.add(req);
-        if (!busy) {
-            next(ctx);
+        if (stream == null) {
+            held.add(c);
+            reading(ctx);
+            return;
+        }
+        HttpContent out = stream.next(c);
+        if (out == null) {
+            String rules = stream.rules();
+            stream = null;
+            discarding = !last;
+            releaseHeld();
+            upstream.abort("outbound data-loss prevention found a secret (rule " + rules + ") in the streamed"
+                    + " request body; nothing past it was sent, and the upstream connection was cut");
+            return;
+        }
+        upstream.writeBody(out);
+        if (last) {
+            upstream.addNote(stream.note());
+            stream = null;
+        }
+        reading(ctx);
+    }
+
+    /** Reads on only while the queue is short, no queued body is held and a streamed body's upstream keeps up. */
+    private void reading(ChannelHandlerContext ctx) {
+        boolean pause = queue.size() >= px.limits().maxQueuedRequests() || !held.isEmpty()
+                || (stream != null && (upstream == null || !upstream.writable()));
+        ctx.channel().config().setAutoRead(!pause);
+    }
+
+    /** Called by the upstream link when it takes more of a streamed body (head written, writable again). */
+    void upstreamWritable(ChannelHandlerContext ctx) {
+        if (stream != null) {
+            reading(ctx);
+        }
+    }
+
+    private void releaseHeld() {
+        HttpContent c;
+        while ((c = held.poll()) != null) {
+            c.release();
         }
     }
 
     private void next(ChannelHandlerContext ctx) {
-        FullHttpRequest req;
-        while (!busy && (req = queue.poll()) != null) {
+        Object item;
+        while (!busy && (item = queue.poll()) != null) {
             busy = true;
+            FullHttpRequest req;
+            if (item instanceof BodyGate.StreamStart s) {
+                starting = s;
+                req = new DefaultFullHttpRequest(s.head.protocolVersion(), s.head.method(), s.head.uri(),
+                        Unpooled.EMPTY_BUFFER, s.head.headers(), new DefaultHttpHeaders());
+            } else {
+                req = (FullHttpRequest) item;
+            }
             try {
                 handle(ctx, req);
             } catch (RuntimeException e) {
@@ -63,14 +140,25 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 ProxyContext.send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                         "bot-bottle egress gateway: internal error: " + e.getMessage() + "\n", true);
                 return;
+            } finally {
+                if (starting != null) {
+                    // refused before it was forwarded: drop its body, the answer closes the connection
+                    starting.release();
+                    starting = null;
+                    releaseHeld();
+                    discarding = true;
+                }
             }
+            reading(ctx);
         }
     }
 
     /** Called by the upstream link when the response to the current request is complete. */
     void finished(ChannelHandlerContext ctx, boolean close) {
         busy = false;
-        if (close) {
+        if (close || stream != null || discarding) {
+            // a body still arriving for an answered request cannot be told from the next request: close
+            stream = null;
             ctx.close();
             return;
         }
@@ -206,8 +294,21 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             upstream = new UpstreamLink(px, ctx, this, host, port, tls, allowPrivate, auth);
         }
-        upstream.send(req, method, path, d.routeName(), reason, RequestRewriter.isWebSocketUpgrade(req),
-                auth ? policy.credentials() : null);
+        java.util.Map<String, dev.botbottle.spi.Secret> echo = auth ? policy.credentials() : null;
+        if (starting == null) {
+            upstream.send(req, method, path, d.routeName(), reason, RequestRewriter.isWebSocketUpgrade(req), echo);
+            return;
+        }
+        BodyGate.StreamStart s = starting;
+        starting = null;
+        s.head.setUri(req.uri());
+        stream = new StreamedBody(policy, d.route(), s.head.headers());
+        upstream.send(s.head, method, path, d.routeName(), reason, false, echo);
+        body(ctx, new DefaultHttpContent(s.first));
+        HttpContent c;
+        while (stream != null && (c = held.poll()) != null) {
+            body(ctx, c);
+        }
     }
 
     private void deny(ChannelHandlerContext ctx, FullHttpRequest req, String host, String path, String route,
@@ -216,8 +317,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(req);
         px.audit(method, host, path, route, false, reason, 403, 0, 0);
         LOG.info("egress {} denied {} {}{}: {}", px.slug(), method, host, px.redact(path), px.redact(reason));
-        ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(host, reason), false)
-                .addListener(f -> finished(ctx, !f.isSuccess()));
+        boolean close = starting != null;
+        ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(host, reason), close)
+                .addListener(f -> finished(ctx, close || !f.isSuccess()));
     }
 
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, int status, String reason) {
@@ -239,7 +341,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         var r = ProxyContext.textResponse(HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED,
                 "bot-bottle egress gateway: " + reason + "\n", false);
         r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"bot-bottle egress\"");
-        ctx.writeAndFlush(r).addListener(f -> finished(ctx, !f.isSuccess()));
+        boolean close = starting != null;
+        if (close) {
+            r.headers().set(HttpHeaderNames.CONNECTION, "close");
+        }
+        ctx.writeAndFlush(r).addListener(f -> finished(ctx, close || !f.isSuccess()));
     }
 
     static boolean sameAuthority(String hostHeader, String host, int port) {
@@ -281,10 +387,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        FullHttpRequest r;
+        Object r;
         while ((r = queue.poll()) != null) {
-            ReferenceCountUtil.safeRelease(r);
+            if (r instanceof BodyGate.StreamStart s) {
+                s.release();
+            } else {
+                ReferenceCountUtil.safeRelease(r);
+            }
         }
+        releaseHeld();
+        stream = null;
         if (upstream != null) {
             upstream.close();
         }

@@ -53,7 +53,7 @@ public final class ProxyServer implements AutoCloseable {
                             c.pipeline().addLast("guard", guard);
                             c.pipeline().addLast("codec", codec(px));
                             c.pipeline().addLast("head-seen", new ConnectionGuard.HeadSeen(guard));
-                            c.pipeline().addLast("aggregator", new BodyLimit(px, null));
+                            c.pipeline().addLast("aggregator", new BodyGate(px.maxRequestBody()));
                             c.pipeline().addLast("exchange", new ExchangeHandler(px, null));
                         }
                     })

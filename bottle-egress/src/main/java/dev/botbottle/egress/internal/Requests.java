@@ -82,9 +82,10 @@ final class Requests {
         if (req.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
             return "more than one Host header (an ambiguous request is refused)";
         }
-        // the aggregator removed "chunked"; any other transfer coding would reach upstream beside Content-Length
+        // a buffered body lost "chunked" (it goes on with a Content-Length), a streamed one keeps it; any other
+        // transfer coding would reach upstream for it to read differently
         String te = req.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
-        if (te != null && !te.isBlank()) {
+        if (te != null && !te.isBlank() && !te.strip().equalsIgnoreCase("chunked")) {
             return "transfer coding '" + te + "' is not supported (only chunked is)";
         }
         String target = req.uri();

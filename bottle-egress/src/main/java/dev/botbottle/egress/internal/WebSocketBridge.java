@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -66,7 +65,7 @@ final class WebSocketBridge {
         String downCodec = downP.context(HttpServerCodec.class).name();
         downP.addAfter(downCodec, "ws-decoder", new WebSocket13FrameDecoder(true, false, MAX_FRAME));
         downP.addAfter("ws-decoder", "ws-encoder", new WebSocket13FrameEncoder(false));
-        downP.remove(HttpObjectAggregator.class);
+        downP.remove(BodyGate.class);
         downP.replace(owner, "ws-relay", new Relay(up, dlp.enabled() ? new Scan(policy.scanner(), dlp.onMatch())
                 : null, null, stats, true));
         downP.remove(HttpServerCodec.class);
