@@ -1,6 +1,10 @@
 package dev.botbottle.egress.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -67,7 +71,7 @@ final class BodyGate extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
             head = r;
-            buffered = ctx.alloc().compositeBuffer(1024);
+            buffered = null; // made on the first non-empty part: most requests have no body
             streaming = false;
             if (msg instanceof HttpContent c) {
                 content(ctx, c);
@@ -93,21 +97,30 @@ final class BodyGate extends ChannelInboundHandlerAdapter {
             c.release();
             return;
         }
-        buffered.addComponent(true, c.content().retain());
+        if (c.content().isReadable()) {
+            if (buffered == null) {
+                buffered = ctx.alloc().compositeBuffer(1024);
+            }
+            buffered.addComponent(true, c.content().retain());
+        }
         boolean last = c instanceof LastHttpContent;
         if (last) {
+            HttpHeaders trailers = ((LastHttpContent) c).trailingHeaders();
+            ByteBuf content = buffered == null ? Unpooled.EMPTY_BUFFER : buffered;
             FullHttpRequest full = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
-                    buffered, head.headers(), ((LastHttpContent) c).trailingHeaders().copy());
+                    content, head.headers(), trailers.isEmpty() ? EmptyHttpHeaders.INSTANCE : trailers.copy());
             c.release();
             HttpUtil.setTransferEncodingChunked(full, false);
-            full.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buffered.readableBytes());
+            if (content.isReadable() || head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                full.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+            }
             head = null;
             buffered = null;
             ctx.fireChannelRead(full);
             return;
         }
         c.release();
-        if (buffered.readableBytes() > limit) {
+        if (buffered != null && buffered.readableBytes() > limit) {
             StreamStart s = new StreamStart(head, buffered);
             head = null;
             buffered = null;
