@@ -5,6 +5,7 @@ import dev.botbottle.egress.internal.CertificateAuthority;
 import dev.botbottle.egress.internal.DnsResponder;
 import dev.botbottle.egress.internal.Policy;
 import dev.botbottle.egress.internal.ProxyContext;
+import dev.botbottle.egress.internal.Limits;
 import dev.botbottle.egress.internal.ProxyServer;
 import dev.botbottle.egress.internal.ProxySecret;
 import dev.botbottle.spi.CredentialSource;
@@ -77,7 +78,9 @@ public final class EgressGateway implements GatewayService, EgressControl {
         try {
             UpstreamResolver r = options.resolver();
             ProxyContext px = new ProxyContext(request.slug(), ca, audit, r::resolve, request.extraCaFiles(),
-                    options.maxRequestBodyBytes(), policy, secret, limits);
+                    options.maxRequestBodyBytes(), policy, secret, new Limits(limits.maxConnections(),
+                    limits.maxHeaderBytes(), limits.maxHeaderCount(), limits.headTimeout(), limits.idleTimeout(),
+                    limits.maxQueuedRequests(), limits.maxCachedLeaves()));
             ProxyServer server = ProxyServer.start(px, request.bindAddress(), request.port(), options.workerThreads());
             java.util.Optional<DnsResponder> dns = options.dnsPort() < 0 ? java.util.Optional.empty()
                     : DnsResponder.start(px, request.bindAddress(), options.dnsPort());

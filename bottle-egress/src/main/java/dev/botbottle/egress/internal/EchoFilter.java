@@ -82,4 +82,25 @@ final class EchoFilter {
         pending.setLength(0);
         return out;
     }
+
+    /**
+     * @param c the next part of a response (released here)
+     * @return it with echoed credentials replaced (same length), trailers too
+     */
+    io.netty.handler.codec.http.HttpContent filter(io.netty.handler.codec.http.HttpContent c) {
+        String text = c.content().toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        boolean last = c instanceof io.netty.handler.codec.http.LastHttpContent;
+        String out = feed(text) + (last ? finish() : "");
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.copiedBuffer(out,
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!last) {
+            c.release();
+            return new io.netty.handler.codec.http.DefaultHttpContent(buf);
+        }
+        var l = new io.netty.handler.codec.http.DefaultLastHttpContent(buf);
+        ((io.netty.handler.codec.http.LastHttpContent) c).trailingHeaders()
+                .forEach(h -> l.trailingHeaders().add(h.getKey(), whole(h.getValue())));
+        c.release();
+        return l;
+    }
 }

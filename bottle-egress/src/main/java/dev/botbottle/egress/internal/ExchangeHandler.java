@@ -211,15 +211,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (!target.startsWith("/")) {
                 URI u = Requests.parse(target);
                 if (u == null || u.getHost() == null || !RouteTable.normalize(u.getHost()).equals(host)) {
-                    deny(ctx, req, host, pathOf(target), "", "request target " + target
+                    deny(ctx, req, host, Requests.pathOf(target), "", "request target " + target
                             + " differs from the tunnel's host " + host + " (domain fronting is refused)");
                     return;
                 }
                 req.setUri(Requests.originForm(u));
             }
             String hostHeader = req.headers().get(HttpHeaderNames.HOST);
-            if (hostHeader != null && !sameAuthority(hostHeader, host, port)) {
-                deny(ctx, req, host, pathOf(req.uri()), "", "Host header " + hostHeader
+            if (hostHeader != null && !Requests.sameAuthority(hostHeader, host, port)) {
+                deny(ctx, req, host, Requests.pathOf(req.uri()), "", "Host header " + hostHeader
                         + " differs from the tunnel's host " + host + " (domain fronting is refused)");
                 return;
             }
@@ -238,7 +238,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             port = t.port();
             tls = false;
             String hostHeader = req.headers().get(HttpHeaderNames.HOST);
-            if (hostHeader != null && !sameAuthority(hostHeader, host, port)) {
+            if (hostHeader != null && !Requests.sameAuthority(hostHeader, host, port)) {
                 deny(ctx, req, host, t.uri().getRawPath(), "", "Host header " + hostHeader + " differs from the"
                         + " request target's host " + host + " (an ambiguous request is refused)");
                 return;
@@ -259,11 +259,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             req.headers().set(HttpHeaderNames.HOST, port == 80 ? host : host + ":" + port);
         }
         if (req.method().name().equals("TRACE") || req.method().name().equals("TRACK")) {
-            deny(ctx, req, host, pathOf(req.uri()), "", method + " is refused: it echoes the request back,"
+            deny(ctx, req, host, Requests.pathOf(req.uri()), "", method + " is refused: it echoes the request back,"
                     + " credentials included");
             return;
         }
-        path = pathOf(req.uri());
+        path = Requests.pathOf(req.uri());
         Policy policy = px.policy();
         if (tls) {
             // routes may have been replaced since the tunnel opened: the port must still be allowed
@@ -346,35 +346,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             r.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
         ctx.writeAndFlush(r).addListener(f -> finished(ctx, close || !f.isSuccess()));
-    }
-
-    static boolean sameAuthority(String hostHeader, String host, int port) {
-        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
-        int p = -1;
-        int colon = h.lastIndexOf(':');
-        if (colon > 0 && h.indexOf(']') < colon) {
-            try {
-                p = Integer.parseInt(h.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                return false;
-            }
-            h = h.substring(0, colon);
-        }
-        return RouteTable.normalize(h).equals(host) && (p < 0 || p == port);
-    }
-
-    /**
-     * @param uri a request target
-     * @return its path as the upstream reads it: everything before the query ({@code #} is refused earlier)
-     */
-    static String pathOf(String uri) {
-        if (!uri.startsWith("/")) {
-            URI u = Requests.parse(uri);
-            return u == null || u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        }
-        int q = uri.indexOf('?');
-        String p = q < 0 ? uri : uri.substring(0, q);
-        return p.isEmpty() ? "/" : p;
     }
 
     @Override

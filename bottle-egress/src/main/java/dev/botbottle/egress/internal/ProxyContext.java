@@ -48,7 +48,7 @@ public final class ProxyContext {
 
     private final String slug;
     private final ProxySecret secret;
-    private final dev.botbottle.egress.EgressLimits limits;
+    private final Limits limits;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final CertificateAuthority ca;
     private final AuditLog audit;
@@ -73,7 +73,7 @@ public final class ProxyContext {
      */
     public ProxyContext(String slug, CertificateAuthority ca, AuditLog audit, Resolver resolver,
                         java.util.List<java.nio.file.Path> extraCaFiles, int maxRequestBody, Policy initial,
-                        ProxySecret secret, dev.botbottle.egress.EgressLimits limits) {
+                        ProxySecret secret, Limits limits) {
         this.slug = slug;
         this.secret = secret;
         this.limits = limits;
@@ -133,7 +133,7 @@ public final class ProxyContext {
     }
 
     /** @return the resource bounds */
-    dev.botbottle.egress.EgressLimits limits() {
+    Limits limits() {
         return limits;
     }
 

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpRequest;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 
 /** Parsing and sanity checks of request targets and heads, shared by the front door and intercepted tunnels. */
 final class Requests {
@@ -93,5 +94,33 @@ final class Requests {
             return "request target has a '#' (a fragment is never sent to a server)";
         }
         return null;
+    }
+    static boolean sameAuthority(String hostHeader, String host, int port) {
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        int p = -1;
+        int colon = h.lastIndexOf(':');
+        if (colon > 0 && h.indexOf(']') < colon) {
+            try {
+                p = Integer.parseInt(h.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            h = h.substring(0, colon);
+        }
+        return RouteTable.normalize(h).equals(host) && (p < 0 || p == port);
+    }
+
+    /**
+     * @param uri a request target
+     * @return its path as the upstream reads it: everything before the query ({@code #} is refused earlier)
+     */
+    static String pathOf(String uri) {
+        if (!uri.startsWith("/")) {
+            URI u = parse(uri);
+            return u == null || u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        }
+        int q = uri.indexOf('?');
+        String p = q < 0 ? uri : uri.substring(0, q);
+        return p.isEmpty() ? "/" : p;
     }
 }

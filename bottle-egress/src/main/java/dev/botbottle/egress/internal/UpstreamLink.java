@@ -341,7 +341,7 @@ final class UpstreamLink {
             if (msg instanceof HttpContent c) {
                 bytesDown += c.content().readableBytes();
                 if (echo != null && echo.active()) {
-                    msg = filtered(c);
+                    msg = echo.filter(c);
                 }
             }
             boolean last = msg instanceof LastHttpContent;
@@ -364,24 +364,6 @@ final class UpstreamLink {
                     }
                 }
             }
-        }
-
-        /** @return the content with echoed credentials replaced (same length), trailers too */
-        private HttpContent filtered(HttpContent c) {
-            String text = c.content().toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-            boolean last = c instanceof LastHttpContent;
-            String out = echo.feed(text) + (last ? echo.finish() : "");
-            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.copiedBuffer(out,
-                    java.nio.charset.StandardCharsets.ISO_8859_1);
-            if (!last) {
-                c.release();
-                return new io.netty.handler.codec.http.DefaultHttpContent(buf);
-            }
-            LastHttpContent l = new io.netty.handler.codec.http.DefaultLastHttpContent(buf);
-            ((LastHttpContent) c).trailingHeaders().forEach(h -> l.trailingHeaders().add(h.getKey(),
-                    echo.whole(h.getValue())));
-            c.release();
-            return l;
         }
 
         @Override
