@@ -32,8 +32,10 @@ final class BenchClient implements AutoCloseable {
      * @param host the upstream host
      * @param port the upstream port
      * @param trust the client's trust
+     * @param proxyAuthorization the {@code Proxy-Authorization} the proxy wants on CONNECT, or null
      */
-    BenchClient(int proxyPort, String host, int port, SSLContext trust) throws IOException {
+    BenchClient(int proxyPort, String host, int port, SSLContext trust, String proxyAuthorization)
+            throws IOException {
         this.host = host;
         this.port = port;
         Socket raw = new Socket();
@@ -44,8 +46,9 @@ final class BenchClient implements AutoCloseable {
         } else {
             raw.connect(new InetSocketAddress("127.0.0.1", proxyPort));
             OutputStream o = raw.getOutputStream();
-            o.write(("CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            o.write(("CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+                    + (proxyAuthorization == null ? "" : "Proxy-Authorization: " + proxyAuthorization + "\r\n")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
             o.flush();
             InputStream i = raw.getInputStream();
             String head = readHead(i);

@@ -6,7 +6,6 @@ import dev.botbottle.egress.EgressOptions;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
 import dev.botbottle.spi.CredentialSource;
-import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.ProgressListener;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,7 +41,10 @@ public final class EgressBenchmark {
     }
 
     /** One thing to benchmark: how a client reaches the upstream and what it must trust. */
-    private record Target(String name, int proxyPort, SSLContext trust) {
+    private record Target(String name, int proxyPort, SSLContext trust, String proxyAuthorization) {
+        Target(String name, int proxyPort, SSLContext trust) {
+            this(name, proxyPort, trust, null);
+        }
     }
 
     /**
@@ -71,10 +72,10 @@ public final class EgressBenchmark {
             int up = upstream.port();
             EgressOptions options = EgressOptions.defaults()
                     .withResolver((h, p) -> new InetSocketAddress("127.0.0.1", up));
-            EgressRoute intercept = new EgressRoute(HOST, Optional.empty(), List.of(), false, List.of(up),
-                    DlpPolicy.DEFAULT);
-            EgressRoute pass = new EgressRoute(HOST, Optional.empty(), List.of(), true, List.of(up),
-                    DlpPolicy.DEFAULT);
+            // the upstream is on loopback: the routes say so (the SSRF floor refuses it otherwise)
+            EgressRoute intercept = EgressRoute.builder(HOST).ports(List.of(up)).allowPrivate(true).build();
+            EgressRoute pass = EgressRoute.builder(HOST).ports(List.of(up)).tlsPassthrough(true).allowPrivate(true)
+                    .build();
             EgressGateway gw = gateway(options, dir.resolve("gw"), intercept, upstreamCa);
             EgressGateway gwPass = gateway(options, dir.resolve("gw-pass"), pass, upstreamCa);
             open.add(gw);
@@ -83,10 +84,12 @@ public final class EgressBenchmark {
             SSLContext upstreamTrust = TestPki.clientTrusting(pki.caPem());
             List<Target> intercepting = new ArrayList<>();
             intercepting.add(new Target("direct (no proxy)", -1, upstreamTrust));
-            intercepting.add(new Target("bot-bottle gateway", gw.port(), TestPki.clientTrusting(gw.caCertificatePem())));
+            intercepting.add(new Target("bot-bottle gateway", gw.port(), TestPki.clientTrusting(gw.caCertificatePem()),
+                    gw.proxyAuthorization()));
             List<Target> passing = new ArrayList<>();
             passing.add(new Target("direct (no proxy)", -1, upstreamTrust));
-            passing.add(new Target("bot-bottle gateway (tls_passthrough)", gwPass.port(), upstreamTrust));
+            passing.add(new Target("bot-bottle gateway (tls_passthrough)", gwPass.port(), upstreamTrust,
+                    gwPass.proxyAuthorization()));
             if (external && ExternalProxies.installed("mitmdump")) {
                 var m = ext.mitmproxy(upstreamCa, false);
                 intercepting.add(new Target(m.name(), m.port(), TestPki.clientTrusting(m.caPem())));
@@ -169,7 +172,7 @@ public final class EgressBenchmark {
         CountDownLatch done = new CountDownLatch(clients);
         for (int i = 0; i < clients; i++) {
             Thread th = new Thread(() -> {
-                try (BenchClient c = new BenchClient(t.proxyPort(), HOST, up, t.trust())) {
+                try (BenchClient c = new BenchClient(t.proxyPort(), HOST, up, t.trust(), t.proxyAuthorization())) {
                     long now;
                     while ((now = System.nanoTime()) < end) {
                         c.get("/");
@@ -197,7 +200,7 @@ public final class EgressBenchmark {
 
     private static double[] latency(Target t, int up, int count) throws Exception {
         long[] samples = new long[count];
-        try (BenchClient c = new BenchClient(t.proxyPort(), HOST, up, t.trust())) {
+        try (BenchClient c = new BenchClient(t.proxyPort(), HOST, up, t.trust(), t.proxyAuthorization())) {
             for (int i = 0; i < 300; i++) {
                 c.get("/");
             }
@@ -213,7 +216,7 @@ public final class EgressBenchmark {
 
     private static double passthrough(Target t, int up, long bytes) throws Exception {
         double best = 0;
-        try (BenchClient c = new BenchClient(t.proxyPort(), HOST, up, t.trust())) {
+        try (BenchClient c = new BenchClient(t.proxyPort(), HOST, up, t.trust(), t.proxyAuthorization())) {
             c.get("/bytes/" + (16 * 1024 * 1024)); // warm-up
             for (int i = 0; i < 3; i++) {
                 long s = System.nanoTime();

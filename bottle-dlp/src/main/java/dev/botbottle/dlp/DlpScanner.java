@@ -29,9 +29,34 @@ public final class DlpScanner {
     /** All rules in one alternation: one pass answers "anything at all?", the common case being "no". */
     private final java.util.regex.Pattern any;
 
+    /**
+     * Substrings at least one of which every match of a built-in rule contains: when none occurs in a text (the
+     * common case, and nearly always in decoded views of encodings) the regular expressions need not run.
+     */
+    private static final Map<String, List<String>> TRIGGERS = Map.ofEntries(
+            Map.entry("aws-access-key-id", List.of("AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA",
+                    "ANVA", "AIPA")),
+            Map.entry("aws-secret-access-key", List.of("~secret")),
+            Map.entry("github-token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+            Map.entry("github-fine-grained-token", List.of("github_pat_")),
+            Map.entry("gitlab-token", List.of("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "gloas-")),
+            Map.entry("slack-token", List.of("xox")),
+            Map.entry("slack-webhook", List.of("hooks.slack.com")),
+            Map.entry("anthropic-api-key", List.of("sk-ant-")),
+            Map.entry("openai-api-key", List.of("sk-")),
+            Map.entry("google-api-key", List.of("AIza")),
+            Map.entry("private-key-block", List.of("PRIVATE KEY")),
+            Map.entry("jwt", List.of("eyJ")));
+
+    /** The triggers of this scanner's rules, or null when one of its rules is not a built-in (always run them). */
+    private final List<String> triggers;
+
     private DlpScanner(List<DlpRule> rules, Map<String, String> literals) {
         this.rules = List.copyOf(rules);
         this.literals = literals;
+        boolean builtIn = this.rules.stream().allMatch(r -> DlpRule.builtIns().contains(r));
+        this.triggers = builtIn ? this.rules.stream().flatMap(r -> TRIGGERS.get(r.name()).stream()).distinct()
+                .toList() : null;
         // a rule compiled with flags cannot join the alternation as text: then every rule runs on its own
         boolean plain = this.rules.stream().allMatch(r -> r.pattern().flags() == 0);
         this.any = this.rules.isEmpty() || !plain ? null : java.util.regex.Pattern.compile(this.rules.stream()
@@ -95,7 +120,7 @@ public final class DlpScanner {
                 from = at + value.length();
             }
         });
-        if (rules.isEmpty() || (any != null && !any.matcher(s).find())) {
+        if (rules.isEmpty() || (triggers != null && !triggered(s)) || (any != null && !any.matcher(s).find())) {
             found.sort(Comparator.comparingInt(DlpFinding::start));
             return found;
         }
@@ -109,6 +134,90 @@ public final class DlpScanner {
         }
         found.sort(Comparator.comparingInt(DlpFinding::start));
         return found;
+    }
+
+    /**
+     * Like {@link #scan}, and also through encodings: the percent-decoded text (repeatedly, so double encoding
+     * hides nothing), and every base64 (standard or URL-safe, any alignment) and hex run of the text and of its
+     * percent-decoded form. A finding inside an encoding is reported under {@code <rule> (<encoding>)}, e.g.
+     * {@code github-token (base64)}, with the range of the encoded text that carries it.
+     *
+     * @param text what to scan
+     * @return every finding, ordered by position
+     * @since 0.2
+     */
+    public List<DlpFinding> scanEncoded(CharSequence text) {
+        String s = text.toString();
+        List<DlpFinding> found = scan(s);
+        if (s.length() < EncodedViews.MIN_BASE64_RUN && s.indexOf('%') < 0) {
+            return found;
+        }
+        for (EncodedViews.View v : EncodedViews.of(s)) {
+            for (DlpFinding f : scan(v.text())) {
+                int start = v.originalStart(f.start());
+                int end = Math.max(start, v.originalEnd(f.end()));
+                found.add(new DlpFinding(f.rule() + " (" + v.label() + ")", start, end));
+            }
+        }
+        found.sort(Comparator.comparingInt(DlpFinding::start));
+        return found;
+    }
+
+    /**
+     * A scan of a stream (a request body, a pushed blob) in chunks, with a bounded window: a secret split across
+     * chunk boundaries is still found, and memory stays bounded whatever the stream's length.
+     *
+     * @param encodings whether to look through encodings as {@link #scanEncoded} does
+     * @param redaction what to do with a secret in the text the stream releases
+     * @return a new stream; not thread-safe
+     * @since 0.2
+     */
+    public DlpStream stream(boolean encodings, DlpStream.Redaction redaction) {
+        int longest = literals.values().stream().mapToInt(String::length).max().orElse(0);
+        return new DlpStream(this, encodings, redaction, Math.max(DlpStream.MIN_WINDOW, 3 * longest + 16));
+    }
+
+    /**
+     * Replaces every finding with a marker of exactly its own length ({@code [REDACTED:<rule>]} padded with
+     * {@code *}, or only {@code *} where the marker is longer than the secret), for content whose length is already fixed (a streamed body with a Content-Length).
+     *
+     * @param text the scanned text
+     * @param findings what {@link #scan} returned for it
+     * @return the text with every secret replaced, as long as {@code text}
+     * @since 0.2
+     */
+    public static String redactKeepingLength(CharSequence text, List<DlpFinding> findings) {
+        StringBuilder out = new StringBuilder(text);
+        for (DlpFinding f : findings) {
+            String marker = "[REDACTED:" + f.rule() + "]";
+            int len = Math.min(f.end(), text.length()) - f.start();
+            for (int i = 0; i < len; i++) {
+                out.setCharAt(f.start() + i, len >= marker.length() && i < marker.length() ? marker.charAt(i) : '*');
+            }
+        }
+        return out.toString();
+    }
+
+    /** @return whether {@code s} holds one of the triggers ({@code ~x}: {@code x} in any case) */
+    private boolean triggered(String s) {
+        for (String t : triggers) {
+            if (t.charAt(0) == '~' ? containsIgnoreCase(s, t.substring(1)) : s.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoreCase(String s, String lower) {
+        char first = lower.charAt(0);
+        char upper = Character.toUpperCase(first);
+        for (int i = 0; i + lower.length() <= s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c == first || c == upper) && s.regionMatches(true, i, lower, 0, lower.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -5,7 +5,9 @@ import dev.botbottle.egress.internal.CertificateAuthority;
 import dev.botbottle.egress.internal.DnsResponder;
 import dev.botbottle.egress.internal.Policy;
 import dev.botbottle.egress.internal.ProxyContext;
+import dev.botbottle.egress.internal.Limits;
 import dev.botbottle.egress.internal.ProxyServer;
+import dev.botbottle.egress.internal.ProxySecret;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
@@ -37,7 +39,11 @@ public final class EgressGateway implements GatewayService, EgressControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(EgressGateway.class);
 
+    /** Rule name under which the proxy secret is reported if the bottle tries to send it out. */
+    static final String PROXY_SECRET_RULE = "bottle-proxy-secret";
+
     private final String slug;
+    private final ProxySecret secret;
     private final CredentialSource credentials;
     private final CertificateAuthority ca;
     private final AuditLog audit;
@@ -49,9 +55,10 @@ public final class EgressGateway implements GatewayService, EgressControl {
     private volatile List<EgressRoute> routes;
 
     private EgressGateway(GatewayRequest request, CertificateAuthority ca, AuditLog audit, ProxyContext context,
-                          ProxyServer server, java.util.Optional<DnsResponder> dns) {
+                          ProxyServer server, java.util.Optional<DnsResponder> dns, ProxySecret secret) {
         this.dns = dns;
         this.slug = request.slug();
+        this.secret = secret;
         this.credentials = request.credentials();
         this.routes = request.routes();
         this.ca = ca;
@@ -61,20 +68,26 @@ public final class EgressGateway implements GatewayService, EgressControl {
     }
 
     static EgressGateway start(GatewayRequest request, EgressOptions options) {
-        Policy policy = Policy.build(request.routes(), request.credentials(), java.util.Map.of());
-        CertificateAuthority ca = CertificateAuthority.loadOrCreate(request.stateDir(), request.slug());
-        AuditLog audit = AuditLog.open(request.stateDir());
+        ProxySecret secret = ProxySecret.loadOrCreate(request.stateDir());
+        Policy policy = Policy.build(request.routes(), request.credentials(), java.util.Map.of(),
+                java.util.Map.of(PROXY_SECRET_RULE, secret.secret()));
+        EgressLimits limits = options.limits();
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(request.stateDir(), request.slug(),
+                limits.maxCachedLeaves());
+        AuditLog audit = AuditLog.open(request.stateDir(), limits.maxAuditBytes(), limits.auditFilesKept());
         try {
             UpstreamResolver r = options.resolver();
             ProxyContext px = new ProxyContext(request.slug(), ca, audit, r::resolve, request.extraCaFiles(),
-                    options.maxRequestBodyBytes(), policy);
+                    options.maxRequestBodyBytes(), policy, secret, new Limits(limits.maxConnections(),
+                    limits.maxHeaderBytes(), limits.maxHeaderCount(), limits.headTimeout(), limits.idleTimeout(),
+                    limits.maxQueuedRequests(), limits.maxCachedLeaves()));
             ProxyServer server = ProxyServer.start(px, request.bindAddress(), request.port(), options.workerThreads());
             java.util.Optional<DnsResponder> dns = options.dnsPort() < 0 ? java.util.Optional.empty()
                     : DnsResponder.start(px, request.bindAddress(), options.dnsPort());
             LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {})",
                     request.slug(), request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size(),
                     dns.map(d -> "on port " + d.port()).orElse("off"));
-            return new EgressGateway(request, ca, audit, px, server, dns);
+            return new EgressGateway(request, ca, audit, px, server, dns, secret);
         } catch (RuntimeException e) {
             audit.close();
             throw e;
@@ -108,6 +121,15 @@ public final class EgressGateway implements GatewayService, EgressControl {
         return ca.certificatePem();
     }
 
+    /**
+     * @return the {@code Proxy-Authorization} value every request at this gateway's front door must carry (the
+     *         bottle has it inside its proxy URL); for an embedder's own client of the gateway
+     * @since 0.2
+     */
+    public String proxyAuthorization() {
+        return secret.header();
+    }
+
     /** @return the audit log file */
     public Path auditFile() {
         return audit.file();
@@ -115,13 +137,16 @@ public final class EgressGateway implements GatewayService, EgressControl {
 
     /**
      * What the bottle needs: its CA in the trust store (the provisioning engine also points the CA variables of
-     * Node, Python and OpenSSL at the system bundle), and the proxy variables (both cases) pointing at this gateway, with {@code NO_PROXY} covering loopback and the gateway address so the bottle reaches its other
-     * gateway services directly.
+     * Node, Python and OpenSSL at the system bundle), and the proxy variables (both cases) pointing at this
+     * gateway with the bottle's proxy secret as the URL's user info ({@code http://bottle:<secret>@addr:port}: curl,
+     * git, Node's and Rust's HTTP clients send it as {@code Proxy-Authorization: Basic}), with {@code NO_PROXY}
+     * covering loopback and the gateway address so the bottle reaches its other gateway services directly.
+     * {@code GIT_HTTP_PROXY_AUTHMETHOD=basic} makes git send the secret at once instead of after a 407.
      */
     @Override
     public List<ProvisionStep> bottleSteps(HostReach reach) {
         String certName = "bot-bottle-egress-" + slug;
-        String proxy = "http://" + hostLiteral(reach.bottleAddress()) + ":" + port();
+        String proxy = "http://" + secret.userInfo() + "@" + hostLiteral(reach.bottleAddress()) + ":" + port();
         String noProxy = "localhost,127.0.0.1,::1," + reach.bottleAddress();
         List<ProvisionStep> steps = new ArrayList<>();
         steps.add(new ProvisionStep.TrustCertificate(certName, ca.certificatePem()));
@@ -130,6 +155,7 @@ public final class EgressGateway implements GatewayService, EgressControl {
         }
         steps.add(new ProvisionStep.SetEnv("NO_PROXY", noProxy));
         steps.add(new ProvisionStep.SetEnv("no_proxy", noProxy));
+        steps.add(new ProvisionStep.SetEnv("GIT_HTTP_PROXY_AUTHMETHOD", "basic"));
         return List.copyOf(steps);
     }
 
@@ -145,7 +171,8 @@ public final class EgressGateway implements GatewayService, EgressControl {
     @Override
     public void replaceRoutes(List<EgressRoute> next) {
         synchronized (routeLock) {
-            Policy policy = Policy.build(next, credentials, context.policy().credentials());
+            Policy policy = Policy.build(next, credentials, context.policy().credentials(),
+                    java.util.Map.of(PROXY_SECRET_RULE, secret.secret()));
             context.replacePolicy(policy);
             routes = List.copyOf(next);
             LOG.info("egress gateway of bottle {}: routes replaced ({} routes)", slug, next.size());

@@ -7,15 +7,19 @@ import java.util.Objects;
  *
  * @param resolver how upstream hosts are resolved
  * @param workerThreads event-loop threads per gateway (at least 1)
- * @param maxRequestBodyBytes the largest request body the gateway buffers for scanning; larger requests get 413
+ * @param maxRequestBodyBytes the largest request body the gateway buffers and scans whole; a longer one streams
+ *        through (scanned with a bounded window, redacted keeping its length): there is no size cap
  * @param dnsPort where the bottle's DNS responder listens on the bind address (UDP and TCP): {@code 53}, what the
  *                engine's resolver forwards to; {@code 0} for an ephemeral port (tests); {@code -1} for none
+ * @param limits resource bounds of each gateway
  * @since 0.1
  */
-public record EgressOptions(UpstreamResolver resolver, int workerThreads, int maxRequestBodyBytes, int dnsPort) {
+public record EgressOptions(UpstreamResolver resolver, int workerThreads, int maxRequestBodyBytes, int dnsPort,
+                            EgressLimits limits) {
 
     public EgressOptions {
         Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(limits, "limits");
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads must be at least 1, was " + workerThreads);
         }
@@ -27,24 +31,42 @@ public record EgressOptions(UpstreamResolver resolver, int workerThreads, int ma
         }
     }
 
-    /** @return the system resolver, two threads (at most the number of cores), 32 MiB request bodies, DNS on 53 */
+    /**
+     * @param resolver how upstream hosts are resolved
+     * @param workerThreads event-loop threads per gateway
+     * @param maxRequestBodyBytes the largest request body buffered and scanned whole
+     * @param dnsPort the DNS responder's port; -1 for none
+     */
+    public EgressOptions(UpstreamResolver resolver, int workerThreads, int maxRequestBodyBytes, int dnsPort) {
+        this(resolver, workerThreads, maxRequestBodyBytes, dnsPort, EgressLimits.defaults());
+    }
+
+    /**
+     * @return the system resolver, two threads (at most the number of cores), request bodies up to 1 MiB buffered
+     *         (longer ones stream), DNS on 53, {@link EgressLimits#defaults()}
+     */
     public static EgressOptions defaults() {
         return new EgressOptions(UpstreamResolver.system(),
-                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 32 * 1024 * 1024, 53);
+                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 1024 * 1024, 53);
     }
 
     /** @param r the resolver @return a copy using {@code r} */
     public EgressOptions withResolver(UpstreamResolver r) {
-        return new EgressOptions(r, workerThreads, maxRequestBodyBytes, dnsPort);
+        return new EgressOptions(r, workerThreads, maxRequestBodyBytes, dnsPort, limits);
     }
 
     /** @param n the thread count @return a copy using {@code n} threads */
     public EgressOptions withWorkerThreads(int n) {
-        return new EgressOptions(resolver, n, maxRequestBodyBytes, dnsPort);
+        return new EgressOptions(resolver, n, maxRequestBodyBytes, dnsPort, limits);
     }
 
     /** @param port the DNS responder's port; -1 for none @return a copy using it @since 0.2 */
     public EgressOptions withDnsPort(int port) {
-        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, port);
+        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, port, limits);
+    }
+
+    /** @param l the bounds @return a copy using {@code l} @since 0.2 */
+    public EgressOptions withLimits(EgressLimits l) {
+        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, dnsPort, l);
     }
 }

@@ -18,12 +18,14 @@ import java.util.Optional;
  * @param tlsPassthrough splice TLS blind once the ClientHello SNI matches the host (no interception)
  * @param ports the TCP ports a CONNECT may target; empty means 443 only
  * @param dlp what the gateway does when outbound traffic carries a secret
+ * @param allowPrivate the operator's statement that the host is internal: the gateway may connect to a loopback,
+ *        private, link-local or CGNAT address, or one of the host's own, for it (refused otherwise: the SSRF floor)
  * @since 0.1
  * @see #builder(String) the way to make one: components may be added in a minor version (ADR 11), the builder
  *      keeps working
  */
 public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch> matches, boolean tlsPassthrough,
-                          List<Integer> ports, DlpPolicy dlp) {
+                          List<Integer> ports, DlpPolicy dlp, boolean allowPrivate) {
 
     public EgressRoute {
         Objects.requireNonNull(host, "host");
@@ -38,6 +40,21 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
             throw new IllegalArgumentException("route " + host + ": auth and tls_passthrough cannot be combined;"
                     + " a credential must never ride on a connection the gateway cannot see");
         }
+    }
+
+    /**
+     * A route to a public host ({@link #allowPrivate()} false): the 0.1 shape, kept for code compiled against it.
+     *
+     * @param host the host name, or {@code *.suffix}
+     * @param auth the credential the gateway injects, if any
+     * @param matches path and method rules
+     * @param tlsPassthrough splice TLS blind
+     * @param ports the ports a CONNECT may target
+     * @param dlp the DLP policy
+     */
+    public EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch> matches, boolean tlsPassthrough,
+                       List<Integer> ports, DlpPolicy dlp) {
+        this(host, auth, matches, tlsPassthrough, ports, dlp, false);
     }
 
     /**
@@ -71,7 +88,8 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
      * @since 0.2
      */
     public Builder toBuilder() {
-        Builder b = new Builder(host).matches(matches).tlsPassthrough(tlsPassthrough).ports(ports).dlp(dlp);
+        Builder b = new Builder(host).matches(matches).tlsPassthrough(tlsPassthrough).ports(ports).dlp(dlp)
+                .allowPrivate(allowPrivate);
         auth.ifPresent(b::auth);
         return b;
     }
@@ -93,6 +111,7 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
         private boolean tlsPassthrough;
         private List<Integer> ports = List.of();
         private DlpPolicy dlp = DlpPolicy.DEFAULT;
+        private boolean allowPrivate;
 
         private Builder(String host) {
             this.host = Objects.requireNonNull(host, "host");
@@ -141,11 +160,21 @@ public record EgressRoute(String host, Optional<RouteAuth> auth, List<RouteMatch
         }
 
         /**
+         * @param value whether the gateway may connect to a loopback, private, link-local or CGNAT address (or one
+         *        of the host's own) for this host: the operator's statement that it is internal
+         * @return this builder
+         */
+        public Builder allowPrivate(boolean value) {
+            this.allowPrivate = value;
+            return this;
+        }
+
+        /**
          * @return the route
          * @throws IllegalArgumentException when the values do not make a valid route (e.g. auth with passthrough)
          */
         public EgressRoute build() {
-            return new EgressRoute(host, auth, matches, tlsPassthrough, ports, dlp);
+            return new EgressRoute(host, auth, matches, tlsPassthrough, ports, dlp, allowPrivate);
         }
     }
 }

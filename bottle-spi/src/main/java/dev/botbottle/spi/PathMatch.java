@@ -7,6 +7,10 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A path rule: a prefix or a regular expression (matched against the whole path, query excluded).
  *
+ * <p>A prefix ends at a segment boundary: {@code /repos/acme} admits {@code /repos/acme} and
+ * {@code /repos/acme/widgets} but not {@code /repos/acme-evil}; a prefix ending in {@code /} admits what starts
+ * with it.
+ *
  * @param type how {@link #value()} is compared
  * @param value the prefix or the regular expression
  * @since 0.1
@@ -15,7 +19,7 @@ public record PathMatch(Type type, String value) {
 
     /** How a path rule compares. */
     public enum Type {
-        /** the path starts with the value */
+        /** the path is the value, or continues it after a {@code /} */
         PREFIX,
         /** the whole path matches the value as a {@link java.util.regex.Pattern} */
         REGEX
@@ -38,6 +42,10 @@ public record PathMatch(Type type, String value) {
      * @return whether the rule admits it
      */
     public boolean matches(String path) {
-        return type == Type.PREFIX ? path.startsWith(value) : Pattern.matches(value, path);
+        if (type == Type.REGEX) {
+            return Pattern.matches(value, path);
+        }
+        return path.startsWith(value) && (path.length() == value.length() || value.endsWith("/")
+                || path.charAt(value.length()) == '/');
     }
 }

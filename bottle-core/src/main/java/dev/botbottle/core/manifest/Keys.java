@@ -24,7 +24,8 @@ final class Keys {
     static final List<String> GIT_USER = List.of("email", "name");
     static final List<String> REMOTE = List.of("host_key", "identity", "provisioned_key", "url");
     static final List<String> EGRESS = List.of("routes", "upstream_ca_files");
-    static final List<String> ROUTE = List.of("auth", "dlp", "host", "matches", "ports", "tls_passthrough");
+    static final List<String> ROUTE = List.of("allow_private", "auth", "dlp", "host", "matches", "ports",
+            "tls_passthrough");
     static final List<String> AUTH = List.of("scheme", "token_ref");
     static final List<String> MATCH = List.of("methods", "paths");
     static final List<String> PATH = List.of("type", "value");

@@ -95,13 +95,22 @@ final class RouteParser {
             r.problems().error(path, e.get("tls_passthrough").keyLine(), "matches cannot be enforced on a"
                     + " tls_passthrough route (the gateway does not see its requests); remove one of them");
         }
+        if (auth.isPresent() && host.isPresent() && host.get().startsWith("*.")
+                && host.get().substring(2).indexOf('.') < 0) {
+            r.problems().error(path, e.get("host").keyLine(), "a wildcard route with auth needs a suffix of at"
+                    + " least two labels (e.g. *.example.com): '" + host.get() + "' would send the credential to"
+                    + " every name under a top-level domain, and every label is resolved by the host's resolver;"
+                    + " name the hosts, or narrow the suffix");
+        }
+        boolean allowPrivate = e.containsKey("allow_private")
+                && r.bool(e.get("allow_private").value(), path + ".allow_private").orElse(false);
         List<Integer> ports = e.containsKey("ports") ? ports(e.get("ports").value(), path + ".ports") : List.of();
         DlpPolicy dlp = e.containsKey("dlp") ? dlp(e.get("dlp").value(), path + ".dlp") : DlpPolicy.DEFAULT;
         if (r.problems().errorCount() > before || host.isEmpty()) {
             return Optional.empty();
         }
         EgressRoute.Builder route = EgressRoute.builder(host.get()).matches(matches).tlsPassthrough(passthrough)
-                .ports(ports).dlp(dlp);
+                .ports(ports).dlp(dlp).allowPrivate(allowPrivate);
         auth.ifPresent(route::auth);
         return Optional.of(route.build());
     }

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * Renders a plan as the preflight a person reads before a launch (also {@code bottle plan} and {@code info}).
  *
  * <p>Git gate entries read {@code name → upstream_host:upstream_port}; egress routes carry {@code [auth:scheme]}
- * where the gateway injects a credential; the git identity shows {@code (agent)} / {@code (bottle)} per field.
+ * where the gateway injects a credential, {@code [allow_private]} where it may reach internal addresses; a wildcard
+ * route adds a warning (every name under it is resolved on the host: a DNS channel); the git identity shows {@code (agent)} / {@code (bottle)} per field.
  * Hidden env names and credential values never appear.
  *
  * @since 0.1
@@ -58,6 +59,13 @@ public final class PlanRenderer {
         for (int i = 0; i < plan.routes().size(); i++) {
             line(out, i == 0 && plan.runs(GatewayServiceProvider.EGRESS) ? "egress" : "", route(plan.routes().get(i)));
         }
+        for (EgressRoute r : plan.routes()) {
+            if (r.host().startsWith("*.")) {
+                line(out, "warning", "route " + r.host() + " admits any name under " + r.host().substring(2)
+                        + ", and the gateway resolves each through the host's resolver: an agent can carry data out"
+                        + " in the names it looks up (DNS exfiltration); prefer exact hosts");
+            }
+        }
         List<String> env = env(plan);
         line(out, "env", env.isEmpty() ? "(none)" : String.join(", ", env));
         if (!plan.agentPlan().skills().isEmpty()) {
@@ -81,6 +89,9 @@ public final class PlanRenderer {
         route.auth().ifPresent(a -> b.append(" [auth:").append(a.scheme()).append(']'));
         if (route.tlsPassthrough()) {
             b.append(" [passthrough]");
+        }
+        if (route.allowPrivate()) {
+            b.append(" [allow_private]");
         }
         if (!route.ports().isEmpty()) {
             b.append(" ports ").append(route.ports().stream().map(String::valueOf).collect(Collectors.joining(",")));

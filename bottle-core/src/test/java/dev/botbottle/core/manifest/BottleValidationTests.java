@@ -47,7 +47,7 @@ class BottleValidationTests {
         f.bottle("b", "egress:", "  routes:", "    - host: example.com", "      auht:", "        scheme: Bearer");
 
         assertThat(f.rendered()).containsExactly("bottles/b.md:5: egress.routes[0].auht: unknown key 'auht';"
-                + " did you mean 'auth'? allowed keys: auth, dlp, host, matches, ports, tls_passthrough");
+                + " did you mean 'auth'? allowed keys: allow_private, auth, dlp, host, matches, ports, tls_passthrough");
     }
 
     @Test
@@ -150,6 +150,25 @@ class BottleValidationTests {
         assertThat(f.rendered()).containsExactly("bottles/b.md:8: egress.routes[0]: auth and tls_passthrough cannot"
                 + " be combined: a credential must never ride on a connection the gateway cannot see; remove"
                 + " tls_passthrough (a route with auth is always TLS-intercepted)");
+    }
+
+    @Test
+    void aWildcardRouteWithAuthNeedsASuffixOfTwoLabels() {
+        f.bottle("b", "egress:", "  routes:", "    - host: '*.com'", "      auth: {scheme: Bearer, token_ref: T}",
+                "    - host: '*.example.com'", "      auth: {scheme: Bearer, token_ref: T}", "    - host: '*.org'");
+
+        assertThat(f.rendered()).singleElement().asString().startsWith("bottles/b.md:4: egress.routes[0]: a wildcard"
+                + " route with auth needs a suffix of at least two labels");
+    }
+
+    @Test
+    void allowPrivateIsTheOperatorsOptOutOfTheSsrfFloor() {
+        f.bottle("b", "egress:", "  routes:", "    - host: git.corp.example", "      allow_private: true",
+                "    - host: api.example.com");
+
+        var routes = f.load().manifest().bottle("b").orElseThrow().routes();
+
+        assertThat(routes).extracting(r -> r.allowPrivate()).containsExactly(true, false);
     }
 
     @Test

@@ -21,7 +21,7 @@ class GeneratedManifestPropertyTests {
     private static final List<String> KEYS = List.of("extends", "env", "image", "agent_provider", "git", "egress",
             "skills", "supervise", "resources", "bottle", "name", "description", "user", "remotes", "routes", "host",
             "auth", "scheme", "token_ref", "matches", "paths", "type", "value", "methods", "tls_passthrough", "ports",
-            "dlp", "action", "enabled", "url", "identity", "provisioned_key", "provider", "host_key", "template",
+            "allow_private", "dlp", "action", "enabled", "url", "identity", "provisioned_key", "provider", "host_key", "template",
             "auth_token", "forward_host_credentials", "cpus", "memory", "pids", "email", "origin", "A", "B_2",
             "bad-key", "Ünïcode", "?", "*", "x y", "extend", "envv");
     private static final List<String> SCALARS = List.of("base", "b1", "claude", "codex", "?", "?msg", "${HOME}",

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * The bottle's audit log: one JSON object a line in {@code <stateDir>/audit.jsonl}, appended and flushed per
- * decision, plus in-process listeners. Thread-safe.
+ * decision, plus in-process listeners. Bounded: past its size limit the file is rotated to {@code audit.jsonl.1}
+ * (older ones shift up, the oldest beyond the kept count is deleted). Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -37,27 +38,63 @@ public final class AuditLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private final FileChannel channel;
+    private final long maxBytes;
+    private final int kept;
+    private FileChannel channel;
+    private long size;
     private final List<Consumer<EgressAuditEntry>> listeners = new CopyOnWriteArrayList<>();
 
-    private AuditLog(Path file, FileChannel channel) {
+    private AuditLog(Path file, FileChannel channel, long maxBytes, int kept) throws IOException {
         this.file = file;
         this.channel = channel;
+        this.maxBytes = maxBytes;
+        this.kept = kept;
+        this.size = channel.size();
     }
 
     /**
      * @param stateDir the bottle's state directory
-     * @return the log, appending to an existing file
+     * @return the log, appending to an existing file, rotated at 64 MiB with 3 files kept
      */
     public static AuditLog open(Path stateDir) {
+        return open(stateDir, 64L * 1024 * 1024, 3);
+    }
+
+    /**
+     * @param stateDir the bottle's state directory
+     * @param maxBytes the size at which the file is rotated
+     * @param kept rotated files kept
+     * @return the log, appending to an existing file
+     */
+    public static AuditLog open(Path stateDir, long maxBytes, int kept) {
         Path file = stateDir.resolve(FILE);
         try {
             Files.createDirectories(stateDir);
-            return new AuditLog(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND));
+            return new AuditLog(file, append(file), maxBytes, kept);
         } catch (IOException e) {
             throw new BottleException("could not open the egress audit log " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static FileChannel append(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private Path rotated(int i) {
+        return file.resolveSibling(FILE + "." + i);
+    }
+
+    private void rotate() throws IOException {
+        channel.close();
+        Files.deleteIfExists(rotated(kept));
+        for (int i = kept - 1; i >= 1; i--) {
+            if (Files.exists(rotated(i))) {
+                Files.move(rotated(i), rotated(i + 1), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(file, rotated(1), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        channel = append(file);
+        size = 0;
     }
 
     /** @return the file */
@@ -70,10 +107,14 @@ public final class AuditLog implements AutoCloseable {
         byte[] line = (toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
             try {
+                if (size > 0 && size + line.length > maxBytes) {
+                    rotate();
+                }
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     channel.write(buf);
                 }
+                size += line.length;
             } catch (IOException e) {
                 LOG.error("could not write to the egress audit log {}: {}", file, e.getMessage());
             }
@@ -96,9 +137,14 @@ public final class AuditLog implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
-    /** @return every entry in the file, oldest first; unreadable lines are skipped with a warning */
-    public List<EgressAuditEntry> readAll() {
-        return read(file);
+    /** @return every entry in the kept files, oldest first; unreadable lines are skipped with a warning */
+    public synchronized List<EgressAuditEntry> readAll() {
+        List<EgressAuditEntry> out = new ArrayList<>();
+        for (int i = kept; i >= 1; i--) {
+            out.addAll(read(rotated(i)));
+        }
+        out.addAll(read(file));
+        return out;
     }
 
     /**

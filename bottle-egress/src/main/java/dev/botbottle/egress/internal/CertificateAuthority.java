@@ -45,12 +45,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bottle's own certificate authority (ECDSA P-256): created on first start, kept in the state directory with
- * mode 0600, reused on resume. Mints one leaf certificate per intercepted host, cached for the CA's lifetime in
+ * mode 0600, reused on resume. Mints one leaf certificate per intercepted host, cached (bounded, least recently used out first) in
  * this process; every leaf shares one key pair made at load, which keeps minting at one signature.
  */
 public final class CertificateAuthority {
@@ -68,9 +66,10 @@ public final class CertificateAuthority {
     private final PrivateKey caKey;
     private final KeyPair leafKeys;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, X509Certificate> leaves = new ConcurrentHashMap<>();
+    private final LruCache<String, X509Certificate> leaves;
 
-    private CertificateAuthority(X509Certificate caCert, PrivateKey caKey) {
+    private CertificateAuthority(X509Certificate caCert, PrivateKey caKey, int maxLeaves) {
+        this.leaves = new LruCache<>(maxLeaves);
         this.caCert = caCert;
         this.caKey = caKey;
         this.leafKeys = newEcKeyPair();
@@ -84,18 +83,28 @@ public final class CertificateAuthority {
      * @return the CA
      */
     public static CertificateAuthority loadOrCreate(Path stateDir, String slug) {
+        return loadOrCreate(stateDir, slug, 1024);
+    }
+
+    /**
+     * @param stateDir the bottle's state directory
+     * @param slug the bottle
+     * @param maxLeaves leaf certificates cached (least recently used out first)
+     * @return the CA
+     */
+    public static CertificateAuthority loadOrCreate(Path stateDir, String slug, int maxLeaves) {
         Path cert = stateDir.resolve(CERT_FILE);
         Path key = stateDir.resolve(KEY_FILE);
         try {
             Files.createDirectories(stateDir);
             if (Files.exists(cert) && Files.exists(key)) {
-                return load(cert, key);
+                return load(cert, key, maxLeaves);
             }
             KeyPair pair = newEcKeyPair();
             X509Certificate ca = selfSign(pair, slug);
             writePrivate(key, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null)));
             writePrivate(cert, pem(ca));
-            return new CertificateAuthority(ca, pair.getPrivate());
+            return new CertificateAuthority(ca, pair.getPrivate(), maxLeaves);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new BottleException("could not load or create the egress CA of bottle " + slug + " in " + stateDir
                     + ": " + e.getMessage() + "; check the directory's permissions, or delete " + CERT_FILE + " and "
@@ -103,7 +112,7 @@ public final class CertificateAuthority {
         }
     }
 
-    private static CertificateAuthority load(Path cert, Path key) throws IOException, GeneralSecurityException {
+    private static CertificateAuthority load(Path cert, Path key, int maxLeaves) throws IOException, GeneralSecurityException {
         X509Certificate ca;
         try (PEMParser parser = new PEMParser(Files.newBufferedReader(cert, StandardCharsets.US_ASCII))) {
             Object o = parser.readObject();
@@ -124,7 +133,7 @@ public final class CertificateAuthority {
                 throw new GeneralSecurityException(key + " holds no private key");
             }
         }
-        return new CertificateAuthority(ca, pk);
+        return new CertificateAuthority(ca, pk, maxLeaves);
     }
 
     private static void writePrivate(Path file, String content) throws IOException {
@@ -205,12 +214,12 @@ public final class CertificateAuthority {
      * @return the leaf certificate for {@code host}, minted on first use and cached
      */
     public X509Certificate leafFor(String host) {
-        return leaves.computeIfAbsent(host, this::mint);
+        return leaves.get(host, this::mint);
     }
 
     /** @return how many leaves were minted (for tests and metrics) */
     public boolean hasMinted(String host) {
-        return leaves.containsKey(host);
+        return leaves.contains(host);
     }
 
     private X509Certificate mint(String host) {

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
@@ -23,6 +22,7 @@ import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,6 +58,8 @@ final class ConnectSupport {
         RouteTable.Decision d = px.policy().table().checkConnect(target, port, true);
         String hostSecret = d.allowed() ? RequestRewriter.secretInHost(host, d.route(), px.policy()) : "";
         if (!hostSecret.isEmpty()) {
+            // neither the audit nor the answer keeps such a name, not even lower-cased
+            target = RequestRewriter.hiddenHost(hostSecret, d.routeName());
             d = new RouteTable.Decision(false, d.route(), d.mode(), "the host name carries a secret (rule "
                     + hostSecret + "); a host name is not a place for data");
         }
@@ -70,7 +72,7 @@ final class ConnectSupport {
         ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 new HttpResponseStatus(200, "Connection established")));
         ChannelPipeline p = ctx.pipeline();
-        p.remove(HttpObjectAggregator.class);
+        p.remove(BodyGate.class);
         p.remove(HttpServerCodec.class);
         if (d.mode() == RouteTable.Mode.PASSTHROUGH) {
             p.replace(front, "sni", new PassthroughSni(px, target, port, d.routeName()));
@@ -78,7 +80,7 @@ final class ConnectSupport {
         }
         p.replace(front, "sni", new InterceptSni(px, target, d.routeName()));
         p.addLast("codec", new HttpServerCodec());
-        p.addLast("aggregator", new BodyLimit(px, target));
+        p.addLast("aggregator", new BodyGate(px.maxRequestBody()));
         p.addLast("exchange", new ExchangeHandler(px, new ExchangeHandler.Tunnel(target, port)));
     }
 
@@ -120,6 +122,7 @@ final class ConnectSupport {
         private final int port;
         private final String route;
         private String refusal;
+        private boolean denied;
         private boolean finished;
 
         PassthroughSni(ProxyContext px, String target, int port, String route) {
@@ -140,12 +143,14 @@ final class ConnectSupport {
                         + target + ": the SNI must name the CONNECT target";
                 return promise.setFailure(new IllegalStateException(refusal));
             }
-            px.resolve(target, port, ctx.channel().eventLoop(), (address, failure) -> {
-                if (failure != null) {
-                    refusal = "could not resolve " + target + ": " + failure.getMessage();
-                    promise.setFailure(failure);
+            px.resolve(target, port, px.policy().table().allowsPrivate(target), ctx.channel().eventLoop(), r -> {
+                if (r.address() == null) {
+                    refusal = r.refusal() != null ? r.refusal() : "could not resolve " + target + ": " + r.failure();
+                    denied = r.refusal() != null;
+                    promise.setFailure(new IllegalStateException(refusal));
                     return;
                 }
+                InetSocketAddress address = r.address();
                 new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                         .option(ChannelOption.TCP_NODELAY, true)
@@ -171,7 +176,7 @@ final class ConnectSupport {
             }
             finished = true;
             if (!future.isSuccess()) {
-                boolean allowed = refusal != null && refusal.startsWith("could not");
+                boolean allowed = refusal != null && refusal.startsWith("could not") && !denied;
                 px.audit("CONNECT", target, "", route, allowed, refusal == null ? "tunnel failed" : refusal, 0, 0, 0);
                 ctx.close();
                 return;

@@ -1,18 +1,23 @@
 package dev.botbottle.egress.internal;
 
+import dev.botbottle.spi.EgressRoute;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayDeque;
 import java.util.Locale;
 
@@ -31,9 +36,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext px;
     private final Tunnel tunnel;
-    private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
+    /** Requests read and not yet handled: {@link FullHttpRequest} or {@link BodyGate.StreamStart}. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** Body parts of a streamed request still in the queue (reading pauses while there are any). */
+    private final ArrayDeque<HttpContent> held = new ArrayDeque<>();
     private boolean busy;
     private UpstreamLink upstream;
+    /** The streamed request being decided (set only inside {@link #handle}). */
+    private BodyGate.StreamStart starting;
+    /** The body being streamed upstream. */
+    private StreamedBody stream;
+    /** Dropping the rest of a refused streamed body (the connection closes after the answer). */
+    private boolean discarding;
 
     ExchangeHandler(ProxyContext px, Tunnel tunnel) {
         this.px = px;
@@ -42,20 +56,82 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest req)) {
+        if (msg instanceof FullHttpRequest || msg instanceof BodyGate.StreamStart) {
+            queue.add(msg);
+            reading(ctx);
+            if (!busy) {
+                next(ctx);
+            }
+        } else if (msg instanceof HttpContent c) {
+            body(ctx, c);
+        } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void body(ChannelHandlerContext ctx, HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (discarding) {
+            c.release();
+            discarding = !last;
             return;
         }
-        queue.add(req);
-        if (!busy) {
-            next(ctx);
+        if (stream == null) {
+            held.add(c);
+            reading(ctx);
+            return;
+        }
+        HttpContent out = stream.next(c);
+        if (out == null) {
+            String rules = stream.rules();
+            stream = null;
+            discarding = !last;
+            releaseHeld();
+            upstream.abort("outbound data-loss prevention found a secret (rule " + rules + ") in the streamed"
+                    + " request body; nothing past it was sent, and the upstream connection was cut");
+            return;
+        }
+        upstream.writeBody(out);
+        if (last) {
+            upstream.addNote(stream.note());
+            stream = null;
+        }
+        reading(ctx);
+    }
+
+    /** Reads on only while the queue is short, no queued body is held and a streamed body's upstream keeps up. */
+    private void reading(ChannelHandlerContext ctx) {
+        boolean pause = queue.size() >= px.limits().maxQueuedRequests() || !held.isEmpty()
+                || (stream != null && (upstream == null || !upstream.writable()));
+        ctx.channel().config().setAutoRead(!pause);
+    }
+
+    /** Called by the upstream link when it takes more of a streamed body (head written, writable again). */
+    void upstreamWritable(ChannelHandlerContext ctx) {
+        if (stream != null) {
+            reading(ctx);
+        }
+    }
+
+    private void releaseHeld() {
+        HttpContent c;
+        while ((c = held.poll()) != null) {
+            c.release();
         }
     }
 
     private void next(ChannelHandlerContext ctx) {
-        FullHttpRequest req;
-        while (!busy && (req = queue.poll()) != null) {
+        Object item;
+        while (!busy && (item = queue.poll()) != null) {
             busy = true;
+            FullHttpRequest req;
+            if (item instanceof BodyGate.StreamStart s) {
+                starting = s;
+                req = new DefaultFullHttpRequest(s.head.protocolVersion(), s.head.method(), s.head.uri(),
+                        Unpooled.EMPTY_BUFFER, s.head.headers(), new DefaultHttpHeaders());
+            } else {
+                req = (FullHttpRequest) item;
+            }
             try {
                 handle(ctx, req);
             } catch (RuntimeException e) {
@@ -64,14 +140,25 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 ProxyContext.send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                         "bot-bottle egress gateway: internal error: " + e.getMessage() + "\n", true);
                 return;
+            } finally {
+                if (starting != null) {
+                    // refused before it was forwarded: drop its body, the answer closes the connection
+                    starting.release();
+                    starting = null;
+                    releaseHeld();
+                    discarding = true;
+                }
             }
+            reading(ctx);
         }
     }
 
     /** Called by the upstream link when the response to the current request is complete. */
     void finished(ChannelHandlerContext ctx, boolean close) {
         busy = false;
-        if (close) {
+        if (close || stream != null || discarding) {
+            // a body still arriving for an answered request cannot be told from the next request: close
+            stream = null;
             ctx.close();
             return;
         }
@@ -81,14 +168,35 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         String method = req.method().name();
         if (!req.decoderResult().isSuccess()) {
-            String reason = "malformed request: " + req.decoderResult().cause();
-            px.audit(method, tunnel == null ? "" : tunnel.host(), "", "", false, reason, 400, 0, 0);
+            Throwable cause = req.decoderResult().cause();
+            int status = cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431
+                    : cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414 : 400;
+            String reason = status == 400 ? "malformed request: " + cause : "request head too large: "
+                    + cause.getMessage() + " (the gateway's limit is " + px.limits().maxHeaderBytes() + " bytes)";
+            px.audit(method, tunnel == null ? "" : tunnel.host(), "", "", false, reason, status, 0, 0);
             ReferenceCountUtil.release(req);
-            ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST, "bot-bottle egress gateway: " + reason + "\n", true);
+            ProxyContext.send(ctx, HttpResponseStatus.valueOf(status), "bot-bottle egress gateway: " + reason + "\n",
+                    true);
             return;
         }
-        if (tunnel == null && req.method().equals(HttpMethod.CONNECT)) {
-            ConnectSupport.connect(ctx, req, px, this);
+        if (req.headers().size() > px.limits().maxHeaderCount()) {
+            refuse(ctx, req, 431, "request has " + req.headers().size() + " header fields, more than the gateway's"
+                    + " limit of " + px.limits().maxHeaderCount());
+            return;
+        }
+        if (tunnel == null) {
+            if (!px.secret().accepts(req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION))) {
+                proxyAuthRequired(ctx, req);
+                return;
+            }
+            if (req.method().equals(HttpMethod.CONNECT)) {
+                ConnectSupport.connect(ctx, req, px, this);
+                return;
+            }
+        }
+        String ambiguity = Requests.ambiguity(req);
+        if (ambiguity != null) {
+            refuse(ctx, req, 400, ambiguity);
             return;
         }
         String host;
@@ -101,62 +209,61 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             tls = true;
             String target = req.uri();
             if (!target.startsWith("/")) {
-                URI u = parse(target);
+                URI u = Requests.parse(target);
                 if (u == null || u.getHost() == null || !RouteTable.normalize(u.getHost()).equals(host)) {
-                    deny(ctx, req, host, pathOf(target), "", "request target " + target
+                    deny(ctx, req, host, Requests.pathOf(target), "", "request target " + target
                             + " differs from the tunnel's host " + host + " (domain fronting is refused)");
                     return;
                 }
-                req.setUri(originForm(u));
+                req.setUri(Requests.originForm(u));
             }
             String hostHeader = req.headers().get(HttpHeaderNames.HOST);
-            if (hostHeader != null && !sameAuthority(hostHeader, host, port)) {
-                deny(ctx, req, host, pathOf(req.uri()), "", "Host header " + hostHeader
+            if (hostHeader != null && !Requests.sameAuthority(hostHeader, host, port)) {
+                deny(ctx, req, host, Requests.pathOf(req.uri()), "", "Host header " + hostHeader
                         + " differs from the tunnel's host " + host + " (domain fronting is refused)");
                 return;
             }
         } else {
-            URI u = parse(req.uri());
-            String rawHost = u == null ? null : u.getHost();
-            int rawPort = u == null ? -1 : u.getPort();
-            if (u != null && rawHost == null && u.getRawAuthority() != null) {
-                // registry-based authority (e.g. an underscore in a label): split host and port ourselves
-                String a = u.getRawAuthority();
-                int colon = a.lastIndexOf(':');
-                rawHost = colon > 0 && a.indexOf(']') < colon ? a.substring(0, colon) : a;
-                try {
-                    rawPort = colon > 0 && a.indexOf(']') < colon ? Integer.parseInt(a.substring(colon + 1)) : -1;
-                } catch (NumberFormatException e) {
-                    rawHost = null;
-                }
-            }
-            if (u == null || rawHost == null || !"http".equalsIgnoreCase(u.getScheme())) {
-                px.audit(method, rawHost == null ? "" : rawHost, "", "", false,
-                        "not a proxy request (absolute http:// or CONNECT expected)", 400, 0, 0);
+            Requests.Target t = Requests.absolute(req.uri());
+            if (t == null) {
+                px.audit(method, "", "", "", false, "not a proxy request (absolute http:// or CONNECT expected)",
+                        400, 0, 0);
                 ReferenceCountUtil.release(req);
                 ProxyContext.send(ctx, HttpResponseStatus.BAD_REQUEST, "bot-bottle egress gateway: this is an HTTP"
                         + " proxy; send absolute http:// requests or CONNECT for https (set HTTP_PROXY/HTTPS_PROXY)\n",
                         true);
                 return;
             }
-            host = RouteTable.normalize(rawHost);
-            port = rawPort < 0 ? 80 : rawPort;
+            host = RouteTable.normalize(t.rawHost());
+            port = t.port();
             tls = false;
-            RouteTable.Decision c = px.policy().table().checkConnect(host, port, false);
-            if (!c.allowed()) {
-                deny(ctx, req, host, u.getRawPath(), c.routeName(), c.reason());
+            String hostHeader = req.headers().get(HttpHeaderNames.HOST);
+            if (hostHeader != null && !Requests.sameAuthority(hostHeader, host, port)) {
+                deny(ctx, req, host, t.uri().getRawPath(), "", "Host header " + hostHeader + " differs from the"
+                        + " request target's host " + host + " (an ambiguous request is refused)");
                 return;
             }
-            String hostSecret = RequestRewriter.secretInHost(rawHost, c.route(), px.policy());
+            RouteTable.Decision c = px.policy().table().checkConnect(host, port, false);
+            if (!c.allowed()) {
+                deny(ctx, req, host, t.uri().getRawPath(), c.routeName(), c.reason());
+                return;
+            }
+            String hostSecret = RequestRewriter.secretInHost(t.rawHost(), c.route(), px.policy());
             if (!hostSecret.isEmpty()) {
-                deny(ctx, req, host, u.getRawPath(), c.routeName(), "the host name carries a secret (rule "
+                deny(ctx, req, RequestRewriter.hiddenHost(hostSecret, c.routeName()), t.uri().getRawPath(),
+                        c.routeName(), "the host name carries a secret (rule "
                         + hostSecret + "); a host name is not a place for data");
                 return;
             }
-            req.setUri(originForm(u));
+            req.setUri(Requests.originForm(t.uri()));
             req.headers().set(HttpHeaderNames.HOST, port == 80 ? host : host + ":" + port);
         }
-        path = pathOf(req.uri());
+        if (req.method().name().equals("TRACE") || req.method().name().equals("TRACK")) {
+            deny(ctx, req, host, Requests.pathOf(req.uri()), "", method + " is refused: it echoes the request back,"
+                    + " credentials included");
+            return;
+        }
+        path = Requests.pathOf(req.uri());
         Policy policy = px.policy();
         if (tls) {
             // routes may have been replaced since the tunnel opened: the port must still be allowed
@@ -179,13 +286,29 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String reason = o.note().isEmpty() ? "allowed by route " + d.routeName() : o.note();
-        if (upstream == null || !upstream.serves(host, port, tls)) {
+        boolean allowPrivate = policy.table().allowsPrivate(host);
+        boolean auth = d.route().flatMap(EgressRoute::auth).isPresent();
+        if (upstream == null || !upstream.serves(host, port, tls, allowPrivate, auth)) {
             if (upstream != null) {
                 upstream.close();
             }
-            upstream = new UpstreamLink(px, ctx, this, host, port, tls);
+            upstream = new UpstreamLink(px, ctx, this, host, port, tls, allowPrivate, auth);
         }
-        upstream.send(req, method, path, d.routeName(), reason);
+        java.util.Map<String, dev.botbottle.spi.Secret> echo = auth ? policy.credentials() : null;
+        if (starting == null) {
+            upstream.send(req, method, path, d.routeName(), reason, RequestRewriter.isWebSocketUpgrade(req), echo);
+            return;
+        }
+        BodyGate.StreamStart s = starting;
+        starting = null;
+        s.head.setUri(req.uri());
+        stream = new StreamedBody(policy, d.route(), s.head.headers());
+        upstream.send(s.head, method, path, d.routeName(), reason, false, echo);
+        body(ctx, new DefaultHttpContent(s.first));
+        HttpContent c;
+        while (stream != null && (c = held.poll()) != null) {
+            body(ctx, c);
+        }
     }
 
     private void deny(ChannelHandlerContext ctx, FullHttpRequest req, String host, String path, String route,
@@ -194,45 +317,35 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(req);
         px.audit(method, host, path, route, false, reason, 403, 0, 0);
         LOG.info("egress {} denied {} {}{}: {}", px.slug(), method, host, px.redact(path), px.redact(reason));
-        ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(host, reason), false)
-                .addListener(f -> finished(ctx, !f.isSuccess()));
+        boolean close = starting != null;
+        ProxyContext.send(ctx, HttpResponseStatus.FORBIDDEN, px.denialBody(host, reason), close)
+                .addListener(f -> finished(ctx, close || !f.isSuccess()));
     }
 
-    static boolean sameAuthority(String hostHeader, String host, int port) {
-        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
-        int p = -1;
-        int colon = h.lastIndexOf(':');
-        if (colon > 0 && h.indexOf(']') < colon) {
-            try {
-                p = Integer.parseInt(h.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                return false;
-            }
-            h = h.substring(0, colon);
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, int status, String reason) {
+        String method = req.method().name();
+        ReferenceCountUtil.release(req);
+        px.audit(method, tunnel == null ? "" : tunnel.host(), "", "", false, reason, status, 0, 0);
+        ProxyContext.send(ctx, HttpResponseStatus.valueOf(status), "bot-bottle egress gateway: " + reason + "\n",
+                true);
+    }
+
+    private void proxyAuthRequired(ChannelHandlerContext ctx, FullHttpRequest req) {
+        String method = req.method().name();
+        boolean offered = req.headers().contains(HttpHeaderNames.PROXY_AUTHORIZATION);
+        String target = req.uri();
+        ReferenceCountUtil.release(req);
+        String reason = (offered ? "wrong" : "no") + " proxy credential (Proxy-Authorization): only this bottle,"
+                + " with the secret in its proxy URL, may use its gateway";
+        px.audit(method, Requests.hostOf(target), "", "", false, reason, 407, 0, 0);
+        var r = ProxyContext.textResponse(HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED,
+                "bot-bottle egress gateway: " + reason + "\n", false);
+        r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"bot-bottle egress\"");
+        boolean close = starting != null;
+        if (close) {
+            r.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
-        return RouteTable.normalize(h).equals(host) && (p < 0 || p == port);
-    }
-
-    private static URI parse(String uri) {
-        try {
-            return new URI(uri);
-        } catch (URISyntaxException e) {
-            return null;
-        }
-    }
-
-    private static String originForm(URI u) {
-        String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
-    }
-
-    static String pathOf(String uri) {
-        if (!uri.startsWith("/")) {
-            URI u = parse(uri);
-            return u == null || u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        }
-        String p = new QueryStringDecoder(uri).rawPath();
-        return p.isEmpty() ? "/" : p;
+        ctx.writeAndFlush(r).addListener(f -> finished(ctx, close || !f.isSuccess()));
     }
 
     @Override
@@ -245,10 +358,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        FullHttpRequest r;
+        Object r;
         while ((r = queue.poll()) != null) {
-            ReferenceCountUtil.safeRelease(r);
+            if (r instanceof BodyGate.StreamStart s) {
+                s.release();
+            } else {
+                ReferenceCountUtil.safeRelease(r);
+            }
         }
+        releaseHeld();
+        stream = null;
         if (upstream != null) {
             upstream.close();
         }

@@ -40,6 +40,18 @@ public record Policy(RouteTable table, Map<String, Secret> credentials, DlpScann
      * @throws CredentialException naming the first reference that cannot be resolved
      */
     public static Policy build(List<EgressRoute> routes, CredentialSource source, Map<String, Secret> known) {
+        return build(routes, source, known, Map.of());
+    }
+
+    /**
+     * @param routes the routes
+     * @param source where credentials come from
+     * @param known credentials resolved earlier
+     * @param otherSecrets further values the bottle must never send, by rule name (the proxy secret)
+     * @return the policy
+     */
+    public static Policy build(List<EgressRoute> routes, CredentialSource source, Map<String, Secret> known,
+                               Map<String, Secret> otherSecrets) {
         RouteTable table = new RouteTable(routes);
         Map<String, Secret> creds = new LinkedHashMap<>();
         for (EgressRoute r : routes) {
@@ -62,6 +74,7 @@ public record Policy(RouteTable table, Map<String, Secret> credentials, DlpScann
         }
         Map<String, Secret> literals = new HashMap<>();
         creds.forEach((ref, s) -> literals.put(CREDENTIAL_RULE_PREFIX + ref, s));
+        literals.putAll(otherSecrets);
         return new Policy(table, creds, DlpScanner.builtIn().withLiterals(literals));
     }
 

@@ -19,8 +19,6 @@ import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** What every connection of one gateway shares: policy, CA, audit log, upstream TLS and resolver. Thread-safe. */
@@ -38,14 +36,27 @@ public final class ProxyContext {
         InetSocketAddress resolve(String host, int port) throws java.io.IOException;
     }
 
+    /**
+     * Where an upstream connection goes: the checked address, or why there is none.
+     *
+     * @param address the address to connect to (resolved, checked), or null
+     * @param failure why the name could not be resolved, or null
+     * @param refusal why the SSRF floor refuses the address, or null
+     */
+    record Resolved(InetSocketAddress address, String failure, String refusal) {
+    }
+
     private final String slug;
+    private final ProxySecret secret;
+    private final Limits limits;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final CertificateAuthority ca;
     private final AuditLog audit;
     private final Resolver resolver;
     private final SslContext upstreamTls;
     private final int maxRequestBody;
     private final AtomicReference<Policy> policy;
-    private final Map<String, SslContext> serverContexts = new ConcurrentHashMap<>();
+    private final LruCache<String, SslContext> serverContexts;
     /** Name resolution may block (the system resolver does): never on an event loop. */
     private final java.util.concurrent.ThreadPoolExecutor resolverPool;
 
@@ -57,10 +68,16 @@ public final class ProxyContext {
      * @param extraCaFiles extra CAs trusted upstream
      * @param maxRequestBody the largest request body accepted, in bytes
      * @param initial the first policy
+     * @param secret the proxy secret every front-door request must carry
+     * @param limits the resource bounds
      */
     public ProxyContext(String slug, CertificateAuthority ca, AuditLog audit, Resolver resolver,
-                        java.util.List<java.nio.file.Path> extraCaFiles, int maxRequestBody, Policy initial) {
+                        java.util.List<java.nio.file.Path> extraCaFiles, int maxRequestBody, Policy initial,
+                        ProxySecret secret, Limits limits) {
         this.slug = slug;
+        this.secret = secret;
+        this.limits = limits;
+        this.serverContexts = new LruCache<>(limits.maxCachedLeaves());
         this.ca = ca;
         this.audit = audit;
         this.resolver = resolver;
@@ -74,31 +91,55 @@ public final class ProxyContext {
     }
 
     /**
-     * Resolves off the event loop and continues on {@code loop}.
+     * Resolves off the event loop, applies the SSRF floor to the address, and continues on {@code loop}. The
+     * address handed on is the one checked: the caller connects to exactly it (no second lookup, no rebinding).
      *
      * @param host the host
      * @param port the port
+     * @param allowPrivate whether the route allows private addresses
      * @param loop where {@code then} runs
-     * @param then receives the address, or the failure
+     * @param then receives the outcome
      */
-    void resolve(String host, int port, java.util.concurrent.Executor loop,
-                 java.util.function.BiConsumer<InetSocketAddress, Throwable> then) {
+    void resolve(String host, int port, boolean allowPrivate, java.util.concurrent.Executor loop,
+                 java.util.function.Consumer<Resolved> then) {
         try {
             resolverPool.execute(() -> {
-                InetSocketAddress a = null;
-                Throwable err = null;
+                Resolved r;
                 try {
-                    a = resolver.resolve(host, port);
+                    InetSocketAddress a = resolver.resolve(host, port);
+                    if (a == null || a.isUnresolved()) {
+                        r = new Resolved(null, "the resolver gave no address", null);
+                    } else {
+                        java.util.Optional<String> why = allowPrivate ? java.util.Optional.empty()
+                                : AddressFloor.refusal(a.getAddress());
+                        r = why.map(w -> new Resolved(null, null, "upstream address " + a.getAddress().getHostAddress()
+                                + " of " + host + " is " + w + "; the gateway does not connect to such addresses"
+                                + " unless the route says allow_private: true")).orElse(new Resolved(a, null, null));
+                    }
                 } catch (java.io.IOException | RuntimeException e) {
-                    err = e;
+                    r = new Resolved(null, String.valueOf(e.getMessage()), null);
                 }
-                InetSocketAddress address = a;
-                Throwable failure = err;
-                loop.execute(() -> then.accept(address, failure));
+                Resolved out = r;
+                loop.execute(() -> then.accept(out));
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            loop.execute(() -> then.accept(null, e));
+            loop.execute(() -> then.accept(new Resolved(null, "the gateway is stopping", null)));
         }
+    }
+
+    /** @return the proxy secret */
+    ProxySecret secret() {
+        return secret;
+    }
+
+    /** @return the resource bounds */
+    Limits limits() {
+        return limits;
+    }
+
+    /** @return the open-connection counter */
+    java.util.concurrent.atomic.AtomicInteger connections() {
+        return connections;
     }
 
     /** Stops the resolver threads. */
@@ -138,7 +179,7 @@ public final class ProxyContext {
     }
 
     SslContext serverContext(String host) {
-        return serverContexts.computeIfAbsent(host, h -> {
+        return serverContexts.get(host, h -> {
             try {
                 return SslContextBuilder.forServer(ca.leafKey(), ca.leafFor(h), ca.certificate()).build();
             } catch (SSLException e) {

@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
@@ -46,8 +47,13 @@ public final class ProxyServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast("codec", new HttpServerCodec());
-                            c.pipeline().addLast("aggregator", new BodyLimit(px, null));
+                            ConnectionGuard guard = new ConnectionGuard(px);
+                            long idle = px.limits().idleTimeout().toMillis();
+                            c.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+                            c.pipeline().addLast("guard", guard);
+                            c.pipeline().addLast("codec", codec(px));
+                            c.pipeline().addLast("head-seen", new ConnectionGuard.HeadSeen(guard));
+                            c.pipeline().addLast("aggregator", new BodyGate(px.maxRequestBody()));
                             c.pipeline().addLast("exchange", new ExchangeHandler(px, null));
                         }
                     })
@@ -60,6 +66,11 @@ public final class ProxyServer implements AutoCloseable {
                     + bindAddress + ":" + port + ": " + e.getMessage()
                     + "; is the address configured on this host and the port free?", e);
         }
+    }
+
+    /** @return the bottle-side HTTP codec, with the gateway's head-size limit */
+    static HttpServerCodec codec(ProxyContext px) {
+        return new HttpServerCodec(8192, px.limits().maxHeaderBytes(), 8192);
     }
 
     /** @return the port it listens on */

@@ -9,6 +9,8 @@ import dev.botbottle.spi.Secret;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,14 +46,32 @@ final class RequestRewriter {
     private RequestRewriter() {
     }
 
+    /** @return whether the request asks to upgrade to WebSocket (relayed frame by frame after a 101) */
+    static boolean isWebSocketUpgrade(HttpRequest req) {
+        return req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
     static Outcome rewrite(FullHttpRequest req, Optional<EgressRoute> route, Policy policy) {
         for (String h : PROXY_HEADERS) {
             req.headers().remove(h);
+        }
+        // request trailers are neither scanned nor expected upstream: dropped
+        if (!req.trailingHeaders().isEmpty()) {
+            req.trailingHeaders().clear();
+        }
+        if (isWebSocketUpgrade(req)) {
+            // no permessage-deflate: frames must stay readable for DLP
+            req.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
         }
         Optional<RouteAuth> auth = route.flatMap(EgressRoute::auth);
         if (auth.isPresent()) {
             for (String h : CREDENTIAL_HEADERS) {
                 req.headers().remove(h);
+            }
+            // responses are decompressed to replace an echoed credential: only ask for what Netty always decodes
+            if (req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)) {
+                req.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             }
         }
         DlpPolicy dlp = route.map(EgressRoute::dlp).orElse(DlpPolicy.DEFAULT);
@@ -85,31 +105,48 @@ final class RequestRewriter {
             return "";
         }
         Set<String> rules = new LinkedHashSet<>();
-        policy.scanner().scan(rawHost).forEach(f -> rules.add(f.rule()));
-        policy.scanner().scan(RouteTable.normalize(rawHost)).forEach(f -> rules.add(f.rule()));
+        policy.scanner().scanEncoded(rawHost).forEach(f -> rules.add(f.rule()));
+        policy.scanner().scanEncoded(RouteTable.normalize(rawHost)).forEach(f -> rules.add(f.rule()));
         return String.join(", ", rules);
+    }
+
+    /** @return what the audit and the denial say instead of a host name that carries a secret */
+    static String hiddenHost(String rules, String route) {
+        return "[REDACTED:" + rules + "]" + (route.startsWith("*.") ? route.substring(1) : "");
     }
 
     private static Outcome scan(FullHttpRequest req, DlpScanner scanner, DlpPolicy.Action action) {
         Set<String> rules = new LinkedHashSet<>();
-        // the URI (query strings are a classic exfiltration channel)
-        List<DlpFinding> uriHits = scanner.scan(req.uri());
+        // the method token and the URI (query strings are a classic exfiltration channel), through encodings
+        scanner.scanEncoded(req.method().name()).forEach(f -> rules.add(f.rule()));
+        List<DlpFinding> uriHits = scanner.scanEncoded(req.uri());
         uriHits.forEach(f -> rules.add(f.rule()));
-        // headers, value by value
+        // headers, names (never redacted: a name with a secret blocks) and values
         List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().entries());
         boolean headerHit = false;
+        boolean nameHit = false;
         for (Map.Entry<String, String> e : headers) {
-            List<DlpFinding> hits = scanner.scan(e.getValue());
+            List<DlpFinding> names = scanner.scanEncoded(e.getKey());
+            if (!names.isEmpty()) {
+                nameHit = true;
+                names.forEach(f -> rules.add(f.rule()));
+            }
+            List<DlpFinding> hits = scanner.scanEncoded(e.getValue());
             if (!hits.isEmpty()) {
                 headerHit = true;
                 hits.forEach(f -> rules.add(f.rule()));
             }
         }
-        // the body, decoded byte for byte
+        // the body, decoded byte for byte; a compressed body is also scanned inflated (and never redacted)
         ByteBuf content = req.content();
         String body = content.readableBytes() == 0 ? "" : content.toString(StandardCharsets.ISO_8859_1);
-        List<DlpFinding> bodyHits = body.isEmpty() ? List.of() : scanner.scan(body);
+        List<DlpFinding> bodyHits = body.isEmpty() ? List.of() : scanner.scanEncoded(body);
         bodyHits.forEach(f -> rules.add(f.rule()));
+        Set<String> inflated = BodyInflater.scan(req, scanner);
+        rules.addAll(inflated);
+        if ((nameHit || !inflated.isEmpty()) && action == DlpPolicy.Action.REDACT) {
+            action = DlpPolicy.Action.BLOCK;
+        }
         if (rules.isEmpty()) {
             return new Outcome(Set.of(), "");
         }
@@ -125,7 +162,7 @@ final class RequestRewriter {
                 }
                 if (headerHit) {
                     for (Map.Entry<String, String> e : headers) {
-                        List<DlpFinding> hits = scanner.scan(e.getValue());
+                        List<DlpFinding> hits = scanner.scanEncoded(e.getValue());
                         if (!hits.isEmpty()) {
                             req.headers().set(e.getKey(), DlpScanner.redact(e.getValue(), hits));
                         }

@@ -30,6 +30,10 @@ public final class RouteTable {
             if (h.startsWith("*.") ? h.length() <= 2 || h.substring(2).contains("*") : h.contains("*")) {
                 throw new IllegalArgumentException("route host '" + h + "' must be a host name or *.suffix");
             }
+            if (h.startsWith("*.") && r.auth().isPresent() && h.indexOf('.', 2) < 0) {
+                throw new IllegalArgumentException("route " + h + " carries a credential for every name under a"
+                        + " top-level domain; a wildcard route with auth needs a suffix of at least two labels");
+            }
         }
     }
 
@@ -153,9 +157,12 @@ public final class RouteTable {
             return Decision.deny(Optional.empty(), "host " + host + " matches no egress route");
         }
         String m = method.toUpperCase(Locale.ROOT);
-        if (hasDotSegment(path) && cands.stream().anyMatch(r -> !r.matches().isEmpty())) {
-            return Decision.deny(Optional.of(cands.get(0)), "path " + path
-                    + " has dot segments ('.' or '..'), which route matches cannot judge; send the normalized path");
+        if (cands.stream().anyMatch(r -> !r.matches().isEmpty())) {
+            Optional<String> why = PathCheck.ambiguity(path);
+            if (why.isPresent()) {
+                return Decision.deny(Optional.of(cands.get(0)), "path " + path + " " + why.get()
+                        + ", which route matches cannot judge; send the normalized path");
+            }
         }
         for (EgressRoute r : cands) {
             if (!admits(r, m, path)) {
@@ -167,13 +174,16 @@ public final class RouteTable {
     }
 
     static boolean hasDotSegment(String path) {
-        String p = path.replace("%2e", ".").replace("%2E", ".");
-        for (String seg : p.split("/", -1)) {
-            if (seg.equals(".") || seg.equals("..")) {
-                return true;
-            }
-        }
-        return false;
+        return PathCheck.ambiguity(path).isPresent();
+    }
+
+    /**
+     * @param host a host (normalized)
+     * @return whether every route matching it says {@code allow_private} (deny wins here too)
+     */
+    public boolean allowsPrivate(String host) {
+        List<EgressRoute> cands = candidates(host);
+        return !cands.isEmpty() && cands.stream().allMatch(EgressRoute::allowPrivate);
     }
 
     static boolean admits(EgressRoute route, String method, String path) {

@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -33,6 +34,9 @@ final class UpstreamLink {
     private final String host;
     private final int port;
     private final boolean tls;
+    private final boolean allowPrivate;
+    /** on an auth route: responses are decompressed so echoed credentials can be replaced */
+    private final boolean authRoute;
     private Channel channel;
     private boolean closed;
 
@@ -47,48 +51,140 @@ final class UpstreamLink {
     private boolean responseStarted;
     private boolean closeAfter;
     private boolean inFlight;
+    private boolean upgrade;
+    private EchoFilter echo;
+    private boolean headWritten;
+    private String note = "";
+    private final java.util.ArrayDeque<io.netty.handler.codec.http.HttpContent> pendingBody = new java.util.ArrayDeque<>();
 
     UpstreamLink(ProxyContext px, ChannelHandlerContext down, ExchangeHandler owner, String host, int port,
-                 boolean tls) {
+                 boolean tls, boolean allowPrivate, boolean authRoute) {
         this.px = px;
         this.down = down;
         this.owner = owner;
         this.host = host;
         this.port = port;
         this.tls = tls;
+        this.allowPrivate = allowPrivate;
+        this.authRoute = authRoute;
     }
 
-    boolean serves(String h, int p, boolean t) {
-        return !closed && h.equals(host) && p == port && t == tls && (channel == null || channel.isActive());
+    boolean serves(String h, int p, boolean t, boolean priv, boolean auth) {
+        return !closed && h.equals(host) && p == port && t == tls && priv == allowPrivate && auth == authRoute
+                && (channel == null || channel.isActive());
     }
 
-    void send(FullHttpRequest req, String method, String path, String route, String reason) {
+    /**
+     * @param upgrade whether the request asks for a WebSocket upgrade (relayed frame by frame after a 101)
+     * @param echoOf the credentials to replace in the response (auth routes), or null
+     */
+    void send(HttpRequest req, String method, String path, String route, String reason, boolean upgrade,
+              java.util.Map<String, dev.botbottle.spi.Secret> echoOf) {
+        this.upgrade = upgrade;
+        this.headWritten = false;
+        this.note = "";
+        this.echo = echoOf == null ? null : new EchoFilter(echoOf);
         this.method = method;
         this.path = path;
         this.route = route;
         this.reason = reason;
-        this.bytesUp = req.content().readableBytes();
+        this.bytesUp = req instanceof FullHttpRequest f ? f.content().readableBytes() : 0;
         this.bytesDown = 0;
         this.status = 0;
         this.responseStarted = false;
         this.closeAfter = false;
         this.inFlight = true;
         HttpUtil.setKeepAlive(req, true);
+        if (upgrade) {
+            req.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
+                    io.netty.handler.codec.http.HttpHeaderValues.UPGRADE);
+        }
         if (channel != null && channel.isActive()) {
             write(req);
             return;
         }
-        px.resolve(host, port, down.channel().eventLoop(), (address, failure) -> {
-            if (failure != null) {
+        px.resolve(host, port, allowPrivate, down.channel().eventLoop(), r -> {
+            if (r.address() == null) {
                 ReferenceCountUtil.release(req);
-                fail("could not resolve " + host + ": " + failure.getMessage());
+                if (r.refusal() != null) {
+                    refuse(r.refusal());
+                } else {
+                    fail("could not resolve " + host + ": " + r.failure());
+                }
                 return;
             }
-            connect(address, req);
+            connect(r.address(), req);
         });
     }
 
-    private void connect(InetSocketAddress address, FullHttpRequest req) {
+    /** Ends the exchange in flight with 403: the SSRF floor refused the upstream address. */
+    private void refuse(String why) {
+        releasePending();
+        if (!inFlight) {
+            return;
+        }
+        inFlight = false;
+        px.audit(method, host, path, route, false, why, 403, 0, 0);
+        ProxyContext.send(down, HttpResponseStatus.FORBIDDEN, px.denialBody(host, why), false)
+                .addListener(f -> owner.finished(down, !f.isSuccess()));
+    }
+
+    /**
+     * The next part of a streamed request body: sent at once when the head is out, held until then (the bottle
+     * side stops reading while {@link #writable()} is false, so what is held stays small).
+     */
+    void writeBody(io.netty.handler.codec.http.HttpContent c) {
+        bytesUp += c.content().readableBytes();
+        if (headWritten && channel != null && channel.isActive()) {
+            channel.writeAndFlush(c);
+        } else if (closed || !inFlight) {
+            c.release();
+        } else {
+            pendingBody.add(c);
+        }
+    }
+
+    /** @return whether a streamed body may be read on: the head is out and the upstream takes more */
+    boolean writable() {
+        return headWritten && channel != null && channel.isWritable();
+    }
+
+    /** @param text what DLP did to a streamed body, added to the exchange's audit line */
+    void addNote(String text) {
+        note = text.isEmpty() ? "" : "; " + text;
+    }
+
+    /**
+     * Ends a streamed request whose body DLP blocked: the upstream connection is cut before the body completes
+     * (nothing past the secret was sent), the bottle gets the denial (its connection then closes).
+     */
+    void abort(String why) {
+        releasePending();
+        if (channel != null) {
+            channel.close();
+        }
+        closed = true;
+        if (!inFlight) {
+            down.close();
+            return;
+        }
+        inFlight = false;
+        px.audit(method, host, path, route, false, why, 403, bytesUp, bytesDown);
+        if (responseStarted) {
+            down.close();
+        } else {
+            ProxyContext.send(down, HttpResponseStatus.FORBIDDEN, px.denialBody(host, why), true);
+        }
+    }
+
+    private void releasePending() {
+        io.netty.handler.codec.http.HttpContent c;
+        while ((c = pendingBody.poll()) != null) {
+            c.release();
+        }
+    }
+
+    private void connect(InetSocketAddress address, HttpRequest req) {
         Bootstrap b = new Bootstrap().group(down.channel().eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -99,6 +195,9 @@ final class UpstreamLink {
                             ch.pipeline().addLast("tls", px.upstreamTls().newHandler(ch.alloc(), host, port));
                         }
                         ch.pipeline().addLast("codec", new HttpClientCodec());
+                        if (authRoute) {
+                            ch.pipeline().addLast("inflate", new io.netty.handler.codec.http.HttpContentDecompressor(0));
+                        }
                         ch.pipeline().addLast("relay", new ResponseRelay());
                     }
                 });
@@ -139,17 +238,25 @@ final class UpstreamLink {
         return c == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + c.getMessage() + ")";
     }
 
-    private void write(FullHttpRequest req) {
+    private void write(HttpRequest req) {
         channel.writeAndFlush(req).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 fail("could not send the request to " + host + ": " + f.cause().getMessage());
                 f.channel().close();
             }
         });
+        headWritten = true;
+        io.netty.handler.codec.http.HttpContent c;
+        while ((c = pendingBody.poll()) != null) {
+            channel.write(c);
+        }
+        channel.flush();
+        owner.upstreamWritable(down);
     }
 
     /** Ends the exchange in flight with 502, before any response byte reached the bottle. */
     private void fail(String why) {
+        releasePending();
         if (!inFlight) {
             return;
         }
@@ -176,6 +283,7 @@ final class UpstreamLink {
 
     void close() {
         closed = true;
+        releasePending();
         if (channel != null) {
             channel.close();
         }
@@ -197,18 +305,52 @@ final class UpstreamLink {
                 }
                 responseStarted = true;
                 status = r.status().code();
+                if (echo != null && echo.active()) {
+                    r.headers().forEach(h -> {
+                        String v = echo.whole(h.getValue());
+                        if (!v.equals(h.getValue())) {
+                            h.setValue(v);
+                        }
+                    });
+                    String ce = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_ENCODING);
+                    if (ce != null && !ce.equalsIgnoreCase("identity")) {
+                        ReferenceCountUtil.release(msg);
+                        responseStarted = false;
+                        fail("upstream answered with content-encoding '" + ce + "', which the gateway cannot check"
+                                + " for an echoed credential");
+                        ctx.close();
+                        return;
+                    }
+                }
+                if (status == 101) {
+                    if (!upgrade) {
+                        ReferenceCountUtil.release(msg);
+                        responseStarted = false;
+                        fail("upstream switched protocols without a WebSocket upgrade request");
+                        ctx.close();
+                        return;
+                    }
+                    inFlight = false;
+                    WebSocketBridge.splice(px, down, owner, ctx.channel(), r, host, path, route, echo);
+                    return;
+                }
                 boolean noBody = "HEAD".equals(method) || status == 204 || status == 304;
                 closeAfter = !HttpUtil.isKeepAlive(r)
                         || (!noBody && !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r));
             }
             if (msg instanceof HttpContent c) {
                 bytesDown += c.content().readableBytes();
+                if (echo != null && echo.active()) {
+                    msg = echo.filter(c);
+                }
             }
             boolean last = msg instanceof LastHttpContent;
             if (last) {
                 inFlight = false;
                 boolean close = closeAfter;
-                px.audit(method, host, path, route, true, reason, status, bytesUp, bytesDown);
+                String said = (echo != null && echo.replaced() > 0 ? reason + "; the upstream echoed this route's"
+                        + " credential " + echo.replaced() + " time(s), replaced with a placeholder" : reason) + note;
+                px.audit(method, host, path, route, true, said, status, bytesUp, bytesDown);
                 down.writeAndFlush(msg).addListener(f -> owner.finished(down, close || !f.isSuccess()));
                 if (close) {
                     ctx.close();
@@ -227,6 +369,12 @@ final class UpstreamLink {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             down.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            owner.upstreamWritable(down);
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override

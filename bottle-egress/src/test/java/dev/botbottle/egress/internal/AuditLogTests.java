@@ -67,4 +67,20 @@ class AuditLogTests {
     void readingAMissingLogGivesNothing() {
         assertThat(AuditLog.read(state.resolve("none.jsonl"))).isEmpty();
     }
+
+    @Test
+    void rotatesPastItsSizeAndKeepsOnlyTheNewestFiles() throws Exception {
+        try (AuditLog log = AuditLog.open(state, 4096, 2)) {
+            for (int i = 0; i < 200; i++) {
+                log.record(new dev.botbottle.spi.EgressAuditEntry(java.time.Instant.now(), "GET", "h.example", "/" + i,
+                        "h.example", dev.botbottle.spi.EgressAuditEntry.Verdict.ALLOW, "ok", 200, 0, 0));
+            }
+            assertThat(Files.size(state.resolve(AuditLog.FILE))).isLessThanOrEqualTo(4096);
+            assertThat(state.resolve(AuditLog.FILE + ".1")).exists();
+            assertThat(state.resolve(AuditLog.FILE + ".2")).exists();
+            assertThat(state.resolve(AuditLog.FILE + ".3")).doesNotExist();
+            List<dev.botbottle.spi.EgressAuditEntry> all = log.readAll();
+            assertThat(all).hasSizeLessThan(200).last().satisfies(e -> assertThat(e.path()).isEqualTo("/199"));
+        }
+    }
 }

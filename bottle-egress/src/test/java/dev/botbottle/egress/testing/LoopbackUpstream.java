@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTPS server on loopback (the upstream double of tests and benchmarks), presenting a certificate of a
- * {@link TestPki}. Records every request. Paths: {@code /bytes/N} answers N bytes; anything else answers
- * {@code ok} (200).
+ * {@link TestPki}. Records every request. Paths: {@code /bytes/N} answers N bytes; {@code /echo} reflects the
+ * request's headers in its body and its {@code Authorization} in {@code X-Echo-Authorization} (as careless APIs and
+ * error pages do); {@code /sse} sends one server-sent event, then a second only after {@link #releaseSse()};
+ * anything else answers {@code ok} (200).
  */
 public final class LoopbackUpstream implements AutoCloseable {
 
@@ -50,6 +52,7 @@ public final class LoopbackUpstream implements AutoCloseable {
     private final ExecutorService executor;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private volatile boolean recording = true;
+    private final BlockingQueue<Boolean> sseGate = new LinkedBlockingQueue<>();
 
     private LoopbackUpstream(HttpsServer server, ExecutorService executor) {
         this.server = server;
@@ -111,11 +114,44 @@ public final class LoopbackUpstream implements AutoCloseable {
             }
             return;
         }
+        if (path.startsWith("/echo")) {
+            StringBuilder b = new StringBuilder();
+            headers.forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
+            byte[] echo = b.toString().getBytes(StandardCharsets.UTF_8);
+            if (headers.containsKey("authorization")) {
+                ex.getResponseHeaders().set("X-Echo-Authorization", headers.get("authorization"));
+            }
+            ex.sendResponseHeaders(200, echo.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(echo);
+            }
+            return;
+        }
+        if (path.startsWith("/sse")) {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write("data: one\n\n".getBytes(StandardCharsets.UTF_8));
+                os.flush();
+                try {
+                    sseGate.poll(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                os.write("data: two\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
         byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(200, out.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(out);
         }
+    }
+
+    /** Lets a waiting {@code /sse} response send its second event and finish. */
+    public void releaseSse() {
+        sseGate.add(Boolean.TRUE);
     }
 
     /** @param on whether requests are recorded (benchmarks turn it off) */

@@ -32,10 +32,21 @@ public final class ProxyClient {
      * @return the socket after a 200, or the refusal
      */
     public static Object connect(int proxyPort, String authority) throws IOException {
+        return connect(proxyPort, authority, null);
+    }
+
+    /**
+     * @param proxyPort the gateway port on 127.0.0.1
+     * @param authority the CONNECT target, {@code host:port}
+     * @param proxyAuthorization the {@code Proxy-Authorization} value to send, or null for none
+     * @return the socket after a 200, or the refusal
+     */
+    public static Object connect(int proxyPort, String authority, String proxyAuthorization) throws IOException {
         Socket s = new Socket("127.0.0.1", proxyPort);
         s.setSoTimeout(20_000);
         OutputStream out = s.getOutputStream();
-        out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+        out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n"
+                + (proxyAuthorization == null ? "" : "Proxy-Authorization: " + proxyAuthorization + "\r\n") + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         Response r = read(s.getInputStream());

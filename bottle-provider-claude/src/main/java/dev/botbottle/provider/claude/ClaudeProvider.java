@@ -140,7 +140,7 @@ public final class ClaudeProvider implements AgentProvider {
             // Provider routes redact rather than block on a DLP hit: a blocked model call stalls the agent.
             plan.placeholder(OAUTH_TOKEN_ENV, PLACEHOLDER).hidden(OAUTH_TOKEN_ENV)
                     .route(EgressRoute.builder(API_HOST).auth(new RouteAuth("Bearer", tokenVar.get()))
-                            .dlp(new DlpPolicy(DlpPolicy.Action.REDACT, true)).build());
+                            .matches(ClaudeRoutes.matches()).dlp(new DlpPolicy(DlpPolicy.Action.REDACT, true)).build());
         } else {
             LOG.debug("agent '{}': no agent_provider.auth_token; Claude Code gets no provider route", request.agent());
         }

@@ -233,4 +233,26 @@ class ClaudeProviderTests {
         assertThat(steps).hasSize(3).last().isInstanceOfSatisfying(ProvisionStep.RunCommand.class, c ->
                 assertThat(c.argv()).contains("~/.claude/CLAUDE.md", "supervise", "## Supervise\ncall egress-block"));
     }
+
+    @Test
+    void theOAuthTokenIsInjectedOnlyOnThePathsClaudeCodeUses() {
+        var route = provider.plan(request(Optional.of("TOKEN"), "", List.of())).egressRoutes().get(0);
+        // what the real 2.1.332 CLI sent in AgentProvidersIT
+        assertThat(admits(route, "POST", "/v1/messages")).isTrue();
+        assertThat(admits(route, "POST", "/v1/messages/count_tokens")).isTrue();
+        assertThat(admits(route, "GET", "/api/claude_code/settings")).isTrue();
+        assertThat(admits(route, "GET", "/api/claude_code/policy_limits")).isTrue();
+        assertThat(admits(route, "GET", "/api/oauth/profile")).isTrue();
+        // minting an API key from the OAuth login, and the rest of the API
+        assertThat(admits(route, "POST", "/api/oauth/claude_cli/create_api_key")).isFalse();
+        assertThat(admits(route, "POST", "/v1/files")).isFalse();
+        assertThat(admits(route, "DELETE", "/v1/messages/batches/x")).isFalse();
+        assertThat(admits(route, "GET", "/v1/organizations/api_keys")).isFalse();
+    }
+
+    /** The gateway's rule for one route's matches: some entry admits the method and the path. */
+    static boolean admits(dev.botbottle.spi.EgressRoute r, String method, String path) {
+        return r.matches().stream().anyMatch(m -> (m.methods().isEmpty() || m.methods().contains(method))
+                && (m.paths().isEmpty() || m.paths().stream().anyMatch(p -> p.matches(path))));
+    }
 }

@@ -131,7 +131,7 @@ public final class CodexProvider implements AgentProvider {
         if (forwards(request)) {
             // Provider routes redact rather than block on a DLP hit: a blocked model call stalls the agent.
             API_HOSTS.forEach(host -> plan.route(EgressRoute.builder(host)
-                    .auth(new RouteAuth("Bearer", ACCESS_TOKEN_REF))
+                    .auth(new RouteAuth("Bearer", ACCESS_TOKEN_REF)).matches(CodexRoutes.matches(host))
                     .dlp(new DlpPolicy(DlpPolicy.Action.REDACT, true)).build()));
             plan.credentialRef(ACCESS_TOKEN_REF);
         }

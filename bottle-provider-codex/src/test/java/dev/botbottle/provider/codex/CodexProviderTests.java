@@ -206,4 +206,30 @@ class CodexProviderTests {
                 .isInstanceOfSatisfying(ProvisionStep.RunCommand.class, c ->
                         assertThat(c.argv()).contains("~/.codex/AGENTS.md", "supervise", "## Supervise\ncall egress-block"));
     }
+
+    @Test
+    void theForwardedLoginIsInjectedOnlyOnThePathsCodexUses() {
+        var routes = provider.plan(request(true, "", List.of(), Map.of())).egressRoutes();
+        var chatgpt = routes.stream().filter(r -> r.host().equals("chatgpt.com")).findFirst().orElseThrow();
+        var api = routes.stream().filter(r -> r.host().equals("api.openai.com")).findFirst().orElseThrow();
+        // what the real 0.171.0 CLI sent in AgentProvidersIT
+        assertThat(admits(chatgpt, "GET", "/backend-api/codex/models")).isTrue();
+        assertThat(admits(chatgpt, "POST", "/backend-api/codex/responses")).isTrue();
+        assertThat(admits(chatgpt, "GET", "/backend-api/wham/accounts/check")).isTrue();
+        assertThat(admits(chatgpt, "GET", "/backend-api/ps/plugins/installed")).isTrue();
+        assertThat(admits(api, "POST", "/v1/responses")).isTrue();
+        // the rest of what the operator's ChatGPT login could do
+        assertThat(admits(chatgpt, "GET", "/backend-api/conversations")).isFalse();
+        assertThat(admits(chatgpt, "POST", "/backend-api/ps/mcp")).isFalse();
+        assertThat(admits(chatgpt, "POST", "/backend-api/wham/settings/user")).isFalse();
+        assertThat(admits(chatgpt, "GET", "/backend-api/codex-evil")).isFalse();
+        assertThat(admits(api, "POST", "/v1/files")).isFalse();
+        assertThat(admits(api, "DELETE", "/v1/responses/x")).isFalse();
+    }
+
+    /** The gateway's rule for one route's matches: some entry admits the method and the path. */
+    static boolean admits(dev.botbottle.spi.EgressRoute r, String method, String path) {
+        return r.matches().stream().anyMatch(m -> (m.methods().isEmpty() || m.methods().contains(method))
+                && (m.paths().isEmpty() || m.paths().stream().anyMatch(p -> p.matches(path))));
+    }
 }

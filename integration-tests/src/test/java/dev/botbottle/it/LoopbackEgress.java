@@ -1,0 +1,93 @@
+package dev.botbottle.it;
+
+import dev.botbottle.egress.EgressGateway;
+import dev.botbottle.egress.EgressGatewayProvider;
+import dev.botbottle.egress.EgressOptions;
+import dev.botbottle.spi.EgressAuditEntry;
+import dev.botbottle.spi.EgressControl;
+import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayPorts;
+import dev.botbottle.spi.GatewayRequest;
+import dev.botbottle.spi.GatewayService;
+import dev.botbottle.spi.GatewayServiceProvider;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ProvisionStep;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The real egress gateway for tests whose upstream is a loopback server: every route it is given (at start and
+ * in every replacement: manifest, provider and granted routes alike) says {@code allow_private}, the operator's
+ * statement that the upstream is internal, which the SSRF floor otherwise refuses. Nothing else differs.
+ */
+final class LoopbackEgress implements GatewayServiceProvider {
+
+    private final EgressGatewayProvider real;
+
+    LoopbackEgress(EgressOptions options) {
+        this.real = new EgressGatewayProvider(options);
+    }
+
+    static List<EgressRoute> internal(List<EgressRoute> routes) {
+        return routes.stream().map(r -> r.toBuilder().allowPrivate(true).build()).toList();
+    }
+
+    @Override
+    public String name() {
+        return real.name();
+    }
+
+    @Override
+    public GatewayService start(GatewayRequest request) {
+        return new Internal(real.start(request.toBuilder().routes(internal(request.routes())).build()));
+    }
+
+    /** The started gateway, marking replaced routes too. */
+    private record Internal(EgressGateway gateway) implements GatewayService, EgressControl {
+        @Override
+        public String name() {
+            return gateway.name();
+        }
+
+        @Override
+        public int port() {
+            return gateway.port();
+        }
+
+        @Override
+        public GatewayPorts ports() {
+            return gateway.ports();
+        }
+
+        @Override
+        public List<ProvisionStep> bottleSteps(HostReach reach) {
+            return gateway.bottleSteps(reach);
+        }
+
+        @Override
+        public void close() {
+            gateway.close();
+        }
+
+        @Override
+        public List<EgressRoute> routes() {
+            return gateway.routes();
+        }
+
+        @Override
+        public void replaceRoutes(List<EgressRoute> routes) {
+            gateway.replaceRoutes(internal(routes));
+        }
+
+        @Override
+        public List<EgressAuditEntry> readAudit() {
+            return gateway.readAudit();
+        }
+
+        @Override
+        public Subscription followAudit(Consumer<EgressAuditEntry> listener) {
+            return gateway.followAudit(listener);
+        }
+    }
+}
