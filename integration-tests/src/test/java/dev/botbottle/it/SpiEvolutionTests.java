@@ -89,9 +89,9 @@ class SpiEvolutionTests {
         addComponent(v2Sources.resolve("dev/botbottle/spi/AgentRequest.java"),
                 "Map<String, String> hostEnvironment) {", "Map<String, String> hostEnvironment, String locale) {",
                 "hostHome, hostEnvironment);", "hostHome, hostEnvironment, \"en\");");
-        addComponent(v2Sources.resolve("dev/botbottle/spi/EgressRoute.java"), "DlpPolicy dlp) {",
-                "DlpPolicy dlp, boolean allowPrivate) {", "tlsPassthrough, ports, dlp);",
-                "tlsPassthrough, ports, dlp, false);");
+        addComponent(v2Sources.resolve("dev/botbottle/spi/EgressRoute.java"), "boolean allowPrivate) {",
+                "boolean allowPrivate, String note) {", "dlp, allowPrivate);", "dlp, allowPrivate, \"\");",
+                "ports, dlp, false);", "ports, dlp, false, \"\");");
         spiV2 = compile(List.of(v2Sources), work.resolve("spi-v2"), null);
     }
 
@@ -114,7 +114,7 @@ class SpiEvolutionTests {
             assertThat(invoke(plan, "annotations")).as("the added component has its default").isEqualTo(Map.of());
             List<?> routes = (List<?>) invoke(plan, "egressRoutes");
             assertThat(routes).hasSize(1);
-            assertThat(invoke(routes.get(0), "allowPrivate")).isEqualTo(false);
+            assertThat(invoke(routes.get(0), "note")).isEqualTo("");
             assertThat(invoke(routes.get(0), "host")).isEqualTo("api.example.com");
         }
     }
@@ -185,12 +185,17 @@ class SpiEvolutionTests {
         return to;
     }
 
-    /** Adds a record component the way a minor version would: in the header, and defaulted by the builder. */
-    private static void addComponent(Path file, String header, String newHeader, String build, String newBuild)
-            throws IOException {
+    /**
+     * Adds a record component the way a minor version would: in the header, defaulted by the builder (and by a kept
+     * older constructor), each given as a pair of the text found and its replacement.
+     */
+    private static void addComponent(Path file, String... replacements) throws IOException {
         String s = Files.readString(file);
-        assertThat(s).as(file + " still has the shape this test patches").contains(header).contains(build);
-        Files.writeString(file, s.replace(header, newHeader).replace(build, newBuild));
+        for (int i = 0; i < replacements.length; i += 2) {
+            assertThat(s).as(file + " still has the shape this test patches").contains(replacements[i]);
+            s = s.replace(replacements[i], replacements[i + 1]);
+        }
+        Files.writeString(file, s);
     }
 
     private static URLClassLoader loader(Path spi, Path jar) throws IOException {
