@@ -150,11 +150,7 @@ public final class EgressBenchmark {
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        dev.botbottle.spi.support.HostFiles.deleteTree(dir);
     }
 
     private static EgressGateway gateway(EgressOptions options, Path state, EgressRoute route, Path ca) {

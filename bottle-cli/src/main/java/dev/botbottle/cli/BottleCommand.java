@@ -57,10 +57,8 @@ final class BottleCommand implements Runnable {
     }
 
     HostEnvironment host() {
-        HostEnvironment current = new HostEnvironment(
-                home != null ? home : ManifestLoader.defaultHome(console.env()),
-                Path.of(System.getProperty("user.home")), console.env());
-        return current;
+        HostEnvironment current = HostEnvironment.of(console.env());
+        return home == null ? current : new HostEnvironment(home, current.userHome(), current.environment());
     }
 
     Path projectDir() {
@@ -76,7 +74,7 @@ final class BottleCommand implements Runnable {
     }
 
     ManifestLoader loader() {
-        return ManifestLoader.forHome(host().botBottleHome()).withProjectDir(projectDir())
+        return ManifestLoader.forHome(host().botBottleHome()).withUserHome(host().userHome()).withProjectDir(projectDir())
                 .withProviders(planner().catalog());
     }
 

@@ -115,6 +115,14 @@ public sealed interface ProvisionStep {
      * @param pem the certificate in PEM form
      */
     record TrustCertificate(String name, String pem) implements ProvisionStep {
+        /**
+         * The system bundle a Debian-based bottle's clients read, which {@code update-ca-certificates} rewrites; point
+         * a CLI's own CA variable here to make it trust what the bottle trusts.
+         *
+         * @since 0.2
+         */
+        public static final String SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
         public TrustCertificate {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(pem, "pem");

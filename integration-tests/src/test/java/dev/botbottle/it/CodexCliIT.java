@@ -9,7 +9,7 @@ import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SkillSource;
 import dev.botbottle.spi.SuperviseEndpoint;
-import dev.botbottle.spi.support.HostTrust;
+import dev.botbottle.core.runtime.HostTrust;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

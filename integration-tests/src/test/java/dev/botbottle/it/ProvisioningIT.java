@@ -11,7 +11,7 @@ import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
-import dev.botbottle.spi.support.HostTrust;
+import dev.botbottle.core.runtime.HostTrust;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,6 @@ import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.Diagnostic;
 import dev.botbottle.spi.ImageSpec;
-import dev.botbottle.spi.support.HostTrust;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +80,7 @@ public final class DockerBackendProvider implements BackendProvider {
         var runner = new ExecCommandRunner();
         var docker = new DockerCli(binary(context), runner);
         return new DockerBottleBackend(docker, new HostFirewall(iptables(context), runner),
-                new Images(docker, HostTrust.system()), context.progress());
+                new Images(docker, context.hostCaCertificates()), context.progress());
     }
 
     @Override

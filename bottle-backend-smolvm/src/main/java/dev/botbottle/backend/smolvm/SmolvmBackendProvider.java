@@ -12,7 +12,6 @@ import dev.botbottle.spi.BackendContext;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleBackend;
-import dev.botbottle.spi.support.HostTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +113,7 @@ public final class SmolvmBackendProvider implements BackendProvider {
         return new SmolvmBottleBackend(new SmolvmCli(binary, runner), new HostAddresses(ip, runner),
                 new AddressFirewall(iptables, runner),
                 new ImageArchives(docker, runner, context.home().resolve("cache").resolve("smolvm").resolve("images"),
-                        HostTrust.system()),
+                        context.hostCaCertificates()),
                 context.progress(), runtime);
     }
 

@@ -13,7 +13,7 @@ import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.Diagnostic;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
-import dev.botbottle.spi.support.HostTrust;
+import dev.botbottle.core.runtime.HostTrust;
 
 import java.nio.file.Files;
 import java.util.ArrayList;

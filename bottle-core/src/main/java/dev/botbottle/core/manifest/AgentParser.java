@@ -56,7 +56,7 @@ final class AgentParser {
                                 + " credentials and host trust, so they are declared only in bottles under"
                                 + " $BOT_BOTTLE_HOME/bottles/; an agent may set git.user only");
                     } else if (!x.key().equals("user")) {
-                        p.error(Paths.child("git", x.key()), x.keyLine(), Suggest.unknownKey(x.key(), Keys.AGENT_GIT));
+                        p.error(KeyPaths.child("git", x.key()), x.keyLine(), Suggest.unknownKey(x.key(), Keys.AGENT_GIT));
                     }
                 }
                 Entry u = g.get().entries().get("user");

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the front matter of one bottle file into a {@link BottleSpec}, reporting every problem. */
+/** Parses the front matter of one bottle file into a {@link BottleFile}, reporting every problem. */
 final class BottleParser {
     private static final Pattern MEMORY = Pattern.compile("^(\\d+)\\s*([kKmMgGtT]?)(i?[bB])?$");
     private static final Pattern BACKEND = Pattern.compile("^(\\*|[a-z][a-z0-9-]*)$");
@@ -40,7 +40,7 @@ final class BottleParser {
         this.routes = new RouteParser(r);
     }
 
-    BottleSpec parse(String name, MapNode root) {
+    BottleFile parse(String name, MapNode root) {
         Problems p = r.problems();
         r.checkKeys(root, "", Keys.BOTTLE);
         Map<String, Entry> e = root.entries();
@@ -85,7 +85,7 @@ final class BottleParser {
         ResourceLimits resources = e.containsKey("resources") ? parseResources(e.get("resources").value()) : null;
         Layer layer = new Layer(env, image, provider, user, remotes, routeList, skills, supervise, resources, caFiles);
         // any error in the file (duplicate keys found by the reader included) makes the bottle invalid
-        return new BottleSpec(name, p.file(), parents, extendsLine, layer, !p.hasErrors());
+        return new BottleFile(name, p.file(), parents, extendsLine, layer, !p.hasErrors());
     }
 
     private List<Path> caFiles(Node node) {
@@ -93,7 +93,7 @@ final class BottleParser {
         r.list(node, "egress.upstream_ca_files").ifPresent(l -> {
             int i = 0;
             for (Node item : l.items()) {
-                r.hostPath(item, Paths.index("egress.upstream_ca_files", i++), userHome,
+                r.hostPath(item, KeyPaths.index("egress.upstream_ca_files", i++), userHome,
                         "a PEM file of CA certificates on the host").ifPresent(out::add);
             }
         });
@@ -105,7 +105,7 @@ final class BottleParser {
         if (node instanceof ListNode l) {
             int i = 0;
             for (Node item : l.items()) {
-                String path = Paths.index("extends", i++);
+                String path = KeyPaths.index("extends", i++);
                 extendsName(item, path).ifPresent(n -> {
                     if (out.contains(n)) {
                         r.error(path, item, "'" + n + "' is listed twice");
@@ -135,9 +135,9 @@ final class BottleParser {
         }
         Map<String, EnvValue> env = new LinkedHashMap<>();
         for (Entry e : m.get().entries().values()) {
-            String path = Paths.child("env", e.key());
+            String path = KeyPaths.child("env", e.key());
             if (!Keys.ENV_NAME.matcher(e.key()).matches()) {
-                r.problems().error(path, e.keyLine(), "'" + Paths.display(e.key()) + "' is not a valid environment"
+                r.problems().error(path, e.keyLine(), "'" + KeyPaths.display(e.key()) + "' is not a valid environment"
                         + " variable name (must match " + Keys.ENV_NAME.pattern() + ")");
                 continue;
             }
@@ -170,9 +170,9 @@ final class BottleParser {
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Entry e : m.get().entries().values()) {
-            String path = Paths.child("image", e.key());
+            String path = KeyPaths.child("image", e.key());
             if (!BACKEND.matcher(e.key()).matches()) {
-                r.problems().error(path, e.keyLine(), "'" + Paths.display(e.key()) + "' is not a backend name"
+                r.problems().error(path, e.keyLine(), "'" + KeyPaths.display(e.key()) + "' is not a backend name"
                         + " (must match " + BACKEND.pattern() + "; '*' means every backend)");
                 continue;
             }
@@ -198,7 +198,7 @@ final class BottleParser {
             if (x.key().equals("template")) {
                 continue;
             }
-            String path = Paths.child("agent_provider", x.key());
+            String path = KeyPaths.child("agent_provider", x.key());
             if (x.value() instanceof Scalar s && s.type() != ScalarType.NULL) {
                 settings.put(x.key(), s.text());
             } else {
@@ -232,7 +232,7 @@ final class BottleParser {
         }
         for (SettingProblem problem : ProviderSettingsCheck.check(provider, settings, catalog)) {
             Entry at = e.get(problem.key());
-            r.problems().error(Paths.child("agent_provider", problem.key()), at == null ? 0 : at.keyLine(),
+            r.problems().error(KeyPaths.child("agent_provider", problem.key()), at == null ? 0 : at.keyLine(),
                     problem.message());
         }
     }

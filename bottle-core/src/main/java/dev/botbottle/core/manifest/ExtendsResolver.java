@@ -31,12 +31,12 @@ final class ExtendsResolver {
         }
     }
 
-    private final Map<String, BottleSpec> specs = new TreeMap<>();
+    private final Map<String, BottleFile> specs = new TreeMap<>();
     private final Map<String, Outcome> memo = new HashMap<>();
     private final List<ManifestProblem> problems = new ArrayList<>();
 
-    private ExtendsResolver(List<BottleSpec> all) {
-        for (BottleSpec s : all) {
+    private ExtendsResolver(List<BottleFile> all) {
+        for (BottleFile s : all) {
             specs.put(s.name(), s);
         }
     }
@@ -45,7 +45,7 @@ final class ExtendsResolver {
      * @param all every parsed bottle file (with a valid name), valid or not, in any order; names are unique
      * @return the resolved bottles and the problems {@code extends} and the merge found
      */
-    static Result resolve(List<BottleSpec> all) {
+    static Result resolve(List<BottleFile> all) {
         ExtendsResolver r = new ExtendsResolver(all);
         Map<String, BottleDef> out = new TreeMap<>();
         for (String name : r.specs.keySet()) {
@@ -67,7 +67,7 @@ final class ExtendsResolver {
         return o;
     }
 
-    private Outcome compute(BottleSpec s) {
+    private Outcome compute(BottleFile s) {
         String name = s.name();
         if (s.extendsNames().contains(name)) {
             error(s, "bottle '" + name + "' extends itself; remove '" + name + "' from extends");
@@ -153,7 +153,7 @@ final class ExtendsResolver {
     }
 
     /** Turns a merged layer into a bottle, checking what only the merged form can show (complete remotes). */
-    private Optional<BottleDef> finish(BottleSpec s, Layer l) {
+    private Optional<BottleDef> finish(BottleFile s, Layer l) {
         List<ManifestProblem> found = new ArrayList<>();
         Map<String, GitRemote> remotes = new LinkedHashMap<>();
         if (l.remotes != null) {
@@ -171,7 +171,7 @@ final class ExtendsResolver {
                 l.upstreamCaFiles == null ? List.of() : l.upstreamCaFiles));
     }
 
-    private void error(BottleSpec s, String message) {
+    private void error(BottleFile s, String message) {
         problems.add(ManifestProblem.error(s.file(), "extends", s.extendsLine(), message));
     }
 }

@@ -62,9 +62,9 @@ final class GitParser {
         }
         Map<String, RemoteSpec> out = new LinkedHashMap<>();
         for (Entry e : m.get().entries().values()) {
-            String rp = Paths.child(path, e.key());
+            String rp = KeyPaths.child(path, e.key());
             if (!REMOTE_NAME.matcher(e.key()).matches()) {
-                r.problems().error(rp, e.keyLine(), "'" + Paths.display(e.key()) + "' is not a valid remote name"
+                r.problems().error(rp, e.keyLine(), "'" + KeyPaths.display(e.key()) + "' is not a valid remote name"
                         + " (must match " + REMOTE_NAME.pattern() + ")");
                 continue;
             }
@@ -141,7 +141,7 @@ final class GitParser {
             if (x.value() instanceof Scalar s && s.type() != ScalarType.NULL) {
                 settings.put(x.key(), s.text());
             } else {
-                r.error(Paths.child(path, x.key()), x.value(), "a provisioner setting must be a string, got "
+                r.error(KeyPaths.child(path, x.key()), x.value(), "a provisioner setting must be a string, got "
                         + x.value().describe());
                 ok = false;
             }

@@ -37,7 +37,7 @@ public final class ManifestLoader {
      * @return a loader reading bottles and agents from that home only
      */
     public static ManifestLoader forHome(Path botBottleHome) {
-        return new ManifestLoader(botBottleHome, Optional.empty(), Path.of(System.getProperty("user.home")),
+        return new ManifestLoader(botBottleHome, Optional.empty(), userHome(System.getenv()),
                 ProviderCatalog.UNKNOWN);
     }
 
@@ -78,11 +78,20 @@ public final class ManifestLoader {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        String userHome = env.get("HOME");
-        if (userHome == null || userHome.isBlank()) {
-            userHome = System.getProperty("user.home");
-        }
-        return Path.of(userHome, ".bot-bottle");
+        return userHome(env).resolve(".bot-bottle");
+    }
+
+    /**
+     * The one rule for the host user's home, so the bot-bottle home, {@code ~} in manifests and provider logins
+     * agree even when {@code $HOME} and the {@code user.home} property differ (a service account, sudo).
+     *
+     * @param env the host environment
+     * @return {@code $HOME} if set and not blank, else the {@code user.home} property
+     * @since 0.2
+     */
+    public static Path userHome(Map<String, String> env) {
+        String home = env.get("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
     }
 
     /** @return the bot-bottle home this loader reads bottles from */

@@ -51,7 +51,7 @@ final class ManifestReader {
                     + home.resolve("bottles") + " and " + home.resolve("agents")
                     + " (or set BOT_BOTTLE_HOME)"));
         }
-        List<BottleSpec> specs = new ArrayList<>();
+        List<BottleFile> specs = new ArrayList<>();
         for (Path file : markdownFiles(home.resolve("bottles"))) {
             name(file).ifPresent(name -> specs.add(readBottle(name, file)));
         }
@@ -82,11 +82,11 @@ final class ManifestReader {
         return new ManifestLoader.LoadResult(new Manifest(resolved.bottles(), agents), sorted);
     }
 
-    private BottleSpec readBottle(String name, Path file) {
+    private BottleFile readBottle(String name, Path file) {
         Problems p = new Problems(file);
         Optional<Parsed> parsed = parse(file, p);
-        BottleSpec spec = parsed.map(x -> new BottleParser(p, userHome, catalog).parse(name, x.root()))
-                .orElseGet(() -> new BottleSpec(name, file, List.of(), 0, Layer.EMPTY, false));
+        BottleFile spec = parsed.map(x -> new BottleParser(p, userHome, catalog).parse(name, x.root()))
+                .orElseGet(() -> new BottleFile(name, file, List.of(), 0, Layer.EMPTY, false));
         problems.addAll(p.list());
         return spec;
     }
@@ -178,7 +178,7 @@ final class ManifestReader {
             return Optional.of(name);
         }
         String hint = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^[^a-z]+", "");
-        problems.add(ManifestProblem.warning(file, "", 0, "skipped: '" + Paths.display(name) + "' is not a valid"
+        problems.add(ManifestProblem.warning(file, "", 0, "skipped: '" + KeyPaths.display(name) + "' is not a valid"
                 + " name (must match " + Keys.NAME.pattern() + ")"
                 + (hint.isEmpty() ? "" : "; rename the file, e.g. to " + hint + ".md")));
         return Optional.empty();

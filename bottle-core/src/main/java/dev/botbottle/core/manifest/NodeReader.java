@@ -32,7 +32,7 @@ final class NodeReader {
     void checkKeys(MapNode map, String path, List<String> allowed, Collection<String> ignored) {
         for (Entry e : map.entries().values()) {
             if (!allowed.contains(e.key()) && !ignored.contains(e.key())) {
-                problems.error(Paths.child(path, e.key()), e.keyLine(), Suggest.unknownKey(e.key(), allowed));
+                problems.error(KeyPaths.child(path, e.key()), e.keyLine(), Suggest.unknownKey(e.key(), allowed));
             }
         }
     }
@@ -84,7 +84,7 @@ final class NodeReader {
     Optional<String> matching(Node node, String path, Pattern pattern, String what, boolean quote) {
         Optional<String> s = string(node, path);
         if (s.isPresent() && !pattern.matcher(s.get()).matches()) {
-            error(path, node, (quote ? "'" + Paths.display(s.get()) + "' is not " : "is not ") + what
+            error(path, node, (quote ? "'" + KeyPaths.display(s.get()) + "' is not " : "is not ") + what
                     + " (must match " + pattern.pattern() + ")");
             return Optional.empty();
         }
@@ -110,7 +110,7 @@ final class NodeReader {
                 }
                 return Optional.of(v);
             } catch (NumberFormatException e) {
-                error(path, node, "expected a whole number, got " + Paths.display(s.text()));
+                error(path, node, "expected a whole number, got " + KeyPaths.display(s.text()));
                 return Optional.empty();
             }
         }
@@ -127,7 +127,7 @@ final class NodeReader {
         List<String> out = new ArrayList<>();
         int i = 0;
         for (Node item : l.get().items()) {
-            String itemPath = Paths.index(path, i++);
+            String itemPath = KeyPaths.index(path, i++);
             Optional<String> s = matching(item, itemPath, pattern, what, true);
             if (s.isPresent()) {
                 if (out.contains(s.get())) {

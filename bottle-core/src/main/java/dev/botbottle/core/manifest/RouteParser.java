@@ -40,7 +40,7 @@ final class RouteParser {
         Map<String, String> seen = new HashMap<>();
         int i = 0;
         for (Node item : l.get().items()) {
-            String rp = Paths.index(path, i++);
+            String rp = KeyPaths.index(path, i++);
             Optional<EgressRoute> route = route(item, rp);
             Optional<String> host = rawHost(item);
             String first = host.map(h -> seen.putIfAbsent(h, rp)).orElse(null);
@@ -144,7 +144,7 @@ final class RouteParser {
         List<RouteMatch> out = new ArrayList<>();
         int i = 0;
         for (Node item : l.map(ListNode::items).orElse(List.of())) {
-            String mp = Paths.index(path, i++);
+            String mp = KeyPaths.index(path, i++);
             Optional<MapNode> m = r.map(item, mp);
             if (m.isEmpty()) {
                 continue;
@@ -155,7 +155,7 @@ final class RouteParser {
             if (e.containsKey("paths")) {
                 int j = 0;
                 for (Node p : r.list(e.get("paths").value(), mp + ".paths").map(ListNode::items).orElse(List.of())) {
-                    pathMatch(p, Paths.index(mp + ".paths", j++)).ifPresent(paths::add);
+                    pathMatch(p, KeyPaths.index(mp + ".paths", j++)).ifPresent(paths::add);
                 }
             }
             List<String> methods = new ArrayList<>();
@@ -163,7 +163,7 @@ final class RouteParser {
                 int j = 0;
                 for (Node p : r.list(e.get("methods").value(), mp + ".methods").map(ListNode::items)
                         .orElse(List.of())) {
-                    r.matching(p, Paths.index(mp + ".methods", j++), METHOD, "an HTTP method", true)
+                    r.matching(p, KeyPaths.index(mp + ".methods", j++), METHOD, "an HTTP method", true)
                             .ifPresent(methods::add);
                 }
             }
@@ -189,7 +189,7 @@ final class RouteParser {
                 case "prefix" -> type = PathMatch.Type.PREFIX;
                 case "regex" -> type = PathMatch.Type.REGEX;
                 default -> {
-                    r.error(path + ".type", e.get("type").value(), "'" + Paths.display(t.get())
+                    r.error(path + ".type", e.get("type").value(), "'" + KeyPaths.display(t.get())
                             + "' is not a path match type; use prefix or regex");
                     return Optional.empty();
                 }
@@ -223,7 +223,7 @@ final class RouteParser {
         List<Integer> out = new ArrayList<>();
         int i = 0;
         for (Node p : r.list(node, path).map(ListNode::items).orElse(List.of())) {
-            String pp = Paths.index(path, i++);
+            String pp = KeyPaths.index(path, i++);
             r.integer(p, pp, 1, 65535).map(Long::intValue).ifPresent(port -> {
                 if (out.contains(port)) {
                     r.error(pp, p, "port " + port + " is listed twice");
@@ -250,7 +250,7 @@ final class RouteParser {
                     case "block" -> action = DlpPolicy.Action.BLOCK;
                     case "redact" -> action = DlpPolicy.Action.REDACT;
                     case "warn" -> action = DlpPolicy.Action.WARN;
-                    default -> r.error(path + ".action", e.get("action").value(), "'" + Paths.display(a.get())
+                    default -> r.error(path + ".action", e.get("action").value(), "'" + KeyPaths.display(a.get())
                             + "' is not a DLP action; use block, redact or warn");
                 }
             }

@@ -58,7 +58,7 @@ final class Suggest {
      * @return {@code unknown key 'x'; did you mean 'y'? allowed keys: a, b, c}
      */
     static String unknownKey(String key, Collection<String> allowed) {
-        StringBuilder sb = new StringBuilder("unknown key '").append(Paths.display(key)).append('\'');
+        StringBuilder sb = new StringBuilder("unknown key '").append(KeyPaths.display(key)).append('\'');
         closest(key, allowed).ifPresent(c -> sb.append("; did you mean '").append(c).append("'?"));
         if (allowed.isEmpty()) {
             return sb.append("; no keys are allowed here").toString();

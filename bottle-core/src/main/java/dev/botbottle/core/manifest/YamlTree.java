@@ -138,7 +138,7 @@ final class YamlTree {
                 while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     int keyLine = line(p, off);
-                    String childPath = Paths.child(path, key);
+                    String childPath = KeyPaths.child(path, key);
                     Node value = read(p, p.nextToken(), off, childPath, duplicates);
                     if (entries.containsKey(key)) {
                         duplicates.add(new Duplicate(childPath, keyLine));

@@ -1,5 +1,7 @@
 package dev.botbottle.core.plan;
 
+import dev.botbottle.core.manifest.ManifestLoader;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -23,11 +25,17 @@ public record HostEnvironment(Path botBottleHome, Path userHome, Map<String, Str
      * @return this process's environment, with the home from {@code BOT_BOTTLE_HOME} or {@code ~/.bot-bottle}
      */
     public static HostEnvironment current() {
-        Map<String, String> env = System.getenv();
-        Path userHome = Path.of(System.getProperty("user.home"));
-        String home = env.get("BOT_BOTTLE_HOME");
-        return new HostEnvironment(home != null && !home.isBlank() ? Path.of(home) : userHome.resolve(".bot-bottle"),
-                userHome, env);
+        return of(System.getenv());
+    }
+
+    /**
+     * @param env a host environment
+     * @return that environment, with the homes it implies ({@link ManifestLoader#defaultHome},
+     *         {@link ManifestLoader#userHome})
+     * @since 0.2
+     */
+    public static HostEnvironment of(Map<String, String> env) {
+        return new HostEnvironment(ManifestLoader.defaultHome(env), ManifestLoader.userHome(env), env);
     }
 
     /** @return a short form without the environment's values */

@@ -44,7 +44,7 @@ public final class ProvisionEngine {
     /** Where CA certificates go (Debian layout). */
     public static final String CA_DIR = "/usr/local/share/ca-certificates";
     /** The system bundle {@code update-ca-certificates} writes. */
-    public static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+    public static final String CA_BUNDLE = ProvisionStep.TrustCertificate.SYSTEM_BUNDLE;
     /** Variables pointed at {@link #CA_BUNDLE} whenever a certificate is installed; a later SetEnv may override. */
     public static final List<String> CA_ENV = List.of("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE");
     /** Login shells source this file for the collected environment. */

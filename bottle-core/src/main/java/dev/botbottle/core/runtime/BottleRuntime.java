@@ -26,7 +26,6 @@ import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.PluginException;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.SupervisorHandler;
-import dev.botbottle.spi.support.HostTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +71,8 @@ public final class BottleRuntime implements AutoCloseable {
     private final LaunchSecrets secrets;
     private final Gateways gatewayStarter;
     private final Inventory inventory;
+    /** The host's extra CA certificates for image builds; read once, when a backend first needs them. */
+    private volatile Map<String, String> hostCa;
     private final Supervision supervision;
 
     private BottleRuntime(Builder b) {
@@ -355,7 +356,10 @@ public final class BottleRuntime implements AutoCloseable {
     // ----------------------------------------------------------------------------------------------------------
 
     private BackendContext context() {
-        return new BackendContext(host.botBottleHome(), progress, backendOptions);
+        if (hostCa == null) {
+            hostCa = HostTrust.system().files();
+        }
+        return new BackendContext(host.botBottleHome(), progress, backendOptions, hostCa);
     }
 
     private BottleBackend backend(String name) {

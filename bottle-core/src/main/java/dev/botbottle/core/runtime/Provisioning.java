@@ -9,7 +9,6 @@ import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.SuperviseService;
-import dev.botbottle.spi.support.HostTrust;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -22,7 +22,7 @@ import net.jqwik.api.Provide;
 class ExtendsPropertyTests {
 
     /** A random bottle graph: per bottle, its parents (possibly unknown names) and its own env. */
-    record Graph(List<BottleSpec> specs) {
+    record Graph(List<BottleFile> specs) {
     }
 
     @Provide
@@ -30,7 +30,7 @@ class ExtendsPropertyTests {
         return Arbitraries.integers().between(1, 8).flatMap(n -> Combinators.combine(
                 Arbitraries.longs(), Arbitraries.integers().between(0, 100)).as((seed, invalidPercent) -> {
                     Random rnd = new Random(seed);
-                    List<BottleSpec> specs = new ArrayList<>();
+                    List<BottleFile> specs = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         List<String> parents = new ArrayList<>();
                         int k = rnd.nextInt(4);
@@ -48,7 +48,7 @@ class ExtendsPropertyTests {
                         Layer layer = new Layer(env, null, null, null, null, null, null,
                                 rnd.nextBoolean() ? null : rnd.nextBoolean(), null, null);
                         boolean valid = rnd.nextInt(100) >= invalidPercent / 5;
-                        specs.add(new BottleSpec("b" + i, Path.of("b" + i + ".md"), parents, 2, layer, valid));
+                        specs.add(new BottleFile("b" + i, Path.of("b" + i + ".md"), parents, 2, layer, valid));
                     }
                     return new Graph(specs);
                 }));
@@ -56,9 +56,9 @@ class ExtendsPropertyTests {
 
     @Property
     void resolutionDoesNotDependOnFileListingOrder(@ForAll("graphs") Graph graph, @ForAll long shuffleSeed) {
-        List<BottleSpec> shuffled = new ArrayList<>(graph.specs());
+        List<BottleFile> shuffled = new ArrayList<>(graph.specs());
         Collections.shuffle(shuffled, new Random(shuffleSeed));
-        List<BottleSpec> reversed = new ArrayList<>(graph.specs());
+        List<BottleFile> reversed = new ArrayList<>(graph.specs());
         Collections.reverse(reversed);
 
         ExtendsResolver.Result a = ExtendsResolver.resolve(graph.specs());
@@ -74,7 +74,7 @@ class ExtendsPropertyTests {
     @Property
     void aBottleResolvesFromItsAncestorsAlone(@ForAll("graphs") Graph graph) {
         ExtendsResolver.Result all = ExtendsResolver.resolve(graph.specs());
-        Map<String, BottleSpec> byName = new LinkedHashMap<>();
+        Map<String, BottleFile> byName = new LinkedHashMap<>();
         graph.specs().forEach(s -> byName.put(s.name(), s));
 
         for (BottleDef bottle : all.bottles().values()) {
@@ -86,7 +86,7 @@ class ExtendsPropertyTests {
                     todo.addAll(byName.get(n).extendsNames());
                 }
             }
-            List<BottleSpec> subset = closure.stream().map(byName::get).toList();
+            List<BottleFile> subset = closure.stream().map(byName::get).toList();
 
             assertThat(ExtendsResolver.resolve(subset).bottles().get(bottle.name())).isEqualTo(bottle);
         }
@@ -96,7 +96,7 @@ class ExtendsPropertyTests {
     void everyBottleIsEitherResolvedOrHasAnError(@ForAll("graphs") Graph graph) {
         ExtendsResolver.Result r = ExtendsResolver.resolve(graph.specs());
 
-        for (BottleSpec s : graph.specs()) {
+        for (BottleFile s : graph.specs()) {
             boolean resolved = r.bottles().containsKey(s.name());
             boolean reported = r.problems().stream().anyMatch(p -> p.file().equals(s.file()));
             // a spec marked invalid had its own errors reported by the parser

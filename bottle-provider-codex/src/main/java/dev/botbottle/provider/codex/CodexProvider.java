@@ -4,7 +4,6 @@ import dev.botbottle.spi.AgentProvider;
 import dev.botbottle.spi.AgentProvisionPlan;
 import dev.botbottle.spi.AgentRequest;
 import dev.botbottle.spi.Bottle;
-import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.FileOwner;
@@ -27,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The agent provider for the Codex CLI (manifest {@code agent_provider.template: codex}).
@@ -72,7 +69,7 @@ public final class CodexProvider implements AgentProvider {
      * own certificate file keeps the provider independent of what the egress gateway calls that file, and keeps
      * every other CA the bottle trusts.
      */
-    public static final String BOTTLE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+    public static final String BOTTLE_CA_BUNDLE = ProvisionStep.TrustCertificate.SYSTEM_BUNDLE;
 
     static final String SUPERVISE_SERVER_NAME = "supervise";
 

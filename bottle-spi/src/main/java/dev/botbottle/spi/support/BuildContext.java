@@ -23,12 +23,13 @@ public final class BuildContext {
     /**
      * @param context an empty directory
      * @param image a buildable image
-     * @param hostTrust where the host's extra CA certificates come from
+     * @param hostCaCertificates the host's extra CA certificates, file name to PEM
+     *                           ({@link dev.botbottle.spi.BackendContext#hostCaCertificates()})
      * @throws BackendException when a context file's path would leave the directory
      * @throws IOException when a file cannot be written
      * @throws java.util.NoSuchElementException when the image has no Dockerfile
      */
-    public static void write(Path context, ImageSpec image, HostTrust hostTrust) throws IOException {
+    public static void write(Path context, ImageSpec image, Map<String, String> hostCaCertificates) throws IOException {
         Files.writeString(context.resolve("Dockerfile"), image.dockerfile().orElseThrow());
         for (Map.Entry<String, byte[]> file : image.contextFiles().entrySet()) {
             Path target = context.resolve(file.getKey()).normalize();
@@ -40,7 +41,7 @@ public final class BuildContext {
             Files.write(target, file.getValue());
         }
         Path hostCa = Files.createDirectories(context.resolve("host-ca"));
-        for (Map.Entry<String, String> cert : hostTrust.files().entrySet()) {
+        for (Map.Entry<String, String> cert : hostCaCertificates.entrySet()) {
             Files.writeString(hostCa.resolve(cert.getKey()), cert.getValue(), StandardCharsets.US_ASCII);
         }
     }

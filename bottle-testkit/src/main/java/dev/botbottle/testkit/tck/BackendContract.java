@@ -1,5 +1,6 @@
 package dev.botbottle.testkit.tck;
 
+import dev.botbottle.spi.support.HostFiles;
 import dev.botbottle.spi.Availability;
 import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.ImageSpec;
@@ -14,11 +15,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The backend contract test kit (TCK): everything a {@link dev.botbottle.spi.BottleBackend} owes the runtime,
@@ -153,10 +152,8 @@ public abstract class BackendContract {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            HostFiles.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete the TCK's home " + dir, e);
         }

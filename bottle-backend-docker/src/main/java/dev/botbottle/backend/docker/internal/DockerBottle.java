@@ -1,5 +1,6 @@
 package dev.botbottle.backend.docker.internal;
 
+import dev.botbottle.spi.support.HostFiles;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.ExecRequest;
@@ -17,12 +18,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** A handle on a running bottle container; stateless apart from what it learned from the image's users. */
 public final class DockerBottle implements Bottle {
@@ -269,12 +268,8 @@ public final class DockerBottle implements Bottle {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete staging directory {}: {}", dir, e.getMessage());
+        if (!HostFiles.deleteTreeQuietly(dir)) {
+            LOG.warn("could not delete staging directory {}", dir);
         }
     }
 

@@ -1,25 +1,22 @@
 package dev.botbottle.backend.docker.internal;
 
+import dev.botbottle.spi.support.HostFiles;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.support.BuildContext;
-import dev.botbottle.spi.support.HostTrust;
 import org.apache.commons.exec.LogOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /** Makes sure a bottle's image exists, building it from its Dockerfile when it may. */
 public final class Images {
@@ -30,15 +27,15 @@ public final class Images {
     private static final int STDERR_TAIL_LINES = 30;
 
     private final DockerCli docker;
-    private final HostTrust hostTrust;
+    private final Map<String, String> hostCaCertificates;
 
     /**
      * @param docker the CLI
-     * @param hostTrust where the host's extra CA certificates come from
+     * @param hostCaCertificates the host's extra CA certificates for build contexts, file name to PEM
      */
-    public Images(DockerCli docker, HostTrust hostTrust) {
+    public Images(DockerCli docker, Map<String, String> hostCaCertificates) {
         this.docker = docker;
-        this.hostTrust = hostTrust;
+        this.hostCaCertificates = Map.copyOf(hostCaCertificates);
     }
 
     /**
@@ -91,20 +88,12 @@ public final class Images {
     }
 
     void writeContext(Path context, ImageSpec image) throws IOException {
-        BuildContext.write(context, image, hostTrust);
+        BuildContext.write(context, image, hostCaCertificates);
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("could not delete build context {}: {}", dir, e.getMessage());
+        if (!HostFiles.deleteTreeQuietly(dir)) {
+            LOG.warn("could not delete build context {}", dir);
         }
     }
 

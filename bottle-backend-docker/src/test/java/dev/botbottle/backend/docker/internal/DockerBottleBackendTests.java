@@ -6,7 +6,6 @@ import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.ResourceLimits;
-import dev.botbottle.spi.support.HostTrust;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -27,7 +26,7 @@ class DockerBottleBackendTests {
         var cli = new DockerCli("docker", docker);
         var none = Path.of("/nonexistent");
         return new DockerBottleBackend(cli, new HostFirewall("iptables", iptables),
-                new Images(cli, HostTrust.of(none, none, none)), ProgressListener.NONE);
+                new Images(cli, Map.of()), ProgressListener.NONE);
     }
 
     private static BottleSpec spec(boolean allowWeak) {

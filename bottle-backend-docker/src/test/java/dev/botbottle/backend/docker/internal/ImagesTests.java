@@ -2,7 +2,6 @@ package dev.botbottle.backend.docker.internal;
 
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.ImageSpec;
-import dev.botbottle.spi.support.HostTrust;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,12 +20,9 @@ class ImagesTests {
     @TempDir
     Path dir;
 
-    private Images images() throws IOException {
-        Path local = Files.createDirectories(dir.resolve("local"));
-        Files.writeString(local.resolve("corp.crt"),
-                "-----BEGIN CERTIFICATE-----\nY29ycA==\n-----END CERTIFICATE-----\n");
-        return new Images(new DockerCli("docker", new RecordingRunner()),
-                HostTrust.of(dir.resolve("none"), dir.resolve("none"), local));
+    private Images images() {
+        return new Images(new DockerCli("docker", new RecordingRunner()), Map.of("host-ca-1.crt",
+                "-----BEGIN CERTIFICATE-----\nY29ycA==\n-----END CERTIFICATE-----\n"));
     }
 
     @Test

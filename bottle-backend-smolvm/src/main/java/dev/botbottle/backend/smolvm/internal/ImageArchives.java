@@ -2,11 +2,11 @@ package dev.botbottle.backend.smolvm.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botbottle.spi.support.HostFiles;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.support.BuildContext;
-import dev.botbottle.spi.support.HostTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +20,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The image archives machines start from. smolvm pulls registry images inside the guest, which a machine limited
@@ -44,7 +42,7 @@ public final class ImageArchives {
     private final String docker;
     private final ProcessRunner runner;
     private final Path cache;
-    private final HostTrust hostTrust;
+    private final Map<String, String> hostCaCertificates;
 
     /**
      * An archive and the image's labels.
@@ -62,13 +60,13 @@ public final class ImageArchives {
      * @param docker the docker executable
      * @param runner runs it
      * @param cache where archives are kept
-     * @param hostTrust the host's extra CA certificates, for builds
+     * @param hostCaCertificates the host's extra CA certificates for builds, file name to PEM
      */
-    public ImageArchives(String docker, ProcessRunner runner, Path cache, HostTrust hostTrust) {
+    public ImageArchives(String docker, ProcessRunner runner, Path cache, Map<String, String> hostCaCertificates) {
         this.docker = docker;
         this.runner = runner;
         this.cache = cache;
-        this.hostTrust = hostTrust;
+        this.hostCaCertificates = Map.copyOf(hostCaCertificates);
     }
 
     /** @return whether the reference names an archive on disk rather than an image */
@@ -160,7 +158,7 @@ public final class ImageArchives {
         Path context = null;
         try {
             context = Files.createTempDirectory("bot-bottle-build-");
-            BuildContext.write(context, image, hostTrust);
+            BuildContext.write(context, image, hostCaCertificates);
             progress.onProgress("image", "building " + image.reference());
             List<String> args = new ArrayList<>(List.of("build", "-t", image.reference(), "-f",
                     context.resolve("Dockerfile").toString(), "--label", Names.MANAGED_LABEL + "=true"));
@@ -195,12 +193,8 @@ public final class ImageArchives {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete build context {}: {}", dir, e.getMessage());
+        if (!HostFiles.deleteTreeQuietly(dir)) {
+            LOG.warn("could not delete build context {}", dir);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.botbottle.backend.smolvm.internal;
 
+import dev.botbottle.spi.support.HostFiles;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.ExecRequest;
@@ -18,14 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** A handle on a running machine; stateless apart from the image's users it learned. */
 public final class SmolvmBottle implements Bottle {
@@ -293,15 +292,8 @@ public final class SmolvmBottle implements Bottle {
     }
 
     private static void deleteQuietly(Path path) {
-        if (path == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(path)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete {}: {}", path, e.getMessage());
+        if (path != null && !HostFiles.deleteTreeQuietly(path)) {
+            LOG.warn("could not delete {}", path);
         }
     }
 

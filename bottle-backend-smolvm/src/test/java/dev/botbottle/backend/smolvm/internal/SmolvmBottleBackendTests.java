@@ -4,10 +4,10 @@ import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
-import dev.botbottle.spi.support.HostTrust;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +17,7 @@ class SmolvmBottleBackendTests {
     private static SmolvmBottleBackend backend(ScriptedRunner runner) {
         return new SmolvmBottleBackend(new SmolvmCli("smolvm", runner), new HostAddresses("ip", runner),
                 new AddressFirewall("/nonexistent/iptables", runner), new ImageArchives("docker", runner,
-                Path.of("/tmp/none"), HostTrust.system()), ProgressListener.NONE, "smolvm test");
+                Path.of("/tmp/none"), Map.of()), ProgressListener.NONE, "smolvm test");
     }
 
     private static BottleSpec spec(boolean weakAllowed) {

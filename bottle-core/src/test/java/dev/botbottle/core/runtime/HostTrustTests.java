@@ -1,6 +1,5 @@
-package dev.botbottle.backend.docker.internal;
+package dev.botbottle.core.runtime;
 
-import dev.botbottle.spi.support.HostTrust;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +11,7 @@ import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Tests the SPI helper {@link HostTrust} that this backend relies on for build contexts. */
+/** {@link HostTrust}: which CA certificates this host trusts beyond the stock ones. */
 class HostTrustTests {
 
     @TempDir

@@ -13,8 +13,8 @@ import java.util.List;
  * @param layer the blocks it declares
  * @param valid whether the file itself has no error
  */
-record BottleSpec(String name, Path file, List<String> extendsNames, int extendsLine, Layer layer, boolean valid) {
-    BottleSpec {
+record BottleFile(String name, Path file, List<String> extendsNames, int extendsLine, Layer layer, boolean valid) {
+    BottleFile {
         extendsNames = List.copyOf(extendsNames);
     }
 }

@@ -1,4 +1,6 @@
-package dev.botbottle.spi.support;
+package dev.botbottle.core.runtime;
+
+import dev.botbottle.spi.ProvisionStep;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +31,9 @@ import java.util.stream.Stream;
  * formatting differences do not matter; each is returned once. On a host without the stock directory (not
  * Debian-based), only the local directory counts: the bundle cannot be told apart from the stock set there.
  *
- * <p>Used by the Docker backend (every build context gets a {@code host-ca/} directory holding {@link #files()})
- * and by the provisioning engine (a bottle can trust the same certificates). Reads files only; never throws for a
+ * <p>The runtime hands {@link #files()} to backends ({@link dev.botbottle.spi.BackendContext#hostCaCertificates()}:
+ * every build context gets a {@code host-ca/} directory holding them), provisions them into a bottle launched with
+ * host CA trust, and has the egress gateway trust the {@link #SYSTEM_BUNDLE} upstream. Reads files only; never throws for a
  * missing file or an unreadable certificate block, which are skipped.
  *
  * @since 0.1
@@ -38,7 +41,7 @@ import java.util.stream.Stream;
 public final class HostTrust {
 
     /** The system CA bundle of Debian-based hosts. */
-    public static final Path SYSTEM_BUNDLE = Path.of("/etc/ssl/certs/ca-certificates.crt");
+    public static final Path SYSTEM_BUNDLE = Path.of(ProvisionStep.TrustCertificate.SYSTEM_BUNDLE);
     /** Debian's stock certificates (package {@code ca-certificates}). */
     public static final Path STOCK_DIRECTORY = Path.of("/usr/share/ca-certificates/mozilla");
     /** Where administrators add certificates ({@code update-ca-certificates} picks them up). */

@@ -1,10 +1,10 @@
 package dev.botbottle.core.manifest;
 
 /** Builds key paths such as {@code egress.routes[0].auth} for problems. */
-final class Paths {
+final class KeyPaths {
     private static final int MAX_KEY = 40;
 
-    private Paths() {
+    private KeyPaths() {
     }
 
     static String child(String parent, String key) {
