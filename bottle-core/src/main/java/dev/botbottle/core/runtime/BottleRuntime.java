@@ -73,6 +73,7 @@ public final class BottleRuntime implements AutoCloseable {
     private final Gateways gatewayStarter;
     private final Inventory inventory;
     private final Supervision supervision;
+    private final DeployKeys deployKeys;
 
     private BottleRuntime(Builder b) {
         this.host = b.host;
@@ -93,6 +94,7 @@ public final class BottleRuntime implements AutoCloseable {
         this.supervision = new Supervision(state, b.supervisor);
         this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress, supervision::desk);
         this.inventory = new Inventory(plugins, state, context());
+        this.deployKeys = new DeployKeys(plugins, state, progress);
     }
 
     /** @return a builder for the current host */
@@ -144,6 +146,7 @@ public final class BottleRuntime implements AutoCloseable {
             state.writePlan(slug, PlanJson.write(plan));
             state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
                     BottleMetadata.Status.CREATING, Map.of(), Map.of(), ProcessHandle.current().pid(), null));
+            deployKeys.provision(slug, plan.remotes(), creds);
             progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
             backendTouched = true;
             HostReach reach = backend.prepare(spec);
@@ -170,7 +173,14 @@ public final class BottleRuntime implements AutoCloseable {
             if (backendTouched) {
                 undo.run("removing bottle " + slug + " from " + plan.backend(), () -> backend.teardown(slug));
             }
-            undo.run("removing the state of bottle " + slug, () -> state.delete(slug));
+            boolean[] keysRevoked = {false};
+            undo.run("deleting the deploy keys of bottle " + slug, () -> {
+                deployKeys.revoke(slug, creds);
+                keysRevoked[0] = true;
+            });
+            if (keysRevoked[0]) {
+                undo.run("removing the state of bottle " + slug, () -> state.delete(slug));
+            }
             undo.suppressInto(e);
             throw e;
         }
@@ -300,7 +310,13 @@ public final class BottleRuntime implements AutoCloseable {
         for (GatewayService g : release(slug)) {
             failures.run("stopping the " + g.name() + " gateway of bottle " + slug, g::close);
         }
-        if (!keepState && !state.isPreserved(slug)) {
+        boolean[] keysRevoked = {false};
+        failures.run("deleting the deploy keys of bottle " + slug, () -> {
+            deployKeys.revoke(slug, credentials);
+            keysRevoked[0] = true;
+        });
+        // a key that could not be deleted keeps the state, so `bottle cleanup` tries again
+        if (keysRevoked[0] && !keepState && !state.isPreserved(slug)) {
             failures.run("removing the state of bottle " + slug, () -> state.delete(slug));
         }
         failures.rethrow();
@@ -318,6 +334,11 @@ public final class BottleRuntime implements AutoCloseable {
                     + " and no engine objects); `bottle ps` lists the bottles");
         }
         remove(slug);
+    }
+
+    /** @return the deploy keys registered and not deleted yet, of every bottle with state */
+    public List<PendingDeployKey> pendingDeployKeys() {
+        return deployKeys.pending();
     }
 
     /** Removes a bottle and its state; nothing happens for one that is already gone. */
