@@ -57,6 +57,7 @@ public final class Upstream implements AutoCloseable {
             Files.createDirectories(sshDir);
             // the only configuration the client reads: no agent, this key only, the pinned kind of host key
             Files.writeString(sshDir.resolve("config"), "Host *\n"
+                    + "  IdentityFile \"" + key.toAbsolutePath() + "\"\n"
                     + "  IdentitiesOnly yes\n"
                     + "  IdentityAgent none\n"
                     + "  BatchMode yes\n"
