@@ -170,6 +170,24 @@ class DeployKeyLifecycleIT {
     }
 
     @Test
+    void aResumedBottlePushesThroughTheGateRestartedFromState() {
+        BottlePlan plan = plan();
+        RunningBottle bottle = runtime.launch(plan, LaunchOptions.DEFAULTS);
+        assertThat(push(bottle, "before-stop.txt").exitCode()).isZero();
+        runtime.stop(plan.slug());
+        try (BottleRuntime other = BottleRuntime.builder().host(host()).plugins(plugins()).build()) {
+            RunningBottle resumed = other.resume(plan.slug());
+            ExecResult r = push(resumed, "after-resume.txt");
+            assertThat(r.exitCode()).as(r.stdoutText() + r.stderrText()).isZero();
+            String pushed = r.stdoutText().strip().lines().reduce((a, b) -> b).orElseThrow();
+            assertThat(upstream.ref("widgets", "refs/heads/main")).contains(pushed);
+            assertThat(gitea.keys()).hasSize(1);
+            other.teardown(plan.slug());
+        }
+        assertThat(gitea.keys()).isEmpty();
+    }
+
+    @Test
     void aDeleteTheForgeCannotDoFailsTheTeardownKeepsTheKeyRecordedAndCleanupRetriesIt() {
         BottlePlan plan = plan();
         runtime.launch(plan, LaunchOptions.DEFAULTS);
