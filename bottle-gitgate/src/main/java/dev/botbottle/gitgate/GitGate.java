@@ -83,6 +83,7 @@ public final class GitGate implements GatewayService {
             }
             SmartHttp http = SmartHttp.start(request.slug(), request.bindAddress(), request.port(), secret, byName,
                     options.threads());
+            warm(request.slug(), gates);
             LOG.info("git gate of bottle {} listening on {}:{} ({} remotes: {})", request.slug(),
                     request.bindAddress(), http.port(), byName.size(), byName.keySet());
             return new GitGate(request.slug(), secret, request.remotes(), List.copyOf(gates), http);
@@ -93,6 +94,29 @@ public final class GitGate implements GatewayService {
             gates.forEach(RemoteGate::close);
             throw e;
         }
+    }
+
+    /**
+     * Starts refreshing every remote's mirror in the background, so the agent's first clone, which comes after the
+     * bottle was created and provisioned, finds it warm. A fetch during the warm-up waits for it, then refreshes
+     * again (a fetch always asks upstream); a failed warm-up is only logged: that fetch reports the reason.
+     */
+    private static void warm(String slug, List<RemoteGate> gates) {
+        if (gates.isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            for (RemoteGate g : gates) {
+                try {
+                    g.refresh();
+                } catch (RuntimeException e) {
+                    LOG.info("git gate of bottle {}: warming the mirror of {} failed (the bottle's fetch will say"
+                            + " why): {}", slug, g.remote().name(), e.getMessage());
+                }
+            }
+        }, "gitgate-warm-" + slug);
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The built-in rules plus the bottle's own route credentials, so a push cannot carry them out either. */

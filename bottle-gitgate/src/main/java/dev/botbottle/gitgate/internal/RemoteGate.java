@@ -88,7 +88,9 @@ public final class RemoteGate implements AutoCloseable {
      */
     public void refresh() {
         synchronized (refreshLock) {
+            long t0 = System.nanoTime();
             Mirror.Snapshot snap = mirror.refresh(upstream);
+            LOG.debug("bottle {}: refreshed {} from upstream in {} ms", slug, remote.name(), (System.nanoTime() - t0) / 1_000_000);
             try {
                 for (Ref r : repo.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
                     if (!snap.refs().containsKey(r.getName())) {
@@ -173,6 +175,7 @@ public final class RemoteGate implements AutoCloseable {
     }
 
     private void onPush(ReceivePack rp, List<ReceiveCommand> commands) {
+        long t0 = System.nanoTime();
         Optional<String> defaultBranch = mirror.head();
         List<ReceiveCommand> accepted = new ArrayList<>();
         for (ReceiveCommand cmd : commands) {
@@ -196,6 +199,7 @@ public final class RemoteGate implements AutoCloseable {
         if (accepted.isEmpty()) {
             return;
         }
+        long t1 = System.nanoTime();
         List<RemoteRefUpdate> updates = new ArrayList<>();
         try {
             for (ReceiveCommand cmd : accepted) {
@@ -205,6 +209,8 @@ public final class RemoteGate implements AutoCloseable {
                         delete ? null : cmd.getNewId(), cmd.getRefName(), force, null, cmd.getOldId()));
             }
             PushResult result = upstream.push(repo, updates);
+            LOG.debug("bottle {}: push to {}: policy and scan {} ms, upstream {} ms", slug, remote.name(),
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             for (ReceiveCommand cmd : accepted) {
                 RemoteRefUpdate u = result.getRemoteUpdate(cmd.getRefName());
                 RemoteRefUpdate.Status s = u == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : u.getStatus();

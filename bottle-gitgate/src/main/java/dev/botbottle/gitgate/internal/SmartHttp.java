@@ -81,6 +81,7 @@ public final class SmartHttp implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        long t0 = System.nanoTime();
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
             String[] parts = path.split("/", 4);
@@ -130,6 +131,10 @@ public final class SmartHttp implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // the client went away, or the protocol failed midway; the client sees the broken stream
             LOG.debug("git gate request failed: {}", e.toString());
+        } finally {
+            String p = ex.getRequestURI().getRawPath();
+            LOG.debug("{} .../{} took {} ms", ex.getRequestMethod(), p.substring(p.lastIndexOf('/') + 1),
+                    (System.nanoTime() - t0) / 1_000_000);
         }
     }
 

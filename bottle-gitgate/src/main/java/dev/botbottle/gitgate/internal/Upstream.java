@@ -100,6 +100,12 @@ public final class Upstream implements AutoCloseable {
     /** Pushes the updates from {@code from}; the per-ref statuses say what upstream accepted. */
     public PushResult push(Repository from, Collection<RemoteRefUpdate> updates) {
         try (Transport t = open(from)) {
+            // the bottle's git already chose the deltas of what it sent: reuse them, search no new ones
+            org.eclipse.jgit.storage.pack.PackConfig pc = new org.eclipse.jgit.storage.pack.PackConfig(from);
+            pc.setDeltaCompress(false);
+            pc.setReuseDeltas(true);
+            pc.setReuseObjects(true);
+            t.setPackConfig(pc);
             return t.push(NullProgressMonitor.INSTANCE, updates);
         } catch (org.eclipse.jgit.errors.NotSupportedException e) {
             throw new GateException("remote " + remote.name() + ": only SSH upstreams are supported", e);
