@@ -8,6 +8,7 @@ import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 
 import java.util.List;
@@ -62,6 +63,11 @@ final class OwnBottlesDocker implements BackendProvider {
             }
 
             @Override
+            public void create(BottleSpec spec, HostReach reach, GatewayPorts ports) {
+                b.create(spec, reach, ports);
+            }
+
+            @Override
             public Bottle start(String slug) {
                 return b.start(slug);
             }
@@ -74,6 +80,11 @@ final class OwnBottlesDocker implements BackendProvider {
             @Override
             public Bottle resume(String slug, List<Integer> gatewayPorts) {
                 return b.resume(slug, gatewayPorts);
+            }
+
+            @Override
+            public Bottle resume(String slug, GatewayPorts ports) {
+                return b.resume(slug, ports);
             }
 
             @Override

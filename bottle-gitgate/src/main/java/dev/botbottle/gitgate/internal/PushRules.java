@@ -27,7 +27,7 @@ public final class PushRules {
         if (ref.startsWith(Constants.R_TAGS)) {
             if (!policy.allowedBranches().isEmpty()) {
                 return Optional.of("push policy: tags cannot be pushed to this remote (allowed_branches is "
-                        + policy.allowedBranches() + ")");
+                        + policy.allowedBranches() + ")" + commit(cmd));
             }
             return Optional.empty();
         }
@@ -38,7 +38,7 @@ public final class PushRules {
         if (!policy.allowedBranches().isEmpty()
                 && policy.allowedBranches().stream().noneMatch(p -> GitPushPolicy.matches(branch, p))) {
             return Optional.of("push policy: branch " + branch + " is outside the allowed branches "
-                    + String.join(", ", policy.allowedBranches()));
+                    + String.join(", ", policy.allowedBranches()) + commit(cmd));
         }
         if (isProtected(branch, defaultBranch)) {
             if (cmd.getType() == ReceiveCommand.Type.DELETE) {
@@ -51,6 +51,10 @@ public final class PushRules {
             }
         }
         return Optional.empty();
+    }
+
+    private static String commit(ReceiveCommand cmd) {
+        return cmd.getType() == ReceiveCommand.Type.DELETE ? "" : " (commit " + cmd.getNewId().abbreviate(7).name() + ")";
     }
 
     /** @return the patterns protecting branches: the manifest's, or the upstream's default branch */

@@ -52,7 +52,7 @@ class PushRulesTests {
         assertThat(rules.check(cmd("refs/heads/agent/fix-1", ReceiveCommand.Type.CREATE), MAIN)).isEmpty();
         assertThat(rules.check(cmd("refs/heads/bots/a/b", ReceiveCommand.Type.CREATE), MAIN)).isEmpty();
         assertThat(rules.check(cmd("refs/heads/agent/a/b", ReceiveCommand.Type.CREATE), MAIN)).get().asString()
-                .contains("branch agent/a/b is outside the allowed branches agent/*, bots/**");
+                .contains("branch agent/a/b is outside the allowed branches agent/*, bots/** (commit 2222222)");
         assertThat(rules.check(cmd("refs/tags/v1", ReceiveCommand.Type.CREATE), MAIN)).get().asString()
                 .contains("tags cannot be pushed");
         assertThat(new PushRules(GitPushPolicy.DEFAULTS).check(cmd("refs/tags/v1", ReceiveCommand.Type.CREATE), MAIN))
