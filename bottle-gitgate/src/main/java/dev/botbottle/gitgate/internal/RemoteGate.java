@@ -152,6 +152,7 @@ public final class RemoteGate implements AutoCloseable {
 
     /** Writes the receive-pack advertisement (this bottle's refs as of its last fetch). */
     public void advertiseReceivePack(OutputStream out) throws IOException {
+        upstream.prewarm();
         PacketLineOut pck = serviceHeader(out, "git-receive-pack");
         receivePack().sendAdvertisedRefs(new RefAdvertiser.PacketLineOutRefAdvertiser(pck));
         pck.flush();

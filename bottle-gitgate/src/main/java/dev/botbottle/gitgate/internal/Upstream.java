@@ -31,7 +31,8 @@ public final class Upstream implements AutoCloseable {
     private final GitRemote remote;
     private final URIish uri;
     private final PinnedHostKey hostKey;
-    private final SshdSessionFactory sessions;
+    private final SshdSessionFactory ssh;
+    private final PrewarmedSessions sessions;
     private final int timeoutSeconds;
 
     /**
@@ -67,7 +68,7 @@ public final class Upstream implements AutoCloseable {
         } catch (IOException e) {
             throw new GateException("cannot write the SSH client configuration in " + sshDir + ": " + e.getMessage(), e);
         }
-        this.sessions = new SshdSessionFactoryBuilder()
+        this.ssh = new SshdSessionFactoryBuilder()
                 .setHomeDirectory(sshDir.toFile())
                 .setSshDirectory(sshDir.toFile())
                 .setConfigFile(dir -> sshDir.resolve("config").toFile())
@@ -77,11 +78,17 @@ public final class Upstream implements AutoCloseable {
                 .setConnectorFactory(null)
                 .setPreferredAuthentications("publickey")
                 .build(null);
+        this.sessions = new PrewarmedSessions(ssh);
     }
 
     /** @return {@code host:port} of the upstream, for messages */
     public String address() {
         return remote.upstreamHost() + ":" + remote.upstreamPort();
+    }
+
+    /** Opens the SSH session of the next operation (a push about to come) in the background. */
+    public void prewarm() {
+        sessions.prewarm(uri, timeoutSeconds * 1000);
     }
 
     /** Fetches {@code specs} into {@code into}, pruning refs upstream deleted. */
@@ -143,5 +150,6 @@ public final class Upstream implements AutoCloseable {
     @Override
     public void close() {
         sessions.close();
+        ssh.close();
     }
 }
