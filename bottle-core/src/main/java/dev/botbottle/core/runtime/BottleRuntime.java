@@ -146,7 +146,7 @@ public final class BottleRuntime implements AutoCloseable {
             state.writePlan(slug, PlanJson.write(plan));
             state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
                     BottleMetadata.Status.CREATING, Map.of(), Map.of(), ProcessHandle.current().pid(), null));
-            deployKeys.provision(slug, plan.remotes(), creds);
+            deployKeys.provision(slug, plan.remotes(), agent.credentials());
             progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
             backendTouched = true;
             HostReach reach = backend.prepare(spec);
@@ -175,7 +175,7 @@ public final class BottleRuntime implements AutoCloseable {
             }
             boolean[] keysRevoked = {false};
             undo.run("deleting the deploy keys of bottle " + slug, () -> {
-                deployKeys.revoke(slug, creds);
+                deployKeys.revoke(slug, agent.credentials());
                 keysRevoked[0] = true;
             });
             if (keysRevoked[0]) {
