@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param port the port to listen on; 0 for an ephemeral port (a resumed bottle asks for its previous port)
  * @param stateDir the bottle's state directory (CA, audit log live there)
  * @param routes the egress routes (manifest and provider merged)
- * @param remotes the git remotes the gate brokers
+ * @param remotes the git remotes the gate brokers; a remote with a provisioned key arrives with
+ *                {@link GitRemote#identity()} set to the file of the key the runtime generated at prepare
  * @param credentials resolves route and key credentials
  * @param extraCaFiles host files of extra CA certificates upstream TLS should trust
  * @param progress receives progress

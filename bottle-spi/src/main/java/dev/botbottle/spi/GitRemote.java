@@ -16,11 +16,13 @@ import java.util.Optional;
  * @param identity the host path of the private key the gate uses
  * @param provisionedKey how to provision a per-bottle deploy key instead
  * @param hostKey the upstream's SSH host public key, as in {@code known_hosts} ({@code ssh-ed25519 AAAA...})
+ * @param push what the bottle may push (protected and allowed branches, size); {@code null} means
+ *             {@link GitPushPolicy#DEFAULTS} (since 0.2)
  * @since 0.1
  * @see #builder(String, String) the way to make one (ADR 11)
  */
 public record GitRemote(String name, String url, Optional<Path> identity, Optional<ProvisionedKeySpec> provisionedKey,
-                        String hostKey) {
+                        String hostKey, GitPushPolicy push) {
 
     public GitRemote {
         Objects.requireNonNull(name, "name");
@@ -28,12 +30,27 @@ public record GitRemote(String name, String url, Optional<Path> identity, Option
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(provisionedKey, "provisionedKey");
         Objects.requireNonNull(hostKey, "hostKey");
+        push = push != null ? push : GitPushPolicy.DEFAULTS;
         if (identity.isPresent() == provisionedKey.isPresent()) {
             throw new IllegalArgumentException("remote " + name + ": exactly one of identity and provisioned_key is required");
         }
         if (hostKey.isBlank()) {
             throw new IllegalArgumentException("remote " + name + ": host_key is required (no trust on first use)");
         }
+    }
+
+    /**
+     * A remote with the default push policy (the shape of 0.1).
+     *
+     * @param name the remote's local name
+     * @param url the upstream URL
+     * @param identity the host path of the private key the gate uses
+     * @param provisionedKey how to provision a per-bottle deploy key instead
+     * @param hostKey the upstream's pinned SSH host public key
+     */
+    public GitRemote(String name, String url, Optional<Path> identity, Optional<ProvisionedKeySpec> provisionedKey,
+                     String hostKey) {
+        this(name, url, identity, provisionedKey, hostKey, GitPushPolicy.DEFAULTS);
     }
 
     /**
@@ -48,7 +65,7 @@ public record GitRemote(String name, String url, Optional<Path> identity, Option
 
     /** @return a builder holding this remote's values @since 0.2 */
     public Builder toBuilder() {
-        Builder b = new Builder(name, url).hostKey(hostKey);
+        Builder b = new Builder(name, url).hostKey(hostKey).push(push);
         b.identity = identity;
         b.provisionedKey = provisionedKey;
         return b;
@@ -98,6 +115,7 @@ public record GitRemote(String name, String url, Optional<Path> identity, Option
         private Optional<Path> identity = Optional.empty();
         private Optional<ProvisionedKeySpec> provisionedKey = Optional.empty();
         private String hostKey = "";
+        private GitPushPolicy push = GitPushPolicy.DEFAULTS;
 
         private Builder(String name, String url) {
             this.name = Objects.requireNonNull(name, "name");
@@ -124,12 +142,18 @@ public record GitRemote(String name, String url, Optional<Path> identity, Option
             return this;
         }
 
+        /** @param value the push policy (default {@link GitPushPolicy#DEFAULTS}) @return this builder @since 0.2 */
+        public Builder push(GitPushPolicy value) {
+            this.push = Objects.requireNonNull(value, "push");
+            return this;
+        }
+
         /**
          * @return the remote
          * @throws IllegalArgumentException when no host key or neither key source is set
          */
         public GitRemote build() {
-            return new GitRemote(name, url, identity, provisionedKey, hostKey);
+            return new GitRemote(name, url, identity, provisionedKey, hostKey, push);
         }
     }
 }

@@ -54,13 +54,13 @@ class ArchitectureTests {
     @Test
     void pluginsDependOnTheSpiAndNotOnTheCore() {
         noClasses().that().resideInAnyPackage("dev.botbottle.backend..", "dev.botbottle.provider..",
-                        "dev.botbottle.egress..", "dev.botbottle.contrib..")
+                        "dev.botbottle.egress..", "dev.botbottle.gitgate..", "dev.botbottle.contrib..")
                 .should().dependOnClassesThat().resideInAPackage("dev.botbottle.core..")
                 .check(main);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "egress", "backend.docker", "backend.smolvm", "provider.claude", "provider.codex", "cli"})
+    @ValueSource(strings = {"core", "egress", "gitgate", "backend.docker", "backend.smolvm", "provider.claude", "provider.codex", "cli"})
     void noModuleReachesIntoAnothersInternals(String module) {
         noClasses().that().resideOutsideOfPackage("dev.botbottle." + module + "..")
                 .should().dependOnClassesThat().resideInAPackage("dev.botbottle." + module + ".internal..")

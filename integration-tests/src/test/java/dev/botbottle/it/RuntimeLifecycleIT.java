@@ -167,6 +167,8 @@ class RuntimeLifecycleIT {
                 ---
                 """.formatted(Docker.BASE_IMAGE, home));
         Manifests.write(home, "agents/pusher.md", "---\nbottle: remote\n---\n");
+        // the git gate checks that a remote's key file is readable when it starts (it reaches upstream only on fetch)
+        Files.writeString(home.resolve("id_ed25519"), "a key file the gate never gets to use\n");
         Manifests.write(home, "bottles/quiet.md", "---\nimage: " + Docker.BASE_IMAGE
                 + "\nagent_provider: {template: shell}\nsupervise: false\n---\n");
         Manifests.write(home, "agents/hush.md", "---\nbottle: quiet\n---\n");

@@ -191,5 +191,15 @@ public final class Doctor {
         if (orphans.isEmpty()) {
             out.add(new Report.Finding("state", Diagnostic.ok("bottles", all.size() + " bottle(s), none orphaned")));
         }
+        Set<String> live = new LinkedHashSet<>();
+        all.stream().filter(s -> !s.status().startsWith("orphaned")).forEach(s -> live.add(s.slug()));
+        for (var key : runtime.pendingDeployKeys()) {
+            if (!live.contains(key.slug())) {
+                out.add(new Report.Finding("state", Diagnostic.warning("deploy key " + key.id(), "still registered on "
+                        + key.repository() + " (" + key.provider() + ", remote " + key.remote() + ") for bottle "
+                        + key.slug() + ", whose teardown could not delete it", "`bottle cleanup` (with the token"
+                        + " variable set) deletes it")));
+            }
+        }
     }
 }

@@ -16,12 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the front matter of one bottle file into a {@link BottleFile}, reporting every problem. */
 final class BottleParser {
-    private static final Pattern MEMORY = Pattern.compile("^(\\d+)\\s*([kKmMgGtT]?)(i?[bB])?$");
     private static final Pattern BACKEND = Pattern.compile("^(\\*|[a-z][a-z0-9-]*)$");
 
     private final NodeReader r;
@@ -270,27 +268,6 @@ final class BottleParser {
     }
 
     private Optional<Long> memory(Node node) {
-        if (node instanceof Scalar s && (s.type() == ScalarType.STRING || s.type() == ScalarType.NUMBER)) {
-            Matcher mm = MEMORY.matcher(s.text().strip());
-            if (mm.matches()) {
-                int shift = switch (mm.group(2).toLowerCase(java.util.Locale.ROOT)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    case "t" -> 40;
-                    default -> 0;
-                };
-                try {
-                    long n = Long.parseLong(mm.group(1));
-                    if (n > 0 && n <= (Long.MAX_VALUE >> shift)) {
-                        return Optional.of(n << shift);
-                    }
-                } catch (NumberFormatException ignored) {
-                    // too large: reported below
-                }
-            }
-        }
-        r.error("resources.memory", node, "expected a size such as 512m or 2g (k, m, g, t are powers of 1024)");
-        return Optional.empty();
+        return r.size(node, "resources.memory");
     }
 }

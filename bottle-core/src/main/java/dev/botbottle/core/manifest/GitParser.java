@@ -5,6 +5,7 @@ import dev.botbottle.core.manifest.YamlTree.MapNode;
 import dev.botbottle.core.manifest.YamlTree.Node;
 import dev.botbottle.core.manifest.YamlTree.Scalar;
 import dev.botbottle.core.manifest.YamlTree.ScalarType;
+import dev.botbottle.spi.GitPushPolicy;
 import dev.botbottle.spi.ProvisionedKeySpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -116,8 +117,49 @@ final class GitParser {
                 hostKey = Optional.empty();
             }
         }
-        return Optional.of(new RemoteSpec(name, url, identity, provisioned, hostKey, r.problems().file(), path,
+        Optional<GitPushPolicy> push = e.containsKey("push") ? push(e.get("push").value(), path + ".push")
+                : Optional.empty();
+        return Optional.of(new RemoteSpec(name, url, identity, provisioned, hostKey, push, r.problems().file(), path,
                 line));
+    }
+
+    /** Parses {@code push: {protected_branches, allowed_branches, max_size}}. */
+    private Optional<GitPushPolicy> push(Node node, String path) {
+        Optional<MapNode> m = r.map(node, path);
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        r.checkKeys(m.get(), path, Keys.PUSH);
+        Map<String, Entry> e = m.get().entries();
+        GitPushPolicy policy = GitPushPolicy.DEFAULTS;
+        String what = "a branch name or pattern such as main or agent/* (without refs/heads/)";
+        if (e.containsKey("protected_branches")) {
+            policy = policy.withProtectedBranches(branches(e.get("protected_branches").value(),
+                    path + ".protected_branches", what));
+        }
+        if (e.containsKey("allowed_branches")) {
+            policy = policy.withAllowedBranches(branches(e.get("allowed_branches").value(),
+                    path + ".allowed_branches", what));
+        }
+        if (e.containsKey("max_size")) {
+            policy = policy.withMaxPushBytes(r.size(e.get("max_size").value(), path + ".max_size").orElse(0L));
+        }
+        return Optional.of(policy);
+    }
+
+    private java.util.List<String> branches(Node node, String path, String what) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String p : r.names(node, path, GitPushPolicy.BRANCH_PATTERN, what).orElse(java.util.List.of())) {
+            if (p.startsWith("refs/")) {
+                r.error(path, node, "'" + p + "' names a ref: write the branch name only (e.g. main, not"
+                        + " refs/heads/main)");
+            } else if (p.startsWith("/") || p.endsWith("/") || p.contains("//") || p.contains("..")) {
+                r.error(path, node, "'" + p + "' is not " + what);
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     private Optional<ProvisionedKeySpec> provisionedKey(Node node, String path) {

@@ -22,7 +22,8 @@ final class Keys {
     static final List<String> GIT = List.of("remotes", "user");
     static final List<String> AGENT_GIT = List.of("user");
     static final List<String> GIT_USER = List.of("email", "name");
-    static final List<String> REMOTE = List.of("host_key", "identity", "provisioned_key", "url");
+    static final List<String> REMOTE = List.of("host_key", "identity", "provisioned_key", "push", "url");
+    static final List<String> PUSH = List.of("allowed_branches", "max_size", "protected_branches");
     static final List<String> EGRESS = List.of("routes", "upstream_ca_files");
     static final List<String> ROUTE = List.of("allow_private", "auth", "dlp", "host", "matches", "ports",
             "tls_passthrough");

@@ -165,4 +165,32 @@ final class NodeReader {
             return null;
         }
     }
+
+    private static final Pattern SIZE = Pattern.compile("^(\\d+)\\s*([kKmMgGtT]?)(i?[bB])?$");
+
+    /** A size in bytes: a number, or a number with k, m, g or t (powers of 1024), e.g. {@code 512m}. */
+    Optional<Long> size(Node node, String path) {
+        if (node instanceof Scalar s && (s.type() == ScalarType.STRING || s.type() == ScalarType.NUMBER)) {
+            java.util.regex.Matcher mm = SIZE.matcher(s.text().strip());
+            if (mm.matches()) {
+                int shift = switch (mm.group(2).toLowerCase(java.util.Locale.ROOT)) {
+                    case "k" -> 10;
+                    case "m" -> 20;
+                    case "g" -> 30;
+                    case "t" -> 40;
+                    default -> 0;
+                };
+                try {
+                    long n = Long.parseLong(mm.group(1));
+                    if (n > 0 && n <= (Long.MAX_VALUE >> shift)) {
+                        return Optional.of(n << shift);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // too large: reported below
+                }
+            }
+        }
+        error(path, node, "expected a size such as 512m or 2g (k, m, g, t are powers of 1024)");
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.botbottle.core.manifest;
 
+import dev.botbottle.spi.GitPushPolicy;
 import dev.botbottle.spi.GitRemote;
 import dev.botbottle.spi.ProvisionedKeySpec;
 import java.nio.file.Path;
@@ -7,17 +8,19 @@ import java.util.Optional;
 
 /**
  * A git remote as declared by one bottle file, possibly partial: a child may override single fields of a
- * parent's remote of the same name. {@link #identity} and {@link #provisionedKey} count as one field (the key).
+ * parent's remote of the same name. {@link #identity} and {@link #provisionedKey} count as one field (the key);
+ * {@link #push} is one field too (a child's {@code push} block replaces the parent's).
  */
 record RemoteSpec(String name, Optional<String> url, Optional<Path> identity,
                   Optional<ProvisionedKeySpec> provisionedKey, Optional<String> hostKey,
-                  Path file, String keyPath, int line) {
+                  Optional<GitPushPolicy> push, Path file, String keyPath, int line) {
 
     /** @return this remote's declared fields over {@code base}'s; the location becomes this one's */
     RemoteSpec over(RemoteSpec base) {
         boolean ownKey = identity.isPresent() || provisionedKey.isPresent();
         return new RemoteSpec(name, url.or(base::url), ownKey ? identity : base.identity(),
-                ownKey ? provisionedKey : base.provisionedKey(), hostKey.or(base::hostKey), file, keyPath, line);
+                ownKey ? provisionedKey : base.provisionedKey(), hostKey.or(base::hostKey), push.or(base::push), file,
+                keyPath, line);
     }
 
     /** @return the complete remote, or empty after reporting what is missing to {@code problems} */
@@ -39,6 +42,7 @@ record RemoteSpec(String name, Optional<String> url, Optional<Path> identity,
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new GitRemote(name, url.get(), identity, provisionedKey, hostKey.get()));
+        return Optional.of(new GitRemote(name, url.get(), identity, provisionedKey, hostKey.get(),
+                push.orElse(GitPushPolicy.DEFAULTS)));
     }
 }

@@ -3,6 +3,7 @@ package dev.botbottle.core.plan;
 import dev.botbottle.core.manifest.EnvValue;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.GatewayServiceProvider;
+import dev.botbottle.spi.GitPushPolicy;
 import dev.botbottle.spi.GitRemote;
 import dev.botbottle.spi.PathMatch;
 import dev.botbottle.spi.RouteMatch;
@@ -49,7 +50,7 @@ public final class PlanRenderer {
             GitRemote r = plan.remotes().get(i);
             line(out, i == 0 ? "git gate" : "", r.name() + " → " + r.upstreamHost() + ":" + r.upstreamPort()
                     + (r.provisionedKey().isPresent() ? " [deploy key: " + r.provisionedKey().get().provider() + "]"
-                    : " [static key]") + (gate ? "" : " (NOT SERVED: this build has no git gate)"));
+                    : " [static key]") + push(r.push()) + (gate ? "" : " (NOT SERVED: this build has no git gate)"));
         }
         if (!plan.runs(GatewayServiceProvider.EGRESS)) {
             line(out, "egress", "NONE: this build has no egress gateway, so no host is reachable");
@@ -78,6 +79,20 @@ public final class PlanRenderer {
                 : "off: no supervise server runs and nothing is registered with the agent");
         plan.notices().forEach(n -> out.add("warning: " + n));
         return String.join("\n", out) + "\n";
+    }
+
+    private static String push(GitPushPolicy p) {
+        StringBuilder b = new StringBuilder();
+        if (!p.protectedBranches().isEmpty()) {
+            b.append(" protected ").append(String.join(",", p.protectedBranches()));
+        }
+        if (!p.allowedBranches().isEmpty()) {
+            b.append(" push only ").append(String.join(",", p.allowedBranches()));
+        }
+        if (p.maxPushBytes() > 0) {
+            b.append(" max push ").append(p.maxPushBytes()).append(" bytes");
+        }
+        return b.toString();
     }
 
     /**

@@ -74,6 +74,7 @@ public final class BottleRuntime implements AutoCloseable {
     /** The host's extra CA certificates for image builds; read once, when a backend first needs them. */
     private volatile Map<String, String> hostCa;
     private final Supervision supervision;
+    private final DeployKeys deployKeys;
 
     private BottleRuntime(Builder b) {
         this.host = b.host;
@@ -94,6 +95,7 @@ public final class BottleRuntime implements AutoCloseable {
         this.supervision = new Supervision(state, b.supervisor);
         this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress, supervision::desk);
         this.inventory = new Inventory(plugins, state, context());
+        this.deployKeys = new DeployKeys(plugins, state, progress);
     }
 
     /** @return a builder for the current host */
@@ -145,6 +147,7 @@ public final class BottleRuntime implements AutoCloseable {
             state.writePlan(slug, PlanJson.write(plan));
             state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
                     BottleMetadata.Status.CREATING, Map.of(), Map.of(), ProcessHandle.current().pid(), null));
+            deployKeys.provision(slug, plan.remotes(), agent.credentials());
             progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
             backendTouched = true;
             HostReach reach = backend.prepare(spec);
@@ -171,7 +174,14 @@ public final class BottleRuntime implements AutoCloseable {
             if (backendTouched) {
                 undo.run("removing bottle " + slug + " from " + plan.backend(), () -> backend.teardown(slug));
             }
-            undo.run("removing the state of bottle " + slug, () -> state.delete(slug));
+            boolean[] keysRevoked = {false};
+            undo.run("deleting the deploy keys of bottle " + slug, () -> {
+                deployKeys.revoke(slug, agent.credentials());
+                keysRevoked[0] = true;
+            });
+            if (keysRevoked[0]) {
+                undo.run("removing the state of bottle " + slug, () -> state.delete(slug));
+            }
             undo.suppressInto(e);
             throw e;
         }
@@ -301,7 +311,13 @@ public final class BottleRuntime implements AutoCloseable {
         for (GatewayService g : release(slug)) {
             failures.run("stopping the " + g.name() + " gateway of bottle " + slug, g::close);
         }
-        if (!keepState && !state.isPreserved(slug)) {
+        boolean[] keysRevoked = {false};
+        failures.run("deleting the deploy keys of bottle " + slug, () -> {
+            deployKeys.revoke(slug, credentials);
+            keysRevoked[0] = true;
+        });
+        // a key that could not be deleted keeps the state, so `bottle cleanup` tries again
+        if (keysRevoked[0] && !keepState && !state.isPreserved(slug)) {
             failures.run("removing the state of bottle " + slug, () -> state.delete(slug));
         }
         failures.rethrow();
@@ -319,6 +335,11 @@ public final class BottleRuntime implements AutoCloseable {
                     + " and no engine objects); `bottle ps` lists the bottles");
         }
         remove(slug);
+    }
+
+    /** @return the deploy keys registered and not deleted yet, of every bottle with state */
+    public List<PendingDeployKey> pendingDeployKeys() {
+        return deployKeys.pending();
     }
 
     /** Removes a bottle and its state; nothing happens for one that is already gone. */

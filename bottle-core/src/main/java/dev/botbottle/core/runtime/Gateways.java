@@ -79,8 +79,9 @@ final class Gateways {
     }
 
     private GatewayRequest request(BottlePlan plan, HostReach reach, CredentialSource creds, int port) {
+        Path dir = state.directory(plan.slug());
         return GatewayRequest.builder(plan.slug()).bindAddress(reach.bindAddress()).port(port)
-                .stateDir(state.directory(plan.slug())).routes(plan.routes()).remotes(plan.remotes()).credentials(creds)
+                .stateDir(dir).routes(plan.routes()).remotes(DeployKeys.forGate(plan.remotes(), dir)).credentials(creds)
                 .extraCaFiles(caFiles(plan)).progress(progress).proposals(desks.apply(plan.slug())).build();
     }
 

@@ -106,6 +106,28 @@ public final class DirectoryStateStore implements StateStore {
     }
 
     @Override
+    public void writeRecord(String slug, String name, String json) {
+        writeAtomically(directory(slug).resolve(recordFile(name)), json);
+    }
+
+    @Override
+    public Optional<String> readRecord(String slug, String name) {
+        Path file = root.resolve(checked(slug)).resolve(recordFile(name));
+        try {
+            return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new BottleException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String recordFile(String name) {
+        if (!BottleSpec.NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a record name");
+        }
+        return name + ".json";
+    }
+
+    @Override
     public List<String> slugs() {
         if (!Files.isDirectory(root)) {
             return List.of();

@@ -27,6 +27,19 @@ public interface StateStore {
     /** @param slug the bottle @return the saved plan's JSON */
     Optional<String> readPlan(String slug);
 
+    /**
+     * Writes a named record of a bottle (e.g. {@code deploy-keys}: the ids of provisioned keys to revoke),
+     * atomically; it lives as long as the bottle's state.
+     *
+     * @param slug the bottle
+     * @param name the record's name, {@code ^[a-z][a-z0-9-]*$}
+     * @param json its content
+     */
+    void writeRecord(String slug, String name, String json);
+
+    /** @param slug the bottle @param name the record's name @return the record, if written */
+    Optional<String> readRecord(String slug, String name);
+
     /** @return the slugs that have state, sorted */
     List<String> slugs();
 

@@ -143,6 +143,29 @@ class BottleValidationTests {
     }
 
     @Test
+    void pushPolicyIsParsedAndItsUnknownKeysGetADidYouMeanHint() {
+        f.bottle("b", "git:", "  remotes:", "    origin:", "      url: git@h.example:o/r.git",
+                "      identity: /k", "      host_key: " + KEY, "      push:",
+                "        protected_branches: [main, release/*]", "        allowed_branches: [agent/*]",
+                "        max_size: 50m");
+        f.bottle("c", "git:", "  remotes:", "    origin:", "      url: git@h.example:o/r.git",
+                "      identity: /k", "      host_key: " + KEY, "      push:", "        allowed_branch: [agent/*]",
+                "        protected_branches: [refs/heads/main]", "        max_size: lots");
+
+        var push = f.load().manifest().bottle("b").orElseThrow().remotes().get("origin").push();
+        assertThat(push.protectedBranches()).containsExactly("main", "release/*");
+        assertThat(push.allowedBranches()).containsExactly("agent/*");
+        assertThat(push.maxPushBytes()).isEqualTo(50L << 20);
+        assertThat(f.rendered()).containsExactly(
+                "bottles/c.md:9: git.remotes.origin.push.allowed_branch: unknown key 'allowed_branch'; did you mean"
+                        + " 'allowed_branches'? allowed keys: allowed_branches, max_size, protected_branches",
+                "bottles/c.md:10: git.remotes.origin.push.protected_branches: 'refs/heads/main' names a ref: write the"
+                        + " branch name only (e.g. main, not refs/heads/main)",
+                "bottles/c.md:11: git.remotes.origin.push.max_size: expected a size such as 512m or 2g (k, m, g, t are"
+                        + " powers of 1024)");
+    }
+
+    @Test
     void routeWithAuthAndTlsPassthroughIsAnError() {
         f.bottle("b", "egress:", "  routes:", "    - host: api.example.com", "      auth:", "        scheme: Bearer",
                 "        token_ref: API_TOKEN", "      tls_passthrough: true");

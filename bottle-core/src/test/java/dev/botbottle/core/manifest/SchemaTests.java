@@ -36,6 +36,7 @@ class SchemaTests {
         assertThat(keys(s.at("/properties/git"))).containsExactlyInAnyOrderElementsOf(Keys.GIT);
         assertThat(keys(s.at("/$defs/gitUser"))).containsExactlyInAnyOrderElementsOf(Keys.GIT_USER);
         assertThat(keys(s.at("/$defs/remote"))).containsExactlyInAnyOrderElementsOf(Keys.REMOTE);
+        assertThat(keys(s.at("/$defs/remote/properties/push"))).containsExactlyInAnyOrderElementsOf(Keys.PUSH);
         assertThat(keys(s.at("/properties/egress"))).containsExactlyInAnyOrderElementsOf(Keys.EGRESS);
         assertThat(keys(s.at("/$defs/route"))).containsExactlyInAnyOrderElementsOf(Keys.ROUTE);
         assertThat(keys(s.at("/$defs/route/properties/auth"))).containsExactlyInAnyOrderElementsOf(Keys.AUTH);
