@@ -158,7 +158,9 @@ class CodexCliIT {
 
     @Test
     void codexSeesThePromptAndTheSkillInItsModelInput() {
+        long start = System.nanoTime();
         ExecResult input = codex("/home/agent/workspace", "debug", "prompt-input", "hi");
+        System.out.println("codex debug prompt-input: " + (System.nanoTime() - start) / 1_000_000 + " ms");
 
         assertThat(input.exitCode()).as(input.stderrText()).isZero();
         String text = input.stdoutText();

@@ -11,7 +11,6 @@ import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
-import dev.botbottle.egress.EgressGatewayProvider;
 import dev.botbottle.egress.EgressOptions;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
@@ -79,7 +78,7 @@ class SuperviseInBottleIT {
         Path upstreamCa = pki.writeCa(home);
         EgressOptions options = EgressOptions.defaults()
                 .withResolver((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()));
-        plugins = Plugins.builder().gateway(new EgressGatewayProvider(options)).gateway(new SuperviseGatewayProvider())
+        plugins = Plugins.builder().gateway(new LoopbackEgress(options)).gateway(new SuperviseGatewayProvider())
                 .build();
         runtime = BottleRuntime.builder().host(host()).plugins(plugins).extraCaFile(upstreamCa)
                 .supervisor(p -> {
