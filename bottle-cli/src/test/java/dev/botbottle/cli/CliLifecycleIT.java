@@ -103,6 +103,11 @@ class CliLifecycleIT {
 
         assertThat(CliRun.packaged(env, "exec", "cli-it-one", "--", "sh", "-c", "exit 7").exitCode()).isEqualTo(7);
 
+        // the supervise bearer reaches execs from another process (Codex reads it from this variable), not a file
+        CliRun bearer = CliRun.packaged(env, "exec", "cli-it-one", "--", "sh", "-c",
+                "test -n \"$BOT_BOTTLE_SUPERVISE_TOKEN\" && echo set; grep -rlsF \"$BOT_BOTTLE_SUPERVISE_TOKEN\" /home /tmp || true");
+        assertThat(bearer.out()).isEqualTo("set\n");
+
         // the detached holder keeps the egress gateway alive: a denied host gets the gateway's 403
         CliRun denied = CliRun.packaged(env, "exec", "cli-it-one", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "http://example.com/");
