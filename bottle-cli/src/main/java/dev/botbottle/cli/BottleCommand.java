@@ -33,6 +33,7 @@ final class BottleCommand implements Runnable {
     static final String DEFAULT_TEMPLATE = "claude";
 
     private Plugins plugins;
+    private BottleRuntime runtime;
 
     final Console console;
 
@@ -102,16 +103,22 @@ final class BottleCommand implements Runnable {
         return env != null && !env.isBlank() ? env : DEFAULT_BACKEND;
     }
 
+    /** The runtime's planner: the preflight describes what this runtime's launch does (same backend options). */
     Planner planner() {
-        return new Planner(plugins(), host()).withDefaultTemplate(DEFAULT_TEMPLATE);
+        return runtime().planner().withDefaultTemplate(DEFAULT_TEMPLATE);
     }
 
     ProgressListener progress() {
         return (stage, message) -> console.err().println("[" + stage + "] " + message);
     }
 
+    /** @return this command's runtime, made once */
     BottleRuntime runtime() {
-        return BottleRuntime.builder().host(host()).plugins(plugins()).progress(progress()).prompter(prompter()).build();
+        if (runtime == null) {
+            runtime = BottleRuntime.builder().host(host()).plugins(plugins()).progress(progress()).prompter(prompter())
+                    .build();
+        }
+        return runtime;
     }
 
     EnvPrompter prompter() {

@@ -5,6 +5,7 @@ import dev.botbottle.backend.docker.internal.CommandResult;
 import dev.botbottle.backend.docker.internal.DockerBottleBackend;
 import dev.botbottle.backend.docker.internal.DockerCli;
 import dev.botbottle.backend.docker.internal.DockerDoctor;
+import dev.botbottle.backend.docker.internal.DockerOutput;
 import dev.botbottle.backend.docker.internal.ExecCommandRunner;
 import dev.botbottle.backend.docker.internal.Executables;
 import dev.botbottle.backend.docker.internal.HostFirewall;
@@ -40,6 +41,9 @@ public final class DockerBackendProvider implements BackendProvider {
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
 
+    /** What the last availability check learned of the engine's runtimes, so describing a plan asks nothing more. */
+    private volatile Optional<Boolean> runsc = Optional.empty();
+
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public DockerBackendProvider() {
     }
@@ -59,7 +63,7 @@ public final class DockerBackendProvider implements BackendProvider {
         CommandResult info;
         try {
             info = new ExecCommandRunner().run(new Command(
-                    List.of(binary.get().toString(), "info", "--format", "{{.ServerVersion}}"), Map.of(),
+                    List.of(binary.get().toString(), "info", "--format", "{{.ServerVersion}}\t{{json .Runtimes}}"), Map.of(),
                     Optional.empty(), PROBE_TIMEOUT));
         } catch (BackendException e) {
             return Availability.unavailable("could not run " + binary.get() + ": " + e.getMessage());
@@ -72,6 +76,10 @@ public final class DockerBackendProvider implements BackendProvider {
             return Availability.unavailable("the Docker daemon does not answer: " + info.stderrText()
                     + " — start dockerd (or check DOCKER_HOST and your rights on the docker socket)");
         }
+        String[] facts = info.stdoutText().strip().split("\t", 2);
+        if (facts.length == 2) {
+            runsc = Optional.of(DockerOutput.runtimes(facts[1]).contains("runsc"));
+        }
         return Availability.ok();
     }
 
@@ -80,7 +88,7 @@ public final class DockerBackendProvider implements BackendProvider {
         var runner = new ExecCommandRunner();
         var docker = new DockerCli(binary(context), runner);
         return new DockerBottleBackend(docker, new HostFirewall(iptables(context), runner),
-                new Images(docker, context.hostCaCertificates()), context.progress());
+                new Images(docker, context.hostCaCertificates()), context.progress(), runsc);
     }
 
     @Override

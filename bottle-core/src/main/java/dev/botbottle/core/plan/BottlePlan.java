@@ -70,10 +70,15 @@ public record BottlePlan(String slug, String agent, String bottle, String backen
 
     /**
      * @param service a gateway service's name
-     * @return whether this bottle wants it started when it is installed: every service, supervise only when on
+     * @return whether this bottle wants it started when it is installed: every service, but supervise only when on
+     *         and the git gate only when the bottle has remotes
      */
     public boolean wants(String service) {
-        return !service.equals(dev.botbottle.spi.GatewayServiceProvider.SUPERVISE) || supervise;
+        return switch (service) {
+            case dev.botbottle.spi.GatewayServiceProvider.SUPERVISE -> supervise;
+            case dev.botbottle.spi.GatewayServiceProvider.GIT_GATE -> !remotes.isEmpty();
+            default -> true;
+        };
     }
 
     /** @param name a gateway service's name @return whether it runs for this bottle (installed and wanted) */

@@ -116,6 +116,15 @@ public final class BottleRuntime implements AutoCloseable {
         return supervision.store();
     }
 
+    /**
+     * @return a planner with this runtime's plugins, host and backend options, so what a preflight describes is what
+     *         a launch of this runtime does
+     * @since 0.2
+     */
+    public dev.botbottle.core.plan.Planner planner() {
+        return new dev.botbottle.core.plan.Planner(plugins, host).withBackendOptions(backendOptions);
+    }
+
     /** @return the plugins this runtime uses */
     public Plugins plugins() {
         return plugins;

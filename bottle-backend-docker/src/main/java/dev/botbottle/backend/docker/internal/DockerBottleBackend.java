@@ -50,6 +50,20 @@ public final class DockerBottleBackend implements BottleBackend {
         this.progress = progress;
     }
 
+    /**
+     * @param docker the CLI
+     * @param firewall the host firewall
+     * @param images finds or builds images
+     * @param progress receives progress of long steps
+     * @param runsc whether the engine offers gVisor's runsc, when the availability check already learned it (so
+     *              describing a plan asks the engine nothing more); empty to ask at the first create
+     */
+    public DockerBottleBackend(DockerCli docker, HostFirewall firewall, Images images, ProgressListener progress,
+                               java.util.Optional<Boolean> runsc) {
+        this(docker, firewall, images, progress);
+        this.runsc = runsc.orElse(null);
+    }
+
     @Override
     public String name() {
         return "docker";
@@ -308,7 +322,11 @@ public final class DockerBottleBackend implements BottleBackend {
 
     private String runtimeDescription() {
         try {
-            return runsc() ? "runsc (gVisor: the bottle runs on a user-space kernel)"
+            Boolean known = runsc;
+            if (known == null) {
+                return "runsc (gVisor) when the engine offers it, else runc; decided at launch";
+            }
+            return known ? "runsc (gVisor: the bottle runs on a user-space kernel)"
                     : "default (runc; install gVisor's runsc runtime for a stronger boundary)";
         } catch (BackendException e) {
             return "unknown (" + e.getMessage() + ")";

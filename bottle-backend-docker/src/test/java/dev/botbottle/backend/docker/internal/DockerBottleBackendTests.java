@@ -190,14 +190,17 @@ class DockerBottleBackendTests {
     }
 
     @Test
-    void describeSaysWhichRuntimeAndIsolationAreInForce() {
-        docker.when("info --format", CommandResult.ok("{\"runc\":{},\"runsc\":{}}"));
-        var plan = backend().describe(spec(false));
+    void describeSaysWhichRuntimeAndIsolationAreInForceWithoutAskingTheEngine() {
+        var cli = new DockerCli("docker", docker);
+        var plan = new DockerBottleBackend(cli, new HostFirewall("iptables", iptables), new Images(cli, Map.of()),
+                ProgressListener.NONE, java.util.Optional.of(true)).describe(spec(false));
+        assertThat(docker.lines()).as("planning asks the engine nothing beyond the availability check").isEmpty();
         assertThat(plan.backend()).isEqualTo("docker");
         assertThat(plan.details()).containsKeys("image", "network", "runtime", "host isolation");
         assertThat(plan.details().get("runtime")).contains("gVisor");
         assertThat(plan.details().get("host isolation")).contains(Names.chain("dev-abc"));
         assertThat(plan.details().get("network")).contains("internal");
+        assertThat(backend().describe(spec(false)).details().get("runtime")).contains("decided at launch");
     }
 
     @Test
