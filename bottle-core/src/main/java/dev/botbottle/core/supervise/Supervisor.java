@@ -113,6 +113,19 @@ public final class Supervisor implements AutoCloseable {
         List.copyOf(desks.keySet()).forEach(this::release);
         watcher.shutdownNow();
         handlers.shutdownNow();
+        awaitQuietly(watcher);
+        awaitQuietly(handlers);
+    }
+
+    /** Nothing this supervisor started writes into the state directory once {@link #close()} returned. */
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("a supervise thread did not stop within 5 s of closing");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void poll() {
