@@ -87,7 +87,8 @@ class CliLifecycleIT {
         CliRun dry = CliRun.packaged(env, "launch", "worker", "--dry-run");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("agent 'worker' in bottle 'plain'");
-        assertThat(CliRun.packaged(env, "ps").out()).isEqualTo("no bottles\n");
+        // the engine is shared with other tests: what matters is that the dry run made no bottle of this home
+        assertThat(CliRun.packaged(env, "ps").out()).doesNotContainPattern("\\sworker\\s");
     }
 
     @Test
@@ -126,7 +127,7 @@ class CliLifecycleIT {
 
         CliRun rm = CliRun.packaged(env, "rm", "cli-it-one");
         assertThat(rm.exitCode()).as(rm.err()).isZero();
-        assertThat(CliRun.packaged(env, "ps").out()).isEqualTo("no bottles\n");
+        assertThat(CliRun.packaged(env, "ps").out()).doesNotContain("cli-it-one");
         assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=cli-it-one")).isEmpty();
         assertThat(docker("network", "ls", "-q", "--filter", "label=dev.botbottle.slug=cli-it-one")).isEmpty();
     }
