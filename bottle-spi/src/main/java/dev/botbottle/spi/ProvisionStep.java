@@ -109,7 +109,9 @@ public sealed interface ProvisionStep {
 
     /**
      * Installs a CA certificate into the bottle's trust store (Debian layout:
-     * {@code /usr/local/share/ca-certificates/<name>.crt}, then {@code update-ca-certificates}).
+     * {@code /usr/local/share/ca-certificates/<name>.crt}, linked and appended to the system bundle as
+     * {@code update-ca-certificates} would, without rebuilding the rest; the full command runs where the image keeps
+     * further stores through update hooks).
      *
      * @param name a file-name-safe name for the certificate
      * @param pem the certificate in PEM form

@@ -6,10 +6,12 @@ import dev.botbottle.backend.docker.internal.DockerBottleBackend;
 import dev.botbottle.backend.docker.internal.DockerCli;
 import dev.botbottle.backend.docker.internal.DockerDoctor;
 import dev.botbottle.backend.docker.internal.DockerOutput;
+import dev.botbottle.backend.docker.internal.EngineFacts;
 import dev.botbottle.backend.docker.internal.ExecCommandRunner;
 import dev.botbottle.backend.docker.internal.Executables;
 import dev.botbottle.backend.docker.internal.HostFirewall;
 import dev.botbottle.backend.docker.internal.Images;
+import dev.botbottle.backend.docker.internal.PendingRuns;
 import dev.botbottle.spi.Availability;
 import dev.botbottle.spi.BackendContext;
 import dev.botbottle.spi.BackendException;
@@ -35,14 +37,22 @@ import java.util.Optional;
  * {@link dev.botbottle.spi.BottleSpec#allowWeakIsolation()} allows it. When the engine offers gVisor's
  * {@code runsc} runtime, bottles use it.
  *
+ * <p>One provider instance remembers what it learned of the engine for every backend it makes (gVisor, firewall
+ * rights, image users, a positive availability answer for {@value #AVAILABLE_FOR_SECONDS} s) and knows the containers
+ * they are starting, so a runtime asks the engine each thing once.
+ *
  * @since 0.1
  */
 public final class DockerBackendProvider implements BackendProvider {
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
+    /** How long a positive availability answer is trusted before the engine is asked again. */
+    static final int AVAILABLE_FOR_SECONDS = 10;
 
-    /** What the last availability check learned of the engine's runtimes, so describing a plan asks nothing more. */
-    private volatile Optional<Boolean> runsc = Optional.empty();
+    private final EngineFacts facts = new EngineFacts();
+    private final PendingRuns runs = new PendingRuns();
+    private volatile long availableAt;
+    private volatile boolean available;
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public DockerBackendProvider() {
@@ -55,6 +65,16 @@ public final class DockerBackendProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
+        if (available && System.nanoTime() - availableAt < Duration.ofSeconds(AVAILABLE_FOR_SECONDS).toNanos()) {
+            return Availability.ok();
+        }
+        Availability answer = probe();
+        availableAt = System.nanoTime();
+        available = answer.isAvailable();
+        return answer;
+    }
+
+    private Availability probe() {
         Optional<Path> binary = Executables.find("docker", "/usr/bin", "/usr/local/bin");
         if (binary.isEmpty()) {
             return Availability.unavailable("docker binary not found on PATH; install Docker (e.g. apt-get install "
@@ -76,9 +96,10 @@ public final class DockerBackendProvider implements BackendProvider {
             return Availability.unavailable("the Docker daemon does not answer: " + info.stderrText()
                     + " — start dockerd (or check DOCKER_HOST and your rights on the docker socket)");
         }
-        String[] facts = info.stdoutText().strip().split("\t", 2);
-        if (facts.length == 2) {
-            runsc = Optional.of(DockerOutput.runtimes(facts[1]).contains("runsc"));
+        String[] parts = info.stdoutText().strip().split("\t", 2);
+        if (parts.length == 2) {
+            // what the check learned of the engine's runtimes, so describing a plan asks nothing more
+            facts.learnRunsc(DockerOutput.runtimes(parts[1]).contains("runsc"));
         }
         return Availability.ok();
     }
@@ -88,7 +109,7 @@ public final class DockerBackendProvider implements BackendProvider {
         var runner = new ExecCommandRunner();
         var docker = new DockerCli(binary(context), runner);
         return new DockerBottleBackend(docker, new HostFirewall(iptables(context), runner),
-                new Images(docker, context.hostCaCertificates()), context.progress(), runsc);
+                new Images(docker, context.hostCaCertificates()), context.progress(), facts, runs);
     }
 
     @Override

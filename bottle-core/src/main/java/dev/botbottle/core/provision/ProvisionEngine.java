@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  * (commands for the agent user through {@code runuser}); only host copies break a batch. Each step announces
  * itself on stderr so a failure is reported against the step that failed, with the bottle's own words.
  * Environment from {@code SetEnv} steps is collected (and written to {@code /etc/profile.d/bot-bottle.sh} for
- * login shells); it is not secret by contract. Installing a CA certificate also points {@link #CA_ENV} at the
- * system bundle, so Node, Python and OpenSSL clients trust it too; its SHA-256 fingerprint is logged.
+ * login shells); it is not secret by contract. Installing a CA certificate adds it to the system store without
+ * rebuilding it ({@link TrustStore}) and points {@link #CA_ENV} at the system bundle, so Node, Python and OpenSSL
+ * clients trust it too; its SHA-256 fingerprint is logged.
  *
  * @since 0.1
  */
@@ -130,15 +131,23 @@ public final class ProvisionEngine {
         return "'" + value.replace("'", "'\\''") + "'";
     }
 
-    /** @return the SHA-256 fingerprint of a PEM certificate, colon-separated, or a note when it does not parse */
-    static String fingerprint(String pem) {
+    /** @return the certificate of a PEM text */
+    static X509Certificate certificate(String pem) {
         try {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        } catch (CertificateException | RuntimeException e) {
+            throw new ProvisioningException("a CA certificate to install is not a valid PEM certificate: " + e.getMessage());
+        }
+    }
+
+    /** @return the SHA-256 fingerprint of a certificate, colon-separated */
+    static String fingerprint(X509Certificate cert) {
+        try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
         } catch (CertificateException | NoSuchAlgorithmException e) {
-            throw new ProvisioningException("a CA certificate to install is not a valid PEM certificate: " + e.getMessage());
+            throw new ProvisioningException("a CA certificate to install cannot be encoded: " + e.getMessage());
         }
     }
 
@@ -160,7 +169,7 @@ public final class ProvisionEngine {
         private final Bottle bottle;
         private final StringBuilder script = new StringBuilder("set -u\numask 022\n");
         private final List<String> descriptions = new ArrayList<>();
-        private boolean updateCa;
+        private final List<TrustStore.Installed> certificates = new ArrayList<>();
         private int count;
 
         Batch(Bottle bottle) {
@@ -174,11 +183,12 @@ public final class ProvisionEngine {
             if (step instanceof ProvisionStep.WriteFile w) {
                 write(index, expand(bottle, w.path()), w.content(), w.mode(), w.owner(), user);
             } else if (step instanceof ProvisionStep.TrustCertificate c) {
-                String fp = fingerprint(c.pem());
+                X509Certificate cert = certificate(c.pem());
+                String fp = fingerprint(cert);
                 LOG.info("installing CA certificate '{}' in bottle {} (SHA-256 {})", c.name(), bottle.slug(), fp);
-                write(index, CA_DIR + "/" + c.name() + ".crt", c.pem().getBytes(StandardCharsets.US_ASCII), 0644,
-                        FileOwner.ROOT, user);
-                updateCa = true;
+                String file = CA_DIR + "/" + c.name() + ".crt";
+                write(index, file, c.pem().getBytes(StandardCharsets.US_ASCII), 0644, FileOwner.ROOT, user);
+                certificates.add(new TrustStore.Installed(file, SubjectHash.of(cert)));
             } else if (step instanceof ProvisionStep.RunCommand r) {
                 StringBuilder cmd = new StringBuilder();
                 if (r.owner() == FileOwner.AGENT && !"root".equals(user)) {
@@ -222,8 +232,8 @@ public final class ProvisionEngine {
             if (count == 0) {
                 return 0;
             }
-            if (updateCa) {
-                script.append("echo 'BB_STEP -2' >&2\nupdate-ca-certificates >/dev/null 2>&1 || { echo 'BB_FAILED -2 1' >&2; exit 1; }\n");
+            if (!certificates.isEmpty()) {
+                script.append(TrustStore.script(certificates));
             }
             progress.onProgress("provision", "applying " + count + " step(s) in one exec"
                     + (descriptions.isEmpty() ? "" : ": " + String.join(", ", descriptions)));
@@ -265,8 +275,8 @@ public final class ProvisionEngine {
     }
 
     private static String describe(List<ProvisionStep> steps, int index) {
-        if (index == -2) {
-            return "update-ca-certificates";
+        if (index == TrustStore.STEP) {
+            return "adding the CA certificates to the trust store";
         }
         if (index == -1) {
             return "writing " + PROFILE_FILE;

@@ -21,6 +21,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Starts and stops a bottle's gateway services, only through the SPI. */
 final class Gateways {
@@ -32,6 +39,14 @@ final class Gateways {
     private final List<Path> extraCaFiles;
     private final ProgressListener progress;
     private final java.util.function.Function<String, ProposalDesk> desks;
+    private final AtomicInteger threads = new AtomicInteger();
+    /** Starts gateway services; daemon threads that end when idle, so a runtime leaves none behind. */
+    private final ExecutorService starter = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "bottle-gateway-start-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
 
     Gateways(Plugins plugins, StateStore state, List<Path> extraCaFiles, ProgressListener progress,
              java.util.function.Function<String, ProposalDesk> desks) {
@@ -43,39 +58,55 @@ final class Gateways {
     }
 
     /**
-     * Starts every gateway service (supervise only when the plan wants it) where the bottle reaches the host; if one
-     * fails, those already started are stopped.
+     * Starts every gateway service (supervise only when the plan wants it) where the bottle reaches the host, all at
+     * once (each is independent of the others, and starting one is mostly waiting or loading classes); if one fails,
+     * those already started are stopped. The services come back in the order the plugins list them.
      *
      * @param previousPorts ports to ask for again, by service name (resume); others get an ephemeral port
      */
     List<GatewayService> start(BottlePlan plan, HostReach reach, CredentialSource creds,
                                Map<String, Integer> previousPorts) {
-        List<GatewayService> started = new ArrayList<>();
-        try {
-            for (GatewayServiceProvider provider : plugins.gateways().all().values()) {
-                if (!plan.wants(provider.name())) {
-                    continue;
-                }
-                progress.onProgress("gateway", "starting " + provider.name() + " on " + reach.bindAddress());
-                int previous = previousPorts.getOrDefault(provider.name(), 0);
-                GatewayService service;
-                try {
-                    service = provider.start(request(plan, reach, creds, previous));
-                } catch (BottleException e) {
-                    if (previous == 0 || e instanceof CredentialException) {
-                        throw e;
-                    }
-                    LOG.warn("the {} gateway of {} cannot have port {} again ({}); taking a new one",
-                            provider.name(), plan.slug(), previous, e.getMessage());
-                    service = provider.start(request(plan, reach, creds, 0));
-                }
-                started.add(service);
+        List<CompletableFuture<GatewayService>> starting = new ArrayList<>();
+        for (GatewayServiceProvider provider : plugins.gateways().all().values()) {
+            if (plan.wants(provider.name())) {
+                starting.add(CompletableFuture.supplyAsync(() -> startOne(provider, plan, reach, creds,
+                        previousPorts.getOrDefault(provider.name(), 0)), starter));
             }
-        } catch (RuntimeException e) {
-            closeAll(started, e);
-            throw e;
+        }
+        List<GatewayService> started = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<GatewayService> f : starting) {
+            try {
+                started.add(f.join());
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            closeAll(started, failure);
+            throw failure;
         }
         return started;
+    }
+
+    private GatewayService startOne(GatewayServiceProvider provider, BottlePlan plan, HostReach reach,
+                                    CredentialSource creds, int previous) {
+        progress.onProgress("gateway", "starting " + provider.name() + " on " + reach.bindAddress());
+        try {
+            return provider.start(request(plan, reach, creds, previous));
+        } catch (BottleException e) {
+            if (previous == 0 || e instanceof CredentialException) {
+                throw e;
+            }
+            LOG.warn("the {} gateway of {} cannot have port {} again ({}); taking a new one",
+                    provider.name(), plan.slug(), previous, e.getMessage());
+            return provider.start(request(plan, reach, creds, 0));
+        }
     }
 
     private GatewayRequest request(BottlePlan plan, HostReach reach, CredentialSource creds, int port) {
@@ -85,7 +116,6 @@ final class Gateways {
                 .extraCaFiles(caFiles(plan)).progress(progress).proposals(desks.apply(plan.slug())).build();
     }
 
-    /** @return every port the bottle must reach for these services */
     /** The host's system CA bundle (when present and trusted), the runtime's extra files, then the bottle's own. */
     private List<Path> caFiles(BottlePlan plan) {
         List<Path> files = new ArrayList<>(extraCaFiles);

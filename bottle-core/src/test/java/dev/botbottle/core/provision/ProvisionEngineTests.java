@@ -88,6 +88,10 @@ class ProvisionEngineTests {
         String script = bottle.script(0);
         assertThat(script).contains("/usr/local/share/ca-certificates/one.crt")
                 .contains("/usr/local/share/ca-certificates/two.crt");
+        // one trust-store update for both, naming both files; the full rebuild only as the fallback
+        assertThat(script.split("BB_STEP -2", -1)).hasSize(2);
+        assertThat(script).containsPattern("for bb_entry in '[0-9a-f]{8}:/usr/local/share/ca-certificates/one.crt'"
+                + " '[0-9a-f]{8}:/usr/local/share/ca-certificates/two.crt'");
         assertThat(script.split("update-ca-certificates", -1)).hasSize(2);
     }
 

@@ -99,6 +99,21 @@ public final class DockerArgs {
         return args;
     }
 
+    /**
+     * @param spec the bottle
+     * @param runsc whether to use the gVisor runtime
+     * @param weakIsolation whether the bottle runs without the host firewall chain
+     * @param bridgeAddress the bottle network's gateway address on the host
+     * @return {@code run -d ...}: {@link #containerCreate} and {@code start} in one engine call
+     */
+    public static List<String> containerRun(BottleSpec spec, boolean runsc, boolean weakIsolation,
+                                            String bridgeAddress) {
+        List<String> args = containerCreate(spec, runsc, weakIsolation, bridgeAddress);
+        args.set(0, "run");
+        args.add(1, "-d");
+        return args;
+    }
+
     /** @return the slug cut to a valid host name (63 characters, no trailing hyphen) */
     static String hostname(String slug) {
         String name = slug.length() <= 63 ? slug : slug.substring(0, 63);

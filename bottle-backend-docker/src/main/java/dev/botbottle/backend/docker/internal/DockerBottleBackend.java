@@ -26,6 +26,15 @@ import java.util.Set;
  * The Docker backend: one internal network, one idle container and one host firewall chain per bottle, all
  * named after the slug. Keeps no state of its own: every call finds its objects by name, so another process can
  * resume, attach or tear down.
+ *
+ * <p>A launch is quick because the slow engine calls overlap what the runtime does meanwhile: {@link #prepare}
+ * creates the network, installs the bottle's firewall chain admitting nothing yet, and starts the container
+ * ({@code docker run -d}, an idle init) in the background while the runtime starts the gateway services;
+ * {@link #create} then opens the gateway ports in the chain and waits for the container; {@link #start} hands out the
+ * handle of the running container (the agent user known from the image id, read once per image). The container never
+ * runs without its chain, and nothing but the idle init runs in it before the ports are open. What this JVM learned
+ * of the engine (gVisor, firewall rights, image users) and the containers being started are shared by every backend
+ * one provider makes ({@link EngineFacts}, {@link PendingRuns}).
  */
 public final class DockerBottleBackend implements BottleBackend {
 
@@ -35,19 +44,39 @@ public final class DockerBottleBackend implements BottleBackend {
     private final HostFirewall firewall;
     private final Images images;
     private final ProgressListener progress;
-    private volatile Boolean runsc;
+    private final EngineFacts facts;
+    private final PendingRuns runs;
+    private final Handles handles;
 
     /**
+     * A backend that shares nothing with others.
+     *
      * @param docker the CLI
      * @param firewall the host firewall
      * @param images finds or builds images
      * @param progress receives progress of long steps
      */
     public DockerBottleBackend(DockerCli docker, HostFirewall firewall, Images images, ProgressListener progress) {
+        this(docker, firewall, images, progress, new EngineFacts(), new PendingRuns());
+    }
+
+    /**
+     * @param docker the CLI
+     * @param firewall the host firewall
+     * @param images finds or builds images
+     * @param progress receives progress of long steps
+     * @param facts what this JVM knows of the engine already
+     * @param runs containers being started, shared with the provider's other backends
+     */
+    public DockerBottleBackend(DockerCli docker, HostFirewall firewall, Images images, ProgressListener progress,
+                               EngineFacts facts, PendingRuns runs) {
         this.docker = docker;
         this.firewall = firewall;
         this.images = images;
         this.progress = progress;
+        this.facts = facts;
+        this.runs = runs;
+        this.handles = new Handles(docker, facts);
     }
 
     /**
@@ -59,9 +88,9 @@ public final class DockerBottleBackend implements BottleBackend {
      *              describing a plan asks the engine nothing more); empty to ask at the first create
      */
     public DockerBottleBackend(DockerCli docker, HostFirewall firewall, Images images, ProgressListener progress,
-                               java.util.Optional<Boolean> runsc) {
+                               Optional<Boolean> runsc) {
         this(docker, firewall, images, progress);
-        this.runsc = runsc.orElse(null);
+        runsc.ifPresent(facts::learnRunsc);
     }
 
     @Override
@@ -79,36 +108,52 @@ public final class DockerBottleBackend implements BottleBackend {
         details.put("network", Names.network(spec.slug()) + " (internal, bridge " + Names.bridgeInterface(spec.slug())
                 + ")");
         details.put("runtime", runtimeDescription());
-        details.put("host isolation", isolation(spec.slug(), firewall.unavailableReason(), spec.allowWeakIsolation()));
+        details.put("host isolation", Refusals.isolation(spec.slug(), firewallProblem(), spec.allowWeakIsolation()));
         details.put("capabilities", "all dropped except " + String.join(", ", DockerArgs.KEPT_CAPABILITIES)
                 + "; no-new-privileges; not privileged; no docker socket");
-        details.put("limits", describe(spec.limits()));
+        details.put("limits", Refusals.describe(spec.limits()));
         return new BackendPlan(name(), details);
     }
 
+    /**
+     * Creates the network while it checks that no container has the bottle's name (a network name already taken is
+     * found by the engine's refusal, then explained; a taken container name undoes the new network), installs the
+     * bottle's firewall chain admitting nothing, and starts the container in the background.
+     */
     @Override
     public HostReach prepare(BottleSpec spec) {
         String slug = spec.slug();
-        String container = Names.container(slug);
         String network = Names.network(slug);
-        DockerCli.Presence containerPresence = docker.container(container);
-        if (containerPresence != DockerCli.Presence.ABSENT) {
-            throw collision("container", container, slug, containerPresence);
-        }
-        DockerCli.Presence networkPresence = docker.network(network);
-        if (networkPresence != DockerCli.Presence.ABSENT) {
-            throw collision("network", network, slug, networkPresence);
-        }
-        Optional<String> firewallProblem = firewall.unavailableReason();
+        String container = Names.container(slug);
+        Optional<String> firewallProblem = firewallProblem();
         if (firewallProblem.isPresent() && !spec.allowWeakIsolation()) {
-            throw weakRefused(slug, firewallProblem.get());
+            throw Refusals.weakRefused(slug, firewallProblem.get());
         }
+        var containerPresence = runs.async(() -> docker.container(container));
         progress.onProgress("network", "creating internal network " + network);
-        docker.check("create network " + network, DockerArgs.networkCreate(spec));
-        String gateway = bridgeAddress(slug);
-        return new HostReach(gateway, gateway, isolation(slug, firewallProblem, spec.allowWeakIsolation()));
+        CommandResult created = docker.run(DockerArgs.networkCreate(spec));
+        DockerCli.Presence existing = TeardownSteps.join(containerPresence);
+        if (existing != DockerCli.Presence.ABSENT) {
+            if (created.succeeded()) {
+                docker.run(List.of("network", "rm", network));
+            }
+            throw Refusals.collision("container", container, slug, existing);
+        }
+        if (!created.succeeded()) {
+            if (created.stderrText().contains("already exists")) {
+                throw handles.collision(slug);
+            }
+            DockerCli.require("create network " + network, created);
+        }
+        String gateway = handles.bridgeAddress(slug);
+        boolean weak = !installFirewall(slug, gateway, GatewayPorts.NONE, spec.allowWeakIsolation());
+        runs.start(slug, weak, () -> run(spec, gateway, weak));
+        Optional<String> problem = weak ? Optional.of(firewallProblem.orElse("the chain could not be installed"))
+                : Optional.empty();
+        return new HostReach(gateway, gateway, Refusals.isolation(slug, problem, spec.allowWeakIsolation()));
     }
 
+    /** Opens the gateway ports in the bottle's chain and waits for its container (starting it if prepare did not). */
     @Override
     public void create(BottleSpec spec, HostReach reach, List<Integer> gatewayPorts) {
         create(spec, reach, GatewayPorts.tcp(gatewayPorts));
@@ -117,17 +162,46 @@ public final class DockerBottleBackend implements BottleBackend {
     @Override
     public void create(BottleSpec spec, HostReach reach, GatewayPorts gatewayPorts) {
         String slug = spec.slug();
-        images.ensure(spec.image(), progress);
-        boolean weak = !installFirewall(slug, reach.bindAddress(), gatewayPorts, spec.allowWeakIsolation());
-        progress.onProgress("container", "creating container " + Names.container(slug));
-        docker.check("create container " + Names.container(slug), DockerArgs.containerCreate(spec, runsc(), weak,
-                reach.bindAddress()));
+        PendingRuns.Run pending = runs.get(slug);
+        if (pending == null) {
+            ImageInfo image = images.ensure(spec.image(), progress);
+            boolean weak = !installFirewall(slug, reach.bindAddress(), gatewayPorts, spec.allowWeakIsolation());
+            runs.done(slug, weak, startContainer(spec, reach.bindAddress(), weak, image));
+            return;
+        }
+        if (!pending.weak()) {
+            // the chain is in force already (admitting nothing): opening the ports never falls back to weak isolation
+            firewall.install(slug, reach.bindAddress(), gatewayPorts);
+        }
+        pending.await();
     }
 
+    /** The background half of {@link #prepare}: the image, then {@code docker run -d}. */
+    private ImageInfo run(BottleSpec spec, String bridgeAddress, boolean weak) {
+        ImageInfo image = images.ensure(spec.image(), progress);
+        return startContainer(spec, bridgeAddress, weak, image);
+    }
+
+    private ImageInfo startContainer(BottleSpec spec, String bridgeAddress, boolean weak, ImageInfo image) {
+        String container = Names.container(spec.slug());
+        progress.onProgress("container", "starting container " + container);
+        CommandResult r = docker.run(DockerArgs.containerRun(spec, runsc(), weak, bridgeAddress));
+        if (!r.succeeded() && r.stderrText().contains("is already in use")) {
+            throw handles.collision(spec.slug());
+        }
+        DockerCli.require("run container " + container, r);
+        return image;
+    }
+
+    /** Hands out the container {@link #create} started; starts a created one another process left. */
     @Override
     public Bottle start(String slug) {
+        PendingRuns.Run run = runs.take(slug);
+        if (run != null) {
+            return handles.fresh(slug, run.await());
+        }
         docker.check("start container " + Names.container(slug), List.of("start", Names.container(slug)));
-        return handle(slug);
+        return handles.inspected(slug);
     }
 
     @Override
@@ -150,11 +224,11 @@ public final class DockerBottleBackend implements BottleBackend {
         }
         DockerOutput.ContainerState state = DockerOutput.container(inspect.stdoutText());
         boolean weakAllowed = "weak".equals(state.labels().get(Names.ISOLATION_LABEL));
-        installFirewall(slug, bridgeAddress(slug), gatewayPorts, weakAllowed);
+        installFirewall(slug, handles.bridgeAddress(slug), gatewayPorts, weakAllowed);
         if (!state.running()) {
             docker.check("start container " + container, List.of("start", container));
         }
-        return handle(slug);
+        return handles.inspected(slug);
     }
 
     /**
@@ -192,7 +266,7 @@ public final class DockerBottleBackend implements BottleBackend {
             boolean weakAllowed = "weak".equals(state.labels().get(Names.ISOLATION_LABEL));
             BottleSpec next = BottleSpec.builder(slug, spec.agent(), image).env(spec.env()).labels(spec.labels())
                     .limits(spec.limits()).allowWeakIsolation(weakAllowed).build();
-            String bridge = bridgeAddress(slug);
+            String bridge = handles.bridgeAddress(slug);
             create(next, new HostReach(bridge, bridge, "rebuilt"), gatewayPorts);
             return start(slug);
         } finally {
@@ -202,33 +276,41 @@ public final class DockerBottleBackend implements BottleBackend {
 
     @Override
     public Bottle attach(String slug) {
-        return handle(slug);
+        return handles.inspected(slug);
     }
 
+    /**
+     * Removes the container, then the network; the firewall chain goes at the same time (it needs neither). A
+     * container still being started for the slug is waited for first.
+     */
     @Override
     public void teardown(String slug) {
         String container = Names.container(slug);
         String network = Names.network(slug);
-        Teardown steps = new Teardown(slug);
-        steps.run("remove container " + container, () -> {
-            if (ours("container", container, docker.container(container))) {
-                docker.check("remove container " + container, List.of("rm", "-f", "-v", container));
-            }
-        });
-        steps.run("remove network " + network, () -> {
-            if (ours("network", network, docker.network(network))) {
-                docker.check("remove network " + network, List.of("network", "rm", network));
-            }
-        });
-        steps.run("remove host firewall chain " + Names.chain(slug), () -> {
-            Optional<String> problem = firewall.unavailableReason();
+        runs.settle(slug);
+        TeardownSteps steps = new TeardownSteps(slug);
+        var networkPresence = runs.async(() -> docker.network(network));
+        var chain = runs.async(() -> {
+            Optional<String> problem = firewallProblem();
             if (problem.isEmpty()) {
                 firewall.remove(slug);
             } else {
                 LOG.debug("not removing host firewall chain {} of bottle {}: {}", Names.chain(slug), slug,
                         problem.get());
             }
+            return Boolean.TRUE;
         });
+        steps.run("remove container " + container, () -> {
+            if (ours("container", container, docker.container(container))) {
+                docker.check("remove container " + container, List.of("rm", "-f", "-v", container));
+            }
+        });
+        steps.run("remove network " + network, () -> {
+            if (ours("network", network, TeardownSteps.join(networkPresence))) {
+                docker.check("remove network " + network, List.of("network", "rm", network));
+            }
+        });
+        steps.run("remove host firewall chain " + Names.chain(slug), () -> TeardownSteps.join(chain));
         steps.finish();
     }
 
@@ -255,7 +337,7 @@ public final class DockerBottleBackend implements BottleBackend {
 
     /** @return whether the firewall is in force; false when weak isolation was allowed and used */
     private boolean installFirewall(String slug, String bridgeAddress, GatewayPorts ports, boolean weakAllowed) {
-        Optional<String> problem = firewall.unavailableReason();
+        Optional<String> problem = firewallProblem();
         if (problem.isEmpty()) {
             try {
                 firewall.install(slug, bridgeAddress, ports);
@@ -265,132 +347,34 @@ public final class DockerBottleBackend implements BottleBackend {
             }
         }
         if (!weakAllowed) {
-            throw weakRefused(slug, problem.get());
+            throw Refusals.weakRefused(slug, problem.get());
         }
         LOG.warn("bottle {} runs with weak isolation: it can reach every service on this host's addresses ({})",
                 slug, problem.get());
         return false;
     }
 
-    private Bottle handle(String slug) {
-        String container = Names.container(slug);
-        CommandResult inspect = docker.run(List.of("container", "inspect", "--format", "{{json .}}", container));
-        if (!inspect.succeeded()) {
-            throw new BackendException("no bottle '" + slug + "' runs: docker has no container " + container + " ("
-                    + inspect.stderrText() + ")");
-        }
-        DockerOutput.ContainerState state = DockerOutput.container(inspect.stdoutText());
-        if (!state.running()) {
-            throw new BackendException("bottle '" + slug + "' is not running (container " + container + " is "
-                    + state.status() + "); resume it first");
-        }
-        var probe = new DockerBottle(docker, slug, Map.of(), AgentUser.ROOT);
-        ExecResult passwd = probe.exec(ExecRequest.of("cat", "/etc/passwd").asUser("0").inDirectory("/")
-                .withTimeout(DockerCli.CONTROL_TIMEOUT));
-        if (!passwd.succeeded()) {
-            throw new BackendException("could not read /etc/passwd in bottle '" + slug + "' (exit " + passwd.exitCode()
-                    + "): " + passwd.stderrText().trim());
-        }
-        Map<String, AgentUser> users = DockerOutput.passwd(passwd.stdoutText());
-        try {
-            AgentUser agent = AgentUser.choose(users, Optional.ofNullable(state.labels().get(Names.USER_LABEL)));
-            return new DockerBottle(docker, slug, users, agent);
-        } catch (IllegalArgumentException e) {
-            throw new BackendException("bottle '" + slug + "': " + e.getMessage() + "; fix the image", e);
-        }
-    }
-
-    private String bridgeAddress(String slug) {
-        String network = Names.network(slug);
-        String ipam = docker.check("inspect network " + network,
-                List.of("network", "inspect", "--format", "{{json .IPAM.Config}}", network));
-        return DockerOutput.ipv4Gateway(ipam).orElseThrow(() -> new BackendException("network " + network
-                + " has no IPv4 gateway address (IPAM config: " + ipam.strip() + "); remove it with "
-                + "'docker network rm " + network + "' and try again"));
-    }
-
     private boolean runsc() {
-        Boolean known = runsc;
-        if (known == null) {
-            String runtimes = docker.check("read the engine's runtimes",
-                    List.of("info", "--format", "{{json .Runtimes}}"));
-            known = DockerOutput.runtimes(runtimes).contains("runsc");
-            runsc = known;
-        }
-        return known;
+        return facts.runsc(() -> DockerOutput.runtimes(docker.check("read the engine's runtimes",
+                List.of("info", "--format", "{{json .Runtimes}}"))).contains("runsc"));
+    }
+
+    private Optional<String> firewallProblem() {
+        return facts.firewallProblem(firewall::unavailableReason);
     }
 
     private String runtimeDescription() {
         try {
-            Boolean known = runsc;
-            if (known == null) {
+            Optional<Boolean> known = facts.knownRunsc();
+            if (known.isEmpty()) {
                 return "runsc (gVisor) when the engine offers it, else runc; decided at launch";
             }
-            return known ? "runsc (gVisor: the bottle runs on a user-space kernel)"
+            return known.get() ? "runsc (gVisor: the bottle runs on a user-space kernel)"
                     : "default (runc; install gVisor's runsc runtime for a stronger boundary)";
         } catch (BackendException e) {
             return "unknown (" + e.getMessage() + ")";
         }
     }
 
-    private static String isolation(String slug, Optional<String> firewallProblem, boolean weakAllowed) {
-        if (firewallProblem.isEmpty()) {
-            return "host firewall chain " + Names.chain(slug) + " on " + Names.bridgeInterface(slug)
-                    + " accepts only the gateway ports on the bridge address";
-        }
-        return (weakAllowed ? "WEAK (allowed)" : "WEAK (refused)") + ": no host firewall rules ("
-                + firewallProblem.get() + "); the bottle can reach every service on this host's addresses";
-    }
 
-    private static String describe(ResourceLimits limits) {
-        List<String> args = DockerArgs.limits(limits);
-        return args.isEmpty() ? "engine defaults" : String.join(" ", args);
-    }
-
-    private static BackendException collision(String kind, String name, String slug, DockerCli.Presence presence) {
-        String remove = kind.equals("container") ? "docker rm -f " + name : "docker network rm " + name;
-        if (presence == DockerCli.Presence.FOREIGN) {
-            return new BackendException("a " + kind + " named '" + name + "' already exists and was not made by "
-                    + "bot-bottle (no " + Names.MANAGED_LABEL + "=true label); choose another bottle name, or remove it "
-                    + "yourself if you are sure: '" + remove + "'");
-        }
-        return new BackendException("a " + kind + " named '" + name + "' already exists, left over from an earlier "
-                + "bottle '" + slug + "'. Remove it with `bottle rm " + slug + "`, or by hand: 'docker rm -f "
-                + Names.container(slug) + "' and 'docker network rm " + Names.network(slug) + "'");
-    }
-
-    private static BackendException weakRefused(String slug, String why) {
-        return new BackendException("cannot isolate bottle '" + slug + "' from this host's services: " + why
-                + ". Run as root with iptables installed, or accept weak isolation (the bottle could then reach every "
-                + "service listening on this host): `bottle launch AGENT --allow-weak-isolation`, or"
-                + " LaunchOptions.allowWeakIsolation when embedding");
-    }
-
-    /** Runs teardown steps: each failure is logged with the step, the others still run, the first is rethrown. */
-    private static final class Teardown {
-        private final String slug;
-        private RuntimeException first;
-
-        Teardown(String slug) {
-            this.slug = slug;
-        }
-
-        void run(String step, Runnable action) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.error("teardown of bottle {}: could not {}: {}", slug, step, e.getMessage());
-                if (first == null) {
-                    first = e instanceof BackendException ? e
-                            : new BackendException("teardown of bottle '" + slug + "' could not " + step + ": " + e, e);
-                }
-            }
-        }
-
-        void finish() {
-            if (first != null) {
-                throw first;
-            }
-        }
-    }
 }

@@ -155,6 +155,12 @@ public final class DockerCli {
         return Presence.ABSENT;
     }
 
+    /** @return the image's id and labels, when the engine has it */
+    public Optional<ImageInfo> image(String reference) {
+        CommandResult r = run(List.of("image", "inspect", "--format", "{{.Id}} {{json .Config.Labels}}", reference));
+        return r.succeeded() ? Optional.of(DockerOutput.image(r.stdoutText())) : Optional.empty();
+    }
+
     /** @return whether the engine has this image */
     public boolean imageExists(String reference) {
         return run(List.of("image", "inspect", "--format", "{{.Id}}", reference)).succeeded();

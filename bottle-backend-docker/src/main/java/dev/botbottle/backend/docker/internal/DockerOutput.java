@@ -64,6 +64,21 @@ public final class DockerOutput {
     }
 
     /**
+     * @param line the output of {@code docker image inspect --format '{{.Id}} {{json .Config.Labels}}'}
+     * @return the image's id and labels
+     */
+    public static ImageInfo image(String line) {
+        String text = line.strip();
+        int space = text.indexOf(' ');
+        String id = space < 0 ? text : text.substring(0, space);
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (space >= 0) {
+            parse(text.substring(space + 1)).properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        }
+        return new ImageInfo(id, labels);
+    }
+
+    /**
      * @param lines one value per line (e.g. a {@code --format '{{.Label "x"}}'} listing)
      * @return the distinct non-blank values
      */

@@ -43,11 +43,13 @@ public final class Images {
      *
      * @param image the spec
      * @param progress receives build output, stage {@code image}
+     * @return the image's id and labels
      * @throws BackendException when the image is missing and cannot be built, or the build failed
      */
-    public void ensure(ImageSpec image, ProgressListener progress) {
-        if (docker.imageExists(image.reference())) {
-            return;
+    public ImageInfo ensure(ImageSpec image, ProgressListener progress) {
+        Optional<ImageInfo> present = docker.image(image.reference());
+        if (present.isPresent()) {
+            return present.get();
         }
         if (!image.buildable()) {
             throw new BackendException("image '" + image.reference() + "' is not present on the Docker engine and "
@@ -55,6 +57,8 @@ public final class Images {
                     + "docker load / docker import), or give the bottle an image that exists");
         }
         build(image, progress);
+        return docker.image(image.reference()).orElseThrow(() -> new BackendException("docker built image '"
+                + image.reference() + "' but cannot find it now; build it again"));
     }
 
     private void build(ImageSpec image, ProgressListener progress) {

@@ -2,6 +2,7 @@ package dev.botbottle.backend.docker.internal;
 
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
@@ -44,8 +45,11 @@ class DockerBottleBackendTests {
                 .when("{{index .Labels", CommandResult.ok("true\n"));
     }
 
+    private static final String IPAM = "[{\"Subnet\":\"172.19.0.0/16\",\"Gateway\":\"172.19.0.1\"}]";
+    private static final HostReach REACH = new HostReach("172.19.0.1", "172.19.0.1", "x");
+
     @Test
-    void prepareRefusesWhenAContainerWithTheNameExistsAndSaysHowToCleanUp() {
+    void prepareRefusesWhenAContainerWithTheNameExistsLeavesNoNetworkAndSaysHowToCleanUp() {
         bothExistAndAreOurs();
         assertThatThrownBy(() -> backend().prepare(spec(false)))
                 .isInstanceOf(BackendException.class)
@@ -53,7 +57,9 @@ class DockerBottleBackendTests {
                 .hasMessageContaining("bottle rm dev-abc")
                 .hasMessageContaining("docker rm -f bb-dev-abc")
                 .hasMessageContaining("docker network rm bb-dev-abc");
-        assertThat(docker.lines()).noneMatch(l -> l.contains("network create"));
+        // the network is made while the name is checked: a network it made is removed again
+        assertThat(docker.lines()).anyMatch(l -> l.contains("network rm bb-dev-abc"));
+        assertThat(docker.lines()).noneMatch(l -> l.contains("run -d"));
     }
 
     @Test
@@ -63,6 +69,20 @@ class DockerBottleBackendTests {
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("was not made by bot-bottle")
                 .hasMessageNotContaining("bottle rm");
+    }
+
+    @Test
+    void aContainerNameTakenMeanwhileIsFoundByTheEnginesRefusal() {
+        docker.when("{{json .IPAM.Config}}", CommandResult.ok(IPAM))
+                .when("run -d", CommandResult.failed(125, "docker: Error response from daemon: Conflict. The container"
+                        + " name \"/bb-dev-abc\" is already in use by container \"0a1b\"."))
+                .when("{{index .Config.Labels", CommandResult.failed(1, "Error: No such container: bb-dev-abc"));
+        var backend = backend();
+        HostReach reach = backend.prepare(spec(false));
+        docker.override("{{index .Config.Labels", CommandResult.ok("true\n"));
+        assertThatThrownBy(() -> backend.create(spec(false), reach, GatewayPorts.tcp(4000)))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("container named 'bb-dev-abc' already exists");
     }
 
     @Test
@@ -83,21 +103,52 @@ class DockerBottleBackendTests {
 
     @Test
     void prepareRefusesWhenANetworkWithTheNameExists() {
-        docker.when("container inspect", CommandResult.failed(1, "Error: No such container: bb-dev-abc"));
-        bothExistAndAreOurs();
+        docker.when("network create", CommandResult.failed(1, "Error response from daemon: network with name"
+                + " bb-dev-abc already exists"))
+                .when("container inspect", CommandResult.failed(1, "Error: No such container: bb-dev-abc"))
+                .when("{{index .Labels", CommandResult.ok("true\n"));
         assertThatThrownBy(() -> backend().prepare(spec(false)))
                 .hasMessageContaining("network named 'bb-dev-abc' already exists");
+        assertThat(docker.lines()).noneMatch(l -> l.contains("run -d"));
     }
 
     @Test
     void prepareCreatesTheInternalNetworkAndReachesTheHostOnItsGateway() {
         nothingExists();
-        docker.when("{{json .IPAM.Config}}", CommandResult.ok("[{\"Subnet\":\"172.19.0.0/16\",\"Gateway\":\"172.19.0.1\"}]"));
-        HostReach reach = backend().prepare(spec(false));
+        docker.when("{{json .IPAM.Config}}", CommandResult.ok(IPAM));
+        var backend = backend();
+        HostReach reach = backend.prepare(spec(false));
         assertThat(reach.bindAddress()).isEqualTo("172.19.0.1");
         assertThat(reach.bottleAddress()).isEqualTo("172.19.0.1");
         assertThat(reach.isolation()).contains(Names.chain("dev-abc"));
         assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker network create --internal"));
+        backend.create(spec(false), reach, GatewayPorts.tcp(4000));
+        // the chain is in force before the container runs, admitting nothing; create opens the gateway port
+        List<String> chains = iptables.commands.stream().filter(c -> c.stdin().isPresent())
+                .map(c -> new String(c.stdin().get(), java.nio.charset.StandardCharsets.US_ASCII)).toList();
+        assertThat(chains).hasSize(2);
+        assertThat(chains.get(0)).doesNotContain("--dport").contains("-j REJECT");
+        assertThat(chains.get(1)).contains("--dport 4000");
+        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker run -d") && l.contains("--dns 172.19.0.1"));
+    }
+
+    @Test
+    void startHandsOutTheContainerItStartedReadingEachImagesUsersOnce() {
+        nothingExists();
+        docker.when("{{json .IPAM.Config}}", CommandResult.ok(IPAM))
+                .when("image inspect", CommandResult.ok("sha256:aaa {\"dev.botbottle.user\":\"agent\"}\n"))
+                .when("cat /etc/passwd", CommandResult.ok(PASSWD));
+        var backend = backend();
+        for (String slug : List.of("dev-abc", "dev-def")) {
+            BottleSpec spec = new BottleSpec(slug, "dev", ImageSpec.of("bot-bottle/base:bookworm"), Map.of(), Map.of(),
+                    ResourceLimits.NONE, false);
+            backend.create(spec, backend.prepare(spec), GatewayPorts.tcp(4000));
+            var bottle = backend.start(slug);
+            assertThat(bottle.agentUser()).isEqualTo("agent");
+            assertThat(bottle.agentHome()).isEqualTo("/home/agent");
+        }
+        assertThat(docker.lines()).filteredOn(l -> l.contains("cat /etc/passwd")).hasSize(1);
+        assertThat(docker.lines()).noneMatch(l -> l.startsWith("docker start") || l.contains("{{json .}}"));
     }
 
     @Test
@@ -122,29 +173,51 @@ class DockerBottleBackendTests {
     void createRefusesWhenTheFirewallCannotBeInstalledAndWeakIsolationIsNotAllowed() {
         docker.when("info --format", CommandResult.ok("{\"runc\":{}}"));
         iptables.when("iptables-restore", CommandResult.failed(1, "iptables-restore: Resource busy"));
-        assertThatThrownBy(() -> backend().create(spec(false), new HostReach("172.19.0.1", "172.19.0.1", "x"),
-                List.of(4000)))
+        assertThatThrownBy(() -> backend().create(spec(false), REACH, List.of(4000)))
                 .isInstanceOf(BackendException.class).hasMessageContaining("Resource busy");
-        assertThat(docker.lines()).noneMatch(l -> l.startsWith("docker create"));
+        assertThat(docker.lines()).noneMatch(l -> l.startsWith("docker run"));
+    }
+
+    @Test
+    void openingTheGatewayPortsAfterPrepareNeverFallsBackToWeakIsolation() {
+        nothingExists();
+        docker.when("{{json .IPAM.Config}}", CommandResult.ok(IPAM));
+        var backend = backend();
+        HostReach reach = backend.prepare(spec(true));
+        iptables.when("iptables-restore", CommandResult.failed(1, "iptables-restore: Resource busy"));
+        assertThatThrownBy(() -> backend.create(spec(true), reach, GatewayPorts.tcp(4000)))
+                .isInstanceOf(BackendException.class).hasMessageContaining("Resource busy");
+        backend.teardown("dev-abc");
+        assertThat(docker.lines()).noneMatch(l -> l.contains("dev.botbottle.isolation=weak"));
     }
 
     @Test
     void createWithWeakIsolationAllowedRecordsItOnTheContainer() {
         docker.when("info --format", CommandResult.ok("{\"runc\":{}}"));
         iptables.when("-S INPUT", CommandResult.failed(4, "you must be root"));
-        backend().create(spec(true), new HostReach("172.19.0.1", "172.19.0.1", "x"), List.of(4000));
-        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker create")
+        backend().create(spec(true), REACH, List.of(4000));
+        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker run -d")
                 && l.contains("dev.botbottle.isolation=weak"));
     }
 
     @Test
     void createInstallsTheFirewallBeforeTheContainerExists() {
         docker.when("info --format", CommandResult.ok("{\"runc\":{},\"runsc\":{}}"));
-        backend().create(spec(false), new HostReach("172.19.0.1", "172.19.0.1", "x"), List.of(4000));
+        backend().create(spec(false), REACH, List.of(4000));
         assertThat(iptables.commands).anyMatch(c -> c.stdin().isPresent()
                 && new String(c.stdin().get(), java.nio.charset.StandardCharsets.US_ASCII).contains("--dport 4000"));
-        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker create") && l.contains("--runtime=runsc")
+        assertThat(docker.lines()).anyMatch(l -> l.startsWith("docker run -d") && l.contains("--runtime=runsc")
                 && l.contains("dev.botbottle.isolation=firewall"));
+        // one runner for both tools shows the order: the chain first, then the container
+        var both = new RecordingRunner().when("info --format", CommandResult.ok("{\"runc\":{}}"));
+        var cli = new DockerCli("docker", both);
+        var none = Path.of("/nonexistent");
+        new DockerBottleBackend(cli, new HostFirewall("iptables", both), new Images(cli, HostTrust.of(none, none, none)),
+                ProgressListener.NONE).create(spec(false), REACH, List.of(4000));
+        List<String> order = both.lines();
+        assertThat(order.stream().filter(l -> l.contains("iptables-restore")).findFirst().map(order::indexOf)
+                .orElseThrow()).isLessThan(order.stream().filter(l -> l.startsWith("docker run")).findFirst()
+                .map(order::indexOf).orElseThrow());
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.botbottle.backend.docker.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,11 +13,17 @@ final class RecordingRunner implements CommandRunner {
     }
 
     final List<Command> commands = new CopyOnWriteArrayList<>();
-    private final List<Rule> rules = new ArrayList<>();
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
 
     /** Answers commands whose argv, joined with spaces, contains {@code text}. */
     RecordingRunner when(String text, CommandResult result) {
         rules.add(new Rule(text, result));
+        return this;
+    }
+
+    /** Answers commands containing {@code text} from now on, before every earlier rule. */
+    RecordingRunner override(String text, CommandResult result) {
+        rules.add(0, new Rule(text, result));
         return this;
     }
 
