@@ -211,8 +211,7 @@ class DockerBottleBackendTests {
         // one runner for both tools shows the order: the chain first, then the container
         var both = new RecordingRunner().when("info --format", CommandResult.ok("{\"runc\":{}}"));
         var cli = new DockerCli("docker", both);
-        var none = Path.of("/nonexistent");
-        new DockerBottleBackend(cli, new HostFirewall("iptables", both), new Images(cli, HostTrust.of(none, none, none)),
+        new DockerBottleBackend(cli, new HostFirewall("iptables", both), new Images(cli, Map.of()),
                 ProgressListener.NONE).create(spec(false), REACH, List.of(4000));
         List<String> order = both.lines();
         assertThat(order.stream().filter(l -> l.contains("iptables-restore")).findFirst().map(order::indexOf)
