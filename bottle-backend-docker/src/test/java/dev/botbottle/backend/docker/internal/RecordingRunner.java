@@ -9,7 +9,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A double of {@link CommandRunner}: records every command and answers from canned results (first match wins). */
 final class RecordingRunner implements CommandRunner {
 
-    private record Rule(String contains, CommandResult result) {
+    private record Rule(String contains, CommandResult result, java.util.concurrent.atomic.AtomicInteger firstLeft,
+                        CommandResult first) {
+        Rule(String contains, CommandResult result) {
+            this(contains, result, new java.util.concurrent.atomic.AtomicInteger(), result);
+        }
+
+        CommandResult answer() {
+            return firstLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? first : result;
+        }
     }
 
     final List<Command> commands = new CopyOnWriteArrayList<>();
@@ -21,9 +29,12 @@ final class RecordingRunner implements CommandRunner {
         return this;
     }
 
-    /** Answers commands containing {@code text} from now on, before every earlier rule. */
-    RecordingRunner override(String text, CommandResult result) {
-        rules.add(0, new Rule(text, result));
+    /**
+     * Answers the first command containing {@code text} with {@code first} and every later one with {@code then}
+     * (for an answer that changes while background work runs, without racing it).
+     */
+    RecordingRunner when(String text, CommandResult first, CommandResult then) {
+        rules.add(new Rule(text, then, new java.util.concurrent.atomic.AtomicInteger(1), first));
         return this;
     }
 
@@ -31,7 +42,7 @@ final class RecordingRunner implements CommandRunner {
     public CommandResult execute(Command command, OutputStream stdout, OutputStream stderr) {
         commands.add(command);
         String joined = String.join(" ", command.argv());
-        CommandResult result = rules.stream().filter(r -> joined.contains(r.contains())).map(Rule::result)
+        CommandResult result = rules.stream().filter(r -> joined.contains(r.contains())).map(Rule::answer)
                 .findFirst().orElse(CommandResult.ok(""));
         try {
             stdout.write(result.stdout());
