@@ -7,7 +7,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 # one reactor build: the CLI the `bottle` launcher runs, and the benchmark's class path (from this checkout's modules)
-./mvnw -B -q -ntp -pl bottle-cli,benchmarks -am package -DskipTests \
+# (under the machine's shared Maven lock when there is one: one build at a time across sessions)
+lock=""
+if command -v flock >/dev/null 2>&1; then lock="flock /tmp/bottle-maven.lock"; fi
+$lock ./mvnw -B -q -ntp -pl bottle-cli,benchmarks -am package -DskipTests \
   dependency:build-classpath -Dmdep.outputFile="$PWD/benchmarks/target/bench.cp" -Dmdep.includeScope=runtime
 exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/bench.cp)" \
   dev.botbottle.benchmarks.launch.LaunchBenchmark "$@"
