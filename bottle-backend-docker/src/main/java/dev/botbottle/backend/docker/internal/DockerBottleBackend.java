@@ -130,6 +130,8 @@ public final class DockerBottleBackend implements BottleBackend {
             throw Refusals.weakRefused(slug, firewallProblem.get());
         }
         var containerPresence = runs.async(() -> docker.container(container));
+        // looking the image up costs a round trip of its own; a build, when needed, starts only once prepare succeeded
+        var imagePresent = runs.async(() -> docker.image(spec.image().reference()));
         progress.onProgress("network", "creating internal network " + network);
         CommandResult created = docker.run(DockerArgs.networkCreate(spec));
         DockerCli.Presence existing = TeardownSteps.join(containerPresence);
@@ -147,7 +149,7 @@ public final class DockerBottleBackend implements BottleBackend {
         }
         String gateway = handles.bridgeAddress(slug);
         boolean weak = !installFirewall(slug, gateway, GatewayPorts.NONE, spec.allowWeakIsolation());
-        runs.start(slug, weak, () -> run(spec, gateway, weak));
+        runs.start(slug, weak, () -> run(spec, gateway, weak, imagePresent));
         Optional<String> problem = weak ? Optional.of(firewallProblem.orElse("the chain could not be installed"))
                 : Optional.empty();
         return new HostReach(gateway, gateway, Refusals.isolation(slug, problem, spec.allowWeakIsolation()));
@@ -176,9 +178,10 @@ public final class DockerBottleBackend implements BottleBackend {
         pending.await();
     }
 
-    /** The background half of {@link #prepare}: the image, then {@code docker run -d}. */
-    private ImageInfo run(BottleSpec spec, String bridgeAddress, boolean weak) {
-        ImageInfo image = images.ensure(spec.image(), progress);
+    /** The background half of {@link #prepare}: the image (built if the lookup found none), then {@code docker run -d}. */
+    private ImageInfo run(BottleSpec spec, String bridgeAddress, boolean weak,
+                          java.util.concurrent.CompletableFuture<Optional<ImageInfo>> imagePresent) {
+        ImageInfo image = TeardownSteps.join(imagePresent).orElseGet(() -> images.ensure(spec.image(), progress));
         return startContainer(spec, bridgeAddress, weak, image);
     }
 
