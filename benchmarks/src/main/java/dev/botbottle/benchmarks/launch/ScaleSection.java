@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 /**
  * Many bottles under one JVM: for each count, that many bottles are launched at once (one thread each, released
  * together), then every bottle must reach its own allowed host through its own gateway (HTTP 200 from the loopback
- * upstream) and be refused another bottle's host (403); reported are launch p50/p95, the heap the idle bottles hold
+ * upstream) and be refused another bottle's host (403, to the request or to the proxy CONNECT); reported are launch p50/p95, the heap the idle bottles hold
  * (after collecting garbage, over the runtime's own before the launch, per bottle) and the process's resident memory
  * per bottle. The bottles are the demo's shell bottle with supervise on; each has one route of its own.
  */
@@ -128,7 +128,7 @@ final class ScaleSection {
             int own = Integer.parseInt(b.slug().replaceAll("^scale-\\d+-(\\d+)$", "$1"));
             String mine = curl(b, host(own), port);
             String other = curl(b, host(own + 1), port);
-            if (mine.equals("200") && other.equals("403")) {
+            if (mine.equals("200") && refused(other)) {
                 passed++;
             } else {
                 failures.add(b.slug() + ": own host " + mine + ", another's " + other);
@@ -176,11 +176,26 @@ final class ScaleSection {
         return "b" + i + ".bench.test";
     }
 
-    /** @return the HTTP status curl got for the host through the bottle's gateway, or curl's complaint */
+    /**
+     * @return the HTTP status curl got for the host through the bottle's gateway; when there is none, the status the
+     *         proxy answered the CONNECT with ({@code connect 403}), or curl's exit code
+     */
     private static String curl(RunningBottle b, String host, int port) {
-        ExecResult r = b.exec("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20",
+        ExecResult r = b.exec("curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{http_connect}", "--max-time", "20",
                 "https://" + host + ":" + port + "/");
-        return r.stdoutText().strip().isEmpty() ? "exit " + r.exitCode() : r.stdoutText().strip();
+        String[] codes = r.stdoutText().strip().split(" ");
+        if (codes.length == 2 && !codes[0].equals("000")) {
+            return codes[0];
+        }
+        if (codes.length == 2 && !codes[1].equals("000")) {
+            return "connect " + codes[1];
+        }
+        return "exit " + r.exitCode();
+    }
+
+    /** @return whether the gateway refused the host: a 403 to the request, or to the CONNECT a proxy client sends */
+    private static boolean refused(String answer) {
+        return answer.equals("403") || answer.equals("connect 403");
     }
 
     /** @return this process's resident set in bytes */
