@@ -15,6 +15,7 @@ import dev.botbottle.spi.ResourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,11 +80,21 @@ public final class DockerBottleBackend implements BottleBackend {
         details.put("network", Names.network(spec.slug()) + " (internal, bridge " + Names.bridgeInterface(spec.slug())
                 + ")");
         details.put("runtime", runtimeDescription());
-        details.put("host isolation", isolation(spec.slug(), firewall.unavailableReason(), spec.allowWeakIsolation()));
+        Optional<String> noFirewall = firewall.unavailableReason();
+        details.put("host isolation", isolation(spec.slug(), noFirewall, spec.allowWeakIsolation()));
         details.put("capabilities", "all dropped except " + String.join(", ", DockerArgs.KEPT_CAPABILITIES)
-                + "; no-new-privileges; not privileged; no docker socket");
+                + " (root's, for provisioning; the agent user has none); no-new-privileges; not privileged;"
+                + " no docker socket");
         details.put("limits", describe(spec.limits()));
-        return new BackendPlan(name(), details);
+        List<String> warnings = new ArrayList<>();
+        noFirewall.ifPresent(why -> warnings.add("weak isolation: no host firewall chain (" + why + "); the bottle"
+                + " can reach every service listening on this host's addresses"
+                + (spec.allowWeakIsolation() ? "" : " — the launch is refused unless weak isolation is accepted")));
+        if (!runscKnown().orElse(true)) {
+            warnings.add("no gVisor: runsc is not registered with the engine, so the bottle runs on runc and shares the"
+                    + " host's kernel (a kernel exploit escapes it)");
+        }
+        return new BackendPlan(name(), details, warnings);
     }
 
     @Override
@@ -318,6 +329,15 @@ public final class DockerBottleBackend implements BottleBackend {
             runsc = known;
         }
         return known;
+    }
+
+    /** @return whether the engine has runsc, empty when the engine cannot be asked */
+    private Optional<Boolean> runscKnown() {
+        try {
+            return Optional.of(runsc());
+        } catch (BackendException e) {
+            return Optional.empty();
+        }
     }
 
     private String runtimeDescription() {
