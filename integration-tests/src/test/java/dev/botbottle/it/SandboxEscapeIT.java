@@ -203,6 +203,12 @@ class SandboxEscapeIT {
         EscapeTest.Builder test = EscapeTest.builder(runtime, attacker).neighbour(neighbour)
                 .stolen(Secret.of(forgeCanary)).witness(witness).passthroughCa(upstreamCa).floorHost(FLOOR)
                 .progress((step, message) -> System.out.println("  " + message));
+        // -Descape.only=REGEX reruns some attacks (the controls always run) while a fix is being made
+        String only = System.getProperty("escape.only", "");
+        if (!only.isBlank()) {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(only);
+            test.only(a -> a.control() || p.matcher(a.id()).find());
+        }
         for (String needle : List.of(forgeCanary, claudeCanary, giteaToken)) {
             test.needle(Secret.of(needle));
         }
@@ -216,8 +222,10 @@ class SandboxEscapeIT {
         report = test.build().run();
         System.out.println("\n=== sandbox-escape suite ===\n" + report.render());
 
-        assertThat(report.rows()).as("every family ran").extracting(r -> r.attempt().family())
-                .contains("control", "network", "proxy", "credentials", "host", "git", "supervise", "container");
+        if (only.isBlank()) {
+            assertThat(report.rows()).as("every family ran").extracting(r -> r.attempt().family())
+                    .contains("control", "network", "proxy", "credentials", "host", "git", "supervise", "container");
+        }
         assertThat(report.rows()).filteredOn(r -> r.attempt().control())
                 .as("the controls show the allowed paths work").allSatisfy(r ->
                         assertThat(r.outcome()).as(r.attempt().id() + ": " + r.observed()).isEqualTo(Outcome.PASSED));
@@ -227,7 +235,9 @@ class SandboxEscapeIT {
                 .as("no attack was silently skipped in the suite's own setup")
                 .noneMatch(r -> r.outcome() == Outcome.NOT_APPLICABLE);
         assertThat(report.passed()).isTrue();
-        assertThat(report.rows()).filteredOn(r -> r.bottle().equals(neighbour.slug()))
-                .as("the container family also ran in the bottle without uid 1000").isNotEmpty();
+        if (only.isBlank() || only.contains("ctr")) {
+            assertThat(report.rows()).filteredOn(r -> r.bottle().equals(neighbour.slug()))
+                    .as("the container family also ran in the bottle without uid 1000").isNotEmpty();
+        }
     }
 }

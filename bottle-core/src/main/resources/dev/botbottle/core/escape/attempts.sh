@@ -59,8 +59,13 @@ PLAIN_PATH=$(field 2 "${BBX_PLAIN:-}")
 PLAIN_METHOD=$(field 3 "${BBX_PLAIN:-}")
 PASS_HOST=${BBX_PASS:-}
 
-# hc ARGS...: curl through the bottle's proxy; prints the status (000 when nothing answered); body in $D/body
-hc() { curl -sS -o "$D/body" -w '%{http_code}' --max-time $CURL_MAX "$@" 2>"$D/curl.err"; }
+# hc ARGS...: curl through the bottle's proxy (even for the addresses NO_PROXY lists); prints the status: the
+# upstream's, or the gateway's answer to CONNECT when it refused the tunnel (000 when nothing answered); body in $D/body
+hc() {
+    local c
+    c=$(curl -sS --noproxy '' -o "$D/body" -w '%{http_code} %{http_connect}' --max-time $CURL_MAX "$@" 2>"$D/curl.err")
+    if [ "${c% *}" = 000 ] && [ "${c#* }" != 000 ]; then printf %s "${c#* }"; else printf %s "${c% *}"; fi
+}
 # denied: whether the last body is the egress gateway's own refusal
 denied() { grep -q 'bot-bottle egress gateway' "$D/body" 2>/dev/null; }
 # has_needle FILE...: whether any file holds a secret the bottle must never see
@@ -69,7 +74,11 @@ has_needle() { [ -s "$D/needles" ] && grep -qaF -f "$D/needles" "$@" 2>/dev/null
 raw_proxy() {
     printf "$1" >"$D/req"
     $NET talk "$PXHOST" "$PXPORT" "$D/req" 15 >"$D/resp" 2>"$D/talk.err"
-    head -c 300 "$D/resp" | head -1 | tr -d '\r'
+    if [ -s "$D/resp" ]; then
+        head -c 300 "$D/resp" | head -1 | tr -d '\r'
+    else
+        echo "no answer ($(head -c 120 "$D/talk.err" | tr '\n' ' '))"
+    fi
 }
 # tunnel HOST PORT SNI FORMAT: CONNECT through the proxy (with its secret), TLS with SNI (- for none), sends the
 # printf FORMAT inside; prints the first line of the answer inside the tunnel, or what went wrong
@@ -371,7 +380,7 @@ proxy_ip_literal() {
     for t in $targets; do
         audit egress "$(printf %s "${t%:*}" | tr -d '[]')"
         local c
-        c=$(curl -sS -o /dev/null -w '%{http_connect}' --max-time $CURL_MAX -k "https://$t/" 2>/dev/null)
+        c=$(curl -sS --noproxy '' -o /dev/null -w '%{http_connect}' --max-time $CURL_MAX -k "https://$t/" 2>/dev/null)
         out="$out $t=$c"
         [ "$c" != 403 ] && bad="$bad $t=$c"
     done
@@ -544,10 +553,10 @@ proxy_pipelining() {
     codes=$(tr -d '\r' <"$D/resp" | grep -oE '^HTTP/1\.[01] [0-9]{3}' | awk '{print $2}' | join_words)
     out="tunnel:[$codes]"
     case "$(field 2 "$codes")" in 400|403|"") ;; *) bad="$bad tunnel-second=$(field 2 "$codes")" ;; esac
-    audit egress not-a-route.escape-test.invalid
     raw_proxy "GET http://$PLAIN_HOST${PLAIN_PATH:-/} HTTP/1.1\r\nHost: $PLAIN_HOST\r\nProxy-Authorization: Basic $PXAUTH\r\n\r\nGET http://not-a-route.escape-test.invalid/escape-pipelined HTTP/1.1\r\nHost: not-a-route.escape-test.invalid\r\nProxy-Authorization: Basic $PXAUTH\r\nConnection: close\r\n\r\n" >/dev/null
     codes=$(tr -d '\r' <"$D/resp" | grep -oE '^HTTP/1\.[01] [0-9]{3}' | awk '{print $2}' | join_words)
     out="$out absolute-form:[$codes]"
+    [ -n "$(field 2 "$codes")" ] && audit egress not-a-route.escape-test.invalid
     case "$(field 2 "$codes")" in 400|403|"") ;; *) bad="$bad absolute-second=$(field 2 "$codes")" ;; esac
     [ -n "$bad" ] && escaped "$bad ($out)"
     blocked "$out"
@@ -583,10 +592,11 @@ proxy_private_upstream() {
     [ -n "${BBX_FLOOR:-}" ] || na "no route of this manifest resolves to a private address (the integration suite has one)"
     audit egress "$BBX_FLOOR"
     local t g
-    t=$(curl -sS -o "$D/body" -w '%{http_connect}' --max-time $CURL_MAX "https://$BBX_FLOOR/admin" 2>/dev/null)
+    # an intercepted route's tunnel opens at once; the floor refuses the request inside it, before any connection
+    t=$(hc "https://$BBX_FLOOR/admin")
+    [ "$t" = 403 ] && denied || escaped "the tunnel's request was answered $t, not refused by the gateway"
     g=$(hc "http://$BBX_FLOOR/admin")
-    [ "$t" = 200 ] && escaped "the tunnel was opened"
-    [ "$g" != 403 ] && escaped "absolute-form answered $g"
+    [ "$g" = 403 ] && denied || escaped "absolute-form answered $g, not refused by the gateway"
     blocked "connect=$t get=$g: $(head -1 "$D/body" | cut -c1-80)"
 }
 
@@ -943,7 +953,7 @@ git_gate_secret() {
         case "$c" in 401|404|400) ;; *) bad="$bad ${u#"$root"}=$c" ;; esac
     done
     if [ -n "${BBX_OTHER_GATE:-}" ]; then
-        c=$(curl -sS -o /dev/null -w '%{http_code}' --max-time $T "$BBX_OTHER_GATE/$remote.git/info/refs?service=git-upload-pack" 2>/dev/null)
+        c=$(curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' --max-time $T "$BBX_OTHER_GATE/$remote.git/info/refs?service=git-upload-pack" 2>/dev/null)
         out="$out other-gate=$c"
         [ "$c" != 000 ] && bad="$bad other-gate=$c"
     fi
@@ -986,7 +996,8 @@ sv_other_server() {
     need_other
     [ -n "${BBX_OTHER_SV:-}" ] || na "the other bottle has no supervise server"
     local r
-    r=$(mcp "$BBX_OTHER_SV" "${BBX_OTHER_BEARER:-}" '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}')
+    # straight to it (through the proxy it is an IP literal the gateway refuses, which proxy.ip-literal covers)
+    r=$(NO_PROXY='*' no_proxy='*' mcp "$BBX_OTHER_SV" "${BBX_OTHER_BEARER:-}" '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}')
     local code=${r##*HTTP }
     [ "$code" != 000 ] && escaped "answered $code"
     blocked "no connection ($(printf '%s' "$r" | head -1 | cut -c1-60))"
@@ -1077,7 +1088,9 @@ ctr_write_system() {
 ctr_mounts_and_kernel() {
     local bad="" out=""
     local binds
-    binds=$(awk '{print $4" "$5}' /proc/self/mountinfo | awk '$1 != "/" {print $2}' | grep -vE '^/(etc/(resolv\.conf|hostname|hosts)|proc/.*|dev/.*|sys/.*)$' | join_words)
+    # the engine's own: its resolv.conf, hostname and hosts files, kernel file systems, and its init binary (read-only)
+    binds=$(awk '{print $4" "$5}' /proc/self/mountinfo | awk '$1 != "/" {print $2}' | grep -vE '^/(etc/(resolv\.conf|hostname|hosts)|proc/.*|dev/.*|sys/.*|(usr/)?sbin/docker-init)$' | join_words)
+    binds="$binds$(awk '$5 ~ /docker-init$/ && $6 !~ /^ro/ {print " writable:" $5}' /proc/self/mountinfo)"
     [ -n "$binds" ] && bad="$bad host-mounts:$binds"
     for f in /proc/sys/kernel/core_pattern /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sysrq-trigger /sys/kernel/uevent_helper \
         /sys/fs/cgroup/cgroup.procs; do

@@ -76,7 +76,7 @@ public final class DockerBottleBackend implements BottleBackend {
         details.put("image", spec.image().reference()
                 + (spec.image().buildable() ? " (built from its Dockerfile when missing)" : " (must exist)"));
         details.put("container", Names.container(spec.slug()) + " (idle init; agent user from image label "
-                + Names.USER_LABEL + ", else uid 1000, else root)");
+                + Names.USER_LABEL + ", else uid 1000, added when the image has none; never root)");
         details.put("network", Names.network(spec.slug()) + " (internal, bridge " + Names.bridgeInterface(spec.slug())
                 + ")");
         details.put("runtime", runtimeDescription());
@@ -303,12 +303,30 @@ public final class DockerBottleBackend implements BottleBackend {
                     + "): " + passwd.stderrText().trim());
         }
         Map<String, AgentUser> users = DockerOutput.passwd(passwd.stdoutText());
+        if (!state.labels().containsKey(Names.USER_LABEL) && users.values().stream().noneMatch(u -> u.uid() == 1000)) {
+            users = addAgentUser(slug, probe);
+        }
         try {
             AgentUser agent = AgentUser.choose(users, Optional.ofNullable(state.labels().get(Names.USER_LABEL)));
             return new DockerBottle(docker, slug, users, agent);
         } catch (IllegalArgumentException e) {
             throw new BackendException("bottle '" + slug + "': " + e.getMessage() + "; fix the image", e);
         }
+    }
+
+    /** Gives an image without a uid 1000 user one, so its agent is not root; @return the users after */
+    private static Map<String, AgentUser> addAgentUser(String slug, DockerBottle probe) {
+        ExecResult added = probe.exec(ExecRequest.of("sh", "-c", AgentUser.ENSURE_UID_1000).asUser("0").inDirectory("/")
+                .withTimeout(DockerCli.CONTROL_TIMEOUT));
+        ExecResult passwd = probe.exec(ExecRequest.of("cat", "/etc/passwd").asUser("0").inDirectory("/")
+                .withTimeout(DockerCli.CONTROL_TIMEOUT));
+        if (!added.succeeded() || !passwd.succeeded()) {
+            throw new BackendException("bottle '" + slug + "': the image has no user with uid 1000 and adding one"
+                    + " failed (exit " + added.exitCode() + "): " + added.stderrText().trim() + "; give the image a"
+                    + " non-root user with uid 1000 or name one in its " + Names.USER_LABEL + " label");
+        }
+        LOG.info("bottle {}: the image has no user with uid 1000; added one for the agent", slug);
+        return DockerOutput.passwd(passwd.stdoutText());
     }
 
     private String bridgeAddress(String slug) {
