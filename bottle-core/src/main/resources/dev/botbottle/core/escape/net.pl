@@ -105,7 +105,13 @@ if ($cmd eq 'talk') {
     my $flags = fcntl($fh, F_GETFL, 0);
     fcntl($fh, F_SETFL, $flags & ~O_NONBLOCK);
     binmode $fh;
-    print {$fh} $data;
+    # unbuffered: a buffered print would sit in perl's buffer while both ends wait
+    my $off = 0;
+    while ($off < length $data) {
+        my $n = syswrite($fh, $data, length($data) - $off, $off);
+        last unless defined $n && $n > 0;
+        $off += $n;
+    }
     shutdown($fh, 1) if ($ENV{BBX_HALF_CLOSE} // '') eq '1';
     my $sel = IO::Select->new($fh);
     my ($got, $deadline) = ('', time + $secs);
