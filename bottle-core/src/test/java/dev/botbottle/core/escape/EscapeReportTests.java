@@ -49,6 +49,6 @@ class EscapeReportTests {
         String text = new EscapeReport(List.of(), List.of(new EscapeRow(ATTACK, "b", Outcome.BLOCKED, observed,
                 List.of()))).render();
         assertThat(text.lines().filter(l -> l.contains("word")).count()).isGreaterThan(1);
-        assertThat(text.replaceAll("[\\s|]+", " ")).contains(observed);
+        assertThat(text.split("word", -1)).as("every word is kept").hasSize(41);
     }
 }
