@@ -11,9 +11,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code bottle doctor}: what this host has and lacks for bottles, each problem with the command that fixes it. */
+/**
+ * {@code bottle doctor}: what this host has and lacks for bottles, each problem with the command that fixes it; with
+ * {@code --escape-test AGENT}, the sandbox-escape suite run in a real bottle of that agent ({@link EscapeTestRun}).
+ */
 @Command(name = "doctor", description = "Check this host: engine, isolation, images, plugins, CA bundle, orphaned"
-        + " bottles. Exit 0 when the default bottle can launch, 1 otherwise.")
+        + " bottles. Exit 0 when the default bottle can launch, 1 otherwise. With --escape-test AGENT: launch a real"
+        + " bottle of AGENT with canary credentials, try every known way out from inside it, print the table and"
+        + " exit 0 only when every attempt was blocked and audited.")
 final class DoctorCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -22,8 +27,19 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "backend (default $BOT_BOTTLE_BACKEND or docker)")
     String backend;
 
+    @Option(names = "--escape-test", paramLabel = "AGENT",
+            description = "run the sandbox-escape suite in a real bottle of AGENT (canary credentials; removed after)")
+    String escapeTest;
+
+    @Option(names = "--allow-weak-isolation",
+            description = "with --escape-test: launch even if the backend cannot firewall the bottle from the host")
+    boolean allowWeakIsolation;
+
     @Override
     public Integer call() {
+        if (escapeTest != null) {
+            return new EscapeTestRun(parent).run(escapeTest, parent.backend(backend), allowWeakIsolation);
+        }
         Report report = new Doctor(parent.plugins(), parent.host(), parent.backend(backend),
                 Optional.of(BottleCommand.DEFAULT_TEMPLATE), Map.of()).run(parent.runtime());
         var out = parent.console.out();

@@ -122,6 +122,14 @@ class CliTests {
     }
 
     @Test
+    void theEscapeTestOfAnUnknownAgentIsAClearErrorAndLaunchesNothing() {
+        CliRun r = CliRun.run(env, "doctor", "--escape-test", "nobody");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("nobody").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).doesNotContain("attempts:");
+    }
+
+    @Test
     void infoShowsTheAgentAndItsBottleChain() {
         CliRun r = CliRun.run(env, "info", "reviewer");
         assertThat(r.exitCode()).as(r.err()).isZero();

@@ -10,12 +10,15 @@ import dev.botbottle.gitgate.internal.Upstream;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.FileOwner;
+import dev.botbottle.spi.GatewayAudit;
+import dev.botbottle.spi.GatewayAuditEntry;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.GitRemote;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
+import dev.botbottle.spi.support.AuditJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +38,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The running git gate of one bottle: serves each of the bottle's remotes over git's smart HTTP protocol, only to
  * requests carrying the bottle's secret, refreshing from upstream before every fetch and forwarding pushes upstream
- * only after the push policy and the secret scan passed.
+ * only after the push policy and the secret scan passed. Every request, and every ref of a push with its verdict, is
+ * audited ({@link GatewayAudit}; {@code <stateDir>/gitgate/audit.jsonl}).
  *
  * <p>Made by {@link GitGateProvider#start}. Thread-safe. The secret and the bottle's repositories live in
  * {@code <stateDir>/gitgate/} and survive {@link #close()}, so a resumed bottle's git config keeps working.
  *
  * @since 0.1
  */
-public final class GitGate implements GatewayService {
+public final class GitGate implements GatewayService, GatewayAudit {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitGate.class);
 
@@ -54,9 +58,12 @@ public final class GitGate implements GatewayService {
     private final List<GitRemote> remotes;
     private final List<RemoteGate> gates;
     private final SmartHttp http;
+    private final AuditJournal journal;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GitGate(String slug, String secret, List<GitRemote> remotes, List<RemoteGate> gates, SmartHttp http) {
+    private GitGate(String slug, String secret, List<GitRemote> remotes, List<RemoteGate> gates, SmartHttp http,
+                    AuditJournal journal) {
+        this.journal = journal;
         this.slug = slug;
         this.secret = secret;
         this.remotes = remotes;
@@ -70,6 +77,8 @@ public final class GitGate implements GatewayService {
         try {
             String secret = loadOrCreateSecret(dir);
             PushScanner scanner = new PushScanner(scanner(request));
+            AuditJournal journal = AuditJournal.at(dir.resolve("audit.jsonl"));
+            java.util.function.Consumer<GatewayAuditEntry> audit = e -> record(journal, request.slug(), e);
             Map<String, RemoteGate> byName = new LinkedHashMap<>();
             Path mirrors = options.mirrorRootFor(request.stateDir());
             for (GitRemote remote : request.remotes()) {
@@ -77,16 +86,16 @@ public final class GitGate implements GatewayService {
                         options.upstreamTimeoutSeconds());
                 RemoteGate gate = new RemoteGate(request.slug(), remote,
                         dir.resolve("repos").resolve(remote.name() + ".git"), Mirror.open(mirrors, remote.url()),
-                        upstream, scanner);
+                        upstream, scanner, audit);
                 gates.add(gate);
                 byName.put(remote.name(), gate);
             }
             SmartHttp http = SmartHttp.start(request.slug(), request.bindAddress(), request.port(), secret, byName,
-                    options.threads());
+                    options.threads(), audit);
             warm(request.slug(), gates);
             LOG.info("git gate of bottle {} listening on {}:{} ({} remotes: {})", request.slug(),
                     request.bindAddress(), http.port(), byName.size(), byName.keySet());
-            return new GitGate(request.slug(), secret, request.remotes(), List.copyOf(gates), http);
+            return new GitGate(request.slug(), secret, request.remotes(), List.copyOf(gates), http, journal);
         } catch (GateException e) {
             gates.forEach(RemoteGate::close);
             throw new BottleException("bottle " + request.slug() + ": " + e.getMessage(), e);
@@ -117,6 +126,20 @@ public final class GitGate implements GatewayService {
         }, "gitgate-warm-" + slug);
         t.setDaemon(true);
         t.start();
+    }
+
+    private static void record(AuditJournal journal, String slug, GatewayAuditEntry entry) {
+        try {
+            journal.record(entry);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("git gate of bottle {}: {}", slug, e.getMessage());
+        }
+    }
+
+    /** @return the requests and push verdicts since this gate started, oldest first */
+    @Override
+    public List<GatewayAuditEntry> auditEntries() {
+        return journal.entries();
     }
 
     /** The built-in rules plus the bottle's own route credentials, so a push cannot carry them out either. */

@@ -1,6 +1,8 @@
 package dev.botbottle.supervise;
 
 import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.GatewayAudit;
+import dev.botbottle.spi.GatewayAuditEntry;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
@@ -8,6 +10,7 @@ import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SuperviseEndpoint;
 import dev.botbottle.spi.SuperviseService;
+import dev.botbottle.spi.support.AuditJournal;
 import dev.botbottle.supervise.internal.AgentNotes;
 import dev.botbottle.supervise.internal.BearerFilter;
 import dev.botbottle.supervise.internal.Tools;
@@ -38,9 +41,10 @@ import java.util.List;
 /**
  * One bottle's supervise server, as {@link SuperviseGatewayProvider#start} returns it: the MCP SDK's stateless streamable-HTTP servlet transport on an embedded Jetty,
  * listening only on the bottle's bind address, behind {@link BearerFilter}. Stateless (no MCP sessions), so a bottle
- * whose agent restarts a thousand times holds no more memory than one that never did.
+ * whose agent restarts a thousand times holds no more memory than one that never did. Every refused request and
+ * every tool call is audited ({@link GatewayAudit}; {@code <stateDir>/supervise/requests.jsonl}).
  */
-public final class SuperviseServer implements GatewayService, SuperviseService {
+public final class SuperviseServer implements GatewayService, SuperviseService, GatewayAudit {
 
     /** The variable the bearer is handed over in, for CLIs that read it from the environment. */
     public static final String BEARER_ENV = "BOT_BOTTLE_SUPERVISE_TOKEN";
@@ -56,9 +60,11 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
     private final Secret bearer;
     private final int port;
     private final BearerFilter filter;
+    private final AuditJournal journal;
 
     private SuperviseServer(String slug, Server jetty, McpStatelessSyncServer mcp, Secret bearer, int port,
-                            BearerFilter filter) {
+                            BearerFilter filter, AuditJournal journal) {
+        this.journal = journal;
         this.filter = filter;
         this.slug = slug;
         this.jetty = jetty;
@@ -78,13 +84,21 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
         RANDOM.nextBytes(raw);
         Secret bearer = Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(raw));
         McpJsonMapper json = McpJsonDefaults.getMapper();
+        AuditJournal journal = AuditJournal.at(request.stateDir().resolve("supervise").resolve("requests.jsonl"));
+        java.util.function.Consumer<GatewayAuditEntry> audit = e -> {
+            try {
+                journal.record(e);
+            } catch (java.io.UncheckedIOException x) {
+                LOG.warn("supervise server of bottle {}: {}", request.slug(), x.getMessage());
+            }
+        };
         HttpServletStatelessServerTransport transport = HttpServletStatelessServerTransport.builder()
                 .jsonMapper(json).messageEndpoint(PATH).maxRequestSize(options.maxRequestBytes()).build();
         McpStatelessSyncServer mcp = McpServer.sync(transport)
                 .serverInfo("bot-bottle-supervise", "0.1.0")
                 .instructions(AgentNotes.TEXT)
                 .capabilities(ServerCapabilities.builder().tools(false).build())
-                .tools(new Tools(request.slug(), request.proposals(), options.answerWait(), options.maxWaitingCalls()).specifications(json))
+                .tools(new Tools(request.slug(), request.proposals(), options.answerWait(), options.maxWaitingCalls(), audit).specifications(json))
                 .requestTimeout(options.answerWait().plus(Duration.ofSeconds(30)))
                 .immediateExecution(true)
                 .build();
@@ -102,7 +116,7 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
         ServletHolder servlet = new ServletHolder("mcp", transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
-        BearerFilter filter = new BearerFilter(bearer);
+        BearerFilter filter = new BearerFilter(bearer, audit);
         context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         jetty.setHandler(context);
         jetty.setStopTimeout(2_000);
@@ -117,12 +131,18 @@ public final class SuperviseServer implements GatewayService, SuperviseService {
         }
         int port = connector.getLocalPort();
         LOG.info("supervise server of bottle {} listens on {}:{}", request.slug(), request.bindAddress(), port);
-        return new SuperviseServer(request.slug(), jetty, mcp, bearer, port, filter);
+        return new SuperviseServer(request.slug(), jetty, mcp, bearer, port, filter, journal);
     }
 
     /** @return how many MCP requests carried this bottle's bearer (an agent CLI connecting, listing tools, calling) */
     public long authorizedRequests() {
         return filter.admitted();
+    }
+
+    /** @return the refused requests and the tool calls since this server started, oldest first */
+    @Override
+    public List<GatewayAuditEntry> auditEntries() {
+        return journal.entries();
     }
 
     /** @return how many requests were refused with 401 (no bearer, or another bottle's) */

@@ -5,6 +5,8 @@ import dev.botbottle.core.supervise.ProposalStore;
 import dev.botbottle.core.supervise.Supervisor;
 import dev.botbottle.spi.Decision;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayAudit;
+import dev.botbottle.spi.GatewayAuditEntry;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
@@ -198,6 +200,29 @@ class SuperviseServerTests {
                 .as("another bottle's bearer").isEqualTo(401);
         assertThatThrownBy(() -> client(a.endpoint.url(), other.endpoint.bearer().reveal()).initialize())
                 .as("the SDK client with another bottle's bearer").isInstanceOf(RuntimeException.class);
+        List<GatewayAuditEntry> refused = ((GatewayAudit) a.service).auditEntries();
+        assertThat(refused).as("every refusal is audited, the admitted request is not a refusal")
+                .allSatisfy(e -> assertThat(e.verdict()).isEqualTo(GatewayAuditEntry.Verdict.DENY))
+                .extracting(GatewayAuditEntry::reason)
+                .contains("no bearer", "not this bottle's bearer").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(refused).extracting(GatewayAuditEntry::summary).noneMatch(l -> l.contains(other.endpoint.bearer()
+                .reveal()) || l.contains(a.endpoint.bearer().reveal()));
+        assertThat(Files.readAllLines(state.directory("demo-aaaaa").resolve("supervise/requests.jsonl")))
+                .hasSize(refused.size()).allSatisfy(l -> assertThat(l).contains("\"verdict\":\"DENY\"")
+                        .contains("\"status\":401"));
+        assertThat(((GatewayAudit) other.service).auditEntries()).as("the other bottle's server saw nothing").isEmpty();
+    }
+
+    @Test
+    void everyToolCallIsAuditedWithItsOutcome() {
+        Bottle b = bottle("demo-aaaaa", BY_JUSTIFICATION, SuperviseOptions.defaults());
+        b.call("list-egress-routes", Map.of());
+        b.call("egress-block", Map.of("host", "", "justification", "bad"));
+        List<String> lines = ((GatewayAudit) b.service).auditEntries().stream().map(GatewayAuditEntry::summary)
+                .toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo("ALLOW 200 tools/call list-egress-routes: answered");
+        assertThat(lines.get(1)).startsWith("DENY 200 tools/call egress-block: refused");
     }
 
     @Test

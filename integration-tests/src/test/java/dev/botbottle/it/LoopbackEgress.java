@@ -19,18 +19,31 @@ import java.util.function.Consumer;
 /**
  * The real egress gateway for tests whose upstream is a loopback server: every route it is given (at start and
  * in every replacement: manifest, provider and granted routes alike) says {@code allow_private}, the operator's
- * statement that the upstream is internal, which the SSRF floor otherwise refuses. Nothing else differs.
+ * statement that the upstream is internal, which the SSRF floor otherwise refuses — except the routes of hosts the
+ * test keeps on the floor. Nothing else differs.
  */
 final class LoopbackEgress implements GatewayServiceProvider {
 
     private final EgressGatewayProvider real;
+    private final java.util.Set<String> floored;
 
     LoopbackEgress(EgressOptions options) {
+        this(options, java.util.Set.of());
+    }
+
+    /** @param floored route hosts left without allow_private, so the SSRF floor refuses them */
+    LoopbackEgress(EgressOptions options, java.util.Set<String> floored) {
         this.real = new EgressGatewayProvider(options);
+        this.floored = java.util.Set.copyOf(floored);
     }
 
     static List<EgressRoute> internal(List<EgressRoute> routes) {
-        return routes.stream().map(r -> r.toBuilder().allowPrivate(true).build()).toList();
+        return internal(routes, java.util.Set.of());
+    }
+
+    static List<EgressRoute> internal(List<EgressRoute> routes, java.util.Set<String> floored) {
+        return routes.stream().map(r -> floored.contains(r.host()) ? r : r.toBuilder().allowPrivate(true).build())
+                .toList();
     }
 
     @Override
@@ -40,11 +53,11 @@ final class LoopbackEgress implements GatewayServiceProvider {
 
     @Override
     public GatewayService start(GatewayRequest request) {
-        return new Internal(real.start(request.toBuilder().routes(internal(request.routes())).build()));
+        return new Internal(real.start(request.toBuilder().routes(internal(request.routes(), floored)).build()), floored);
     }
 
     /** The started gateway, marking replaced routes too. */
-    private record Internal(EgressGateway gateway) implements GatewayService, EgressControl {
+    private record Internal(EgressGateway gateway, java.util.Set<String> floored) implements GatewayService, EgressControl {
         @Override
         public String name() {
             return gateway.name();
@@ -77,7 +90,7 @@ final class LoopbackEgress implements GatewayServiceProvider {
 
         @Override
         public void replaceRoutes(List<EgressRoute> routes) {
-            gateway.replaceRoutes(internal(routes));
+            gateway.replaceRoutes(internal(routes, floored));
         }
 
         @Override

@@ -39,6 +39,7 @@ public final class PlanRenderer {
         line(out, "slug", plan.slug());
         line(out, "backend", plan.backend());
         plan.backendPlan().details().forEach((k, v) -> line(out, "  " + k, v));
+        plan.backendPlan().warnings().forEach(w -> line(out, "warning", "NOT IN FORCE: " + w));
         line(out, "image", plan.image().reference() + (plan.image().buildable() ? " (built if missing)" : ""));
         line(out, "provider", plan.agentPlan().provider());
         line(out, "git identity", plan.identity().render());

@@ -42,10 +42,11 @@ class PlannerTests {
 
     private Plugins plugins;
     private boolean backendAvailable = true;
+    private BottleBackend backend;
 
     @BeforeEach
     void setUp() throws IOException {
-        BottleBackend backend = mock(BottleBackend.class);
+        backend = mock(BottleBackend.class);
         when(backend.describe(any())).thenReturn(new BackendPlan("fake", Map.of("runtime", "imaginary")));
         BackendProvider provider = new BackendProvider() {
             @Override
@@ -148,6 +149,18 @@ class PlannerTests {
         assertThat(text).contains("docs.example.com [auth:token]").contains("api.example.com [auth:Bearer]")
                 .contains("VISIBLE").contains("PROVIDER_MODE").contains("CLI_TOKEN (placeholder)")
                 .doesNotContain("HIDDEN_TOKEN").doesNotContain("a literal").doesNotContain("placeholder-value");
+    }
+
+    @Test
+    void aProtectionNotInForceIsShownInThePreflightAndKeptInTheJsonPlan() {
+        when(backend.describe(any())).thenReturn(new BackendPlan("fake", Map.of("runtime", "imaginary"),
+                List.of("no gVisor: the bottle shares the host's kernel")));
+        BottlePlan plan = plan("worker");
+        assertThat(PlanRenderer.render(plan)).contains("NOT IN FORCE: no gVisor: the bottle shares the host's kernel");
+        assertThat(PlanJson.read(PlanJson.write(plan)).backendPlan().warnings())
+                .containsExactly("no gVisor: the bottle shares the host's kernel");
+        when(backend.describe(any())).thenReturn(new BackendPlan("fake", Map.of("runtime", "imaginary")));
+        assertThat(PlanRenderer.render(plan("worker"))).doesNotContain("NOT IN FORCE");
     }
 
     @Test

@@ -107,6 +107,12 @@ final class RequestRewriter {
         Set<String> rules = new LinkedHashSet<>();
         policy.scanner().scanEncoded(rawHost).forEach(f -> rules.add(f.rule()));
         policy.scanner().scanEncoded(RouteTable.normalize(rawHost)).forEach(f -> rules.add(f.rule()));
+        // DNS-tunnel shapes: the payload split across labels, base32-encoded
+        List<String> views = HostLabels.views(rawHost);
+        policy.scanner().scanEncoded(views.get(0)).forEach(f -> rules.add(f.rule() + " (across labels)"));
+        for (String decoded : views.subList(1, views.size())) {
+            policy.scanner().scan(decoded).forEach(f -> rules.add(f.rule() + " (base32)"));
+        }
         return String.join(", ", rules);
     }
 

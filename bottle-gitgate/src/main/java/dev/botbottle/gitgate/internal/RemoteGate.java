@@ -1,5 +1,6 @@
 package dev.botbottle.gitgate.internal;
 
+import dev.botbottle.spi.GatewayAuditEntry;
 import dev.botbottle.spi.GitRemote;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One remote of one bottle: the bottle's own bare repository (its objects borrowed from the shared {@link Mirror}),
@@ -42,6 +44,7 @@ public final class RemoteGate implements AutoCloseable {
     private final Upstream upstream;
     private final PushRules rules;
     private final PushScanner scanner;
+    private final Consumer<GatewayAuditEntry> audit;
     private final Object refreshLock = new Object();
 
     /**
@@ -51,8 +54,11 @@ public final class RemoteGate implements AutoCloseable {
      * @param mirror the shared mirror of the remote's upstream
      * @param upstream how to reach upstream
      * @param scanner the secret scan for pushes
+     * @param audit receives a refused fetch and each ref of a push with its verdict
      */
-    public RemoteGate(String slug, GitRemote remote, Path dir, Mirror mirror, Upstream upstream, PushScanner scanner) {
+    public RemoteGate(String slug, GitRemote remote, Path dir, Mirror mirror, Upstream upstream, PushScanner scanner,
+                      Consumer<GatewayAuditEntry> audit) {
+        this.audit = audit;
         this.slug = slug;
         this.remote = remote;
         this.mirror = mirror;
@@ -133,6 +139,7 @@ public final class RemoteGate implements AutoCloseable {
             refresh();
         } catch (GateException e) {
             LOG.warn("bottle {}: fetch of {} refused: {}", slug, remote.name(), e.getMessage());
+            audit.accept(GatewayAuditEntry.deny("gitgate", "fetch", remote.name(), 0, oneLine(e.getMessage())));
             pck.writeString("ERR " + oneLine(e.getMessage()) + "\n");
             pck.flush();
             return;
@@ -221,6 +228,9 @@ public final class RemoteGate implements AutoCloseable {
                 } else {
                     LOG.info("bottle {}: pushed {} of {} upstream ({} -> {})", slug, cmd.getRefName(), remote.name(),
                             cmd.getOldId().abbreviate(7).name(), cmd.getNewId().abbreviate(7).name());
+                    audit.accept(GatewayAuditEntry.allow("gitgate", "push", remote.name() + " " + cmd.getRefName(), 0,
+                            "pushed upstream (" + cmd.getOldId().abbreviate(7).name() + " -> "
+                                    + cmd.getNewId().abbreviate(7).name() + ")"));
                 }
             }
         } catch (GateException | IOException e) {
@@ -232,6 +242,7 @@ public final class RemoteGate implements AutoCloseable {
 
     private void refuse(ReceivePack rp, ReceiveCommand cmd, String why) {
         LOG.warn("bottle {}: push of {} to {} refused: {}", slug, cmd.getRefName(), remote.name(), why);
+        audit.accept(GatewayAuditEntry.deny("gitgate", "push", remote.name() + " " + cmd.getRefName(), 0, why));
         cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, why);
         rp.sendMessage("git gate refused " + cmd.getRefName() + ": " + why);
     }

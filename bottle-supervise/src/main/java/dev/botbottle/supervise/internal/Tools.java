@@ -2,6 +2,7 @@ package dev.botbottle.supervise.internal;
 
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.Decision;
+import dev.botbottle.spi.GatewayAuditEntry;
 import dev.botbottle.spi.Proposal;
 import dev.botbottle.spi.ProposalDesk;
 import dev.botbottle.spi.ProposedChange;
@@ -18,11 +19,13 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The supervise tools of one bottle. Proposing tools file a proposal on the bottle's desk, then wait for the
- * answer for a bounded time; a bounded number of calls may wait at once.
+ * answer for a bounded time; a bounded number of calls may wait at once. Every call is audited with its outcome
+ * (the desk audits proposals and decisions in detail).
  */
 public final class Tools {
 
@@ -38,14 +41,18 @@ public final class Tools {
     private final ProposalDesk desk;
     private final Duration answerWait;
     private final Semaphore waiting;
+    private final Consumer<GatewayAuditEntry> audit;
 
     /**
      * @param slug the bottle
      * @param desk where its proposals go
      * @param answerWait how long a call waits for an answer
      * @param maxWaitingCalls how many calls may wait at once
+     * @param audit receives one entry per tool call
      */
-    public Tools(String slug, ProposalDesk desk, Duration answerWait, int maxWaitingCalls) {
+    public Tools(String slug, ProposalDesk desk, Duration answerWait, int maxWaitingCalls,
+                 Consumer<GatewayAuditEntry> audit) {
+        this.audit = audit;
         this.slug = slug;
         this.desk = desk;
         this.answerWait = answerWait;
@@ -127,11 +134,17 @@ public final class Tools {
 
     private CallToolResult call(String name, CallToolRequest request, Function<Arguments, CallToolResult> handler) {
         try {
-            return handler.apply(new Arguments(request.arguments()));
+            CallToolResult result = handler.apply(new Arguments(request.arguments()));
+            boolean error = Boolean.TRUE.equals(result.isError());
+            audit.accept(error ? GatewayAuditEntry.deny("supervise", "tools/call", name, 200, "refused")
+                    : GatewayAuditEntry.allow("supervise", "tools/call", name, 200, "answered"));
+            return result;
         } catch (IllegalArgumentException e) {
+            audit.accept(GatewayAuditEntry.deny("supervise", "tools/call", name, 200, "refused: " + e.getMessage()));
             return Replies.refused(e.getMessage());
         } catch (BottleException e) {
             LOG.warn("supervise tool {} of bottle {} failed: {}", name, slug, e.getMessage());
+            audit.accept(GatewayAuditEntry.deny("supervise", "tools/call", name, 200, "failed: " + e.getMessage()));
             return Replies.refused(e.getMessage());
         }
     }

@@ -15,6 +15,7 @@ import dev.botbottle.spi.ResourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,15 +105,25 @@ public final class DockerBottleBackend implements BottleBackend {
         details.put("image", spec.image().reference()
                 + (spec.image().buildable() ? " (built from its Dockerfile when missing)" : " (must exist)"));
         details.put("container", Names.container(spec.slug()) + " (idle init; agent user from image label "
-                + Names.USER_LABEL + ", else uid 1000, else root)");
+                + Names.USER_LABEL + ", else uid 1000, added when the image has none; never root)");
         details.put("network", Names.network(spec.slug()) + " (internal, bridge " + Names.bridgeInterface(spec.slug())
                 + ")");
         details.put("runtime", runtimeDescription());
-        details.put("host isolation", Refusals.isolation(spec.slug(), firewallProblem(), spec.allowWeakIsolation()));
+        Optional<String> noFirewall = firewallProblem();
+        details.put("host isolation", Refusals.isolation(spec.slug(), noFirewall, spec.allowWeakIsolation()));
         details.put("capabilities", "all dropped except " + String.join(", ", DockerArgs.KEPT_CAPABILITIES)
-                + "; no-new-privileges; not privileged; no docker socket");
+                + " (root's, for provisioning; the agent user has none); no-new-privileges; not privileged;"
+                + " no docker socket");
         details.put("limits", Refusals.describe(spec.limits()));
-        return new BackendPlan(name(), details);
+        List<String> warnings = new ArrayList<>();
+        noFirewall.ifPresent(why -> warnings.add("weak isolation: no host firewall chain (" + why + "); the bottle"
+                + " can reach every service listening on this host's addresses"
+                + (spec.allowWeakIsolation() ? "" : " — the launch is refused unless weak isolation is accepted")));
+        if (!facts.knownRunsc().orElse(true)) {
+            warnings.add("no gVisor: runsc is not registered with the engine, so the bottle runs on runc and shares the"
+                    + " host's kernel (a kernel exploit escapes it)");
+        }
+        return new BackendPlan(name(), details, warnings);
     }
 
     /**
@@ -364,6 +375,15 @@ public final class DockerBottleBackend implements BottleBackend {
 
     private Optional<String> firewallProblem() {
         return facts.firewallProblem(firewall::unavailableReason);
+    }
+
+    /** @return whether the engine has runsc, empty when the engine cannot be asked */
+    private Optional<Boolean> runscKnown() {
+        try {
+            return Optional.of(runsc());
+        } catch (BackendException e) {
+            return Optional.empty();
+        }
     }
 
     private String runtimeDescription() {

@@ -30,11 +30,12 @@ final class Handles {
      */
     Bottle fresh(String slug, ImageInfo image) {
         Optional<String> labelled = Optional.ofNullable(image.labels().get(Names.USER_LABEL));
-        Map<String, AgentUser> users = facts.users(image.id()).orElseGet(() -> {
+        Map<String, AgentUser> imageUsers = facts.users(image.id()).orElseGet(() -> {
             Map<String, AgentUser> read = readUsers(slug);
             facts.users(image.id(), read);
             return read;
         });
+        Map<String, AgentUser> users = withAgentUser(slug, imageUsers, labelled);
         try {
             return new DockerBottle(docker, slug, users, AgentUser.choose(users, labelled));
         } catch (IllegalArgumentException e) {
@@ -53,6 +54,26 @@ final class Handles {
         return DockerOutput.passwd(passwd.stdoutText());
     }
 
+    /**
+     * The agent is never root: a container whose image neither names its agent user in a label nor has a uid 1000
+     * user gets one ({@link AgentUser#ENSURE_UID_1000}). @return the container's users after
+     */
+    private Map<String, AgentUser> withAgentUser(String slug, Map<String, AgentUser> users, Optional<String> labelled) {
+        if (labelled.isPresent() || users.values().stream().anyMatch(u -> u.uid() == 1000)) {
+            return users;
+        }
+        var probe = new DockerBottle(docker, slug, Map.of(), AgentUser.ROOT);
+        ExecResult added = probe.exec(ExecRequest.of("sh", "-c", AgentUser.ENSURE_UID_1000).asUser("0").inDirectory("/")
+                .withTimeout(DockerCli.CONTROL_TIMEOUT));
+        if (!added.succeeded()) {
+            throw new BackendException("bottle '" + slug + "': the image has no user with uid 1000 and adding one"
+                    + " failed (exit " + added.exitCode() + "): " + added.stderrText().trim() + "; give the image a"
+                    + " non-root user with uid 1000 or name one in its " + Names.USER_LABEL + " label");
+        }
+        LOG.info("bottle {}: the image has no user with uid 1000; added one for the agent", slug);
+        return readUsers(slug);
+    }
+
     /** The handle of a running container, its users read from it now. */
     Bottle inspected(String slug) {
         String container = Names.container(slug);
@@ -66,9 +87,10 @@ final class Handles {
             throw new BackendException("bottle '" + slug + "' is not running (container " + container + " is "
                     + state.status() + "); resume it first");
         }
-        Map<String, AgentUser> users = readUsers(slug);
+        Optional<String> labelled = Optional.ofNullable(state.labels().get(Names.USER_LABEL));
+        Map<String, AgentUser> users = withAgentUser(slug, readUsers(slug), labelled);
         try {
-            AgentUser agent = AgentUser.choose(users, Optional.ofNullable(state.labels().get(Names.USER_LABEL)));
+            AgentUser agent = AgentUser.choose(users, labelled);
             return new DockerBottle(docker, slug, users, agent);
         } catch (IllegalArgumentException e) {
             throw new BackendException("bottle '" + slug + "': " + e.getMessage() + "; fix the image", e);

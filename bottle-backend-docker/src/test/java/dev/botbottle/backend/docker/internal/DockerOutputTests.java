@@ -35,9 +35,9 @@ class DockerOutputTests {
     }
 
     @Test
-    void agentIsRootWhenTheImageHasNoOtherUser() {
-        assertThat(AgentUser.choose(DockerOutput.passwd("root:x:0:0:root:/root:/bin/sh\n"), Optional.empty()))
-                .isEqualTo(AgentUser.ROOT);
+    void theAgentIsNeverRootWhenTheImageHasNoUid1000() {
+        assertThatThrownBy(() -> AgentUser.choose(DockerOutput.passwd("root:x:0:0:root:/root:/bin/sh\n"),
+                Optional.empty())).hasMessageContaining("uid 1000").hasMessageContaining("never runs as root");
     }
 
     @Test
