@@ -7,6 +7,7 @@ import dev.botbottle.egress.internal.Policy;
 import dev.botbottle.egress.internal.ProxyContext;
 import dev.botbottle.egress.internal.Limits;
 import dev.botbottle.egress.internal.ProxyServer;
+import dev.botbottle.egress.internal.Warmup;
 import dev.botbottle.egress.internal.ProxySecret;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.EgressAuditEntry;
@@ -80,13 +81,14 @@ public final class EgressGateway implements GatewayService, EgressControl {
             ProxyContext px = new ProxyContext(request.slug(), ca, audit, r::resolve, request.extraCaFiles(),
                     options.maxRequestBodyBytes(), policy, secret, new Limits(limits.maxConnections(),
                     limits.maxHeaderBytes(), limits.maxHeaderCount(), limits.headTimeout(), limits.idleTimeout(),
-                    limits.maxQueuedRequests(), limits.maxCachedLeaves()));
+                    limits.maxQueuedRequests(), limits.maxCachedLeaves()), EgressGatewayProvider.engines(options));
             ProxyServer server = ProxyServer.start(px, request.bindAddress(), request.port(), options.workerThreads());
             java.util.Optional<DnsResponder> dns = options.dnsPort() < 0 ? java.util.Optional.empty()
                     : DnsResponder.start(px, request.bindAddress(), options.dnsPort());
-            LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {})",
+            LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {}; {})",
                     request.slug(), request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size(),
-                    dns.map(d -> "on port " + d.port()).orElse("off"));
+                    dns.map(d -> "on port " + d.port()).orElse("off"), px.engines().describe());
+            Warmup.start(px, request.routes());
             return new EgressGateway(request, ca, audit, px, server, dns, secret);
         } catch (RuntimeException e) {
             audit.close();

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -151,7 +150,7 @@ final class ConnectSupport {
                     return;
                 }
                 InetSocketAddress address = r.address();
-                new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+                new Bootstrap().group(ctx.channel().eventLoop()).channel(px.engines().socketChannel())
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.AUTO_READ, false)

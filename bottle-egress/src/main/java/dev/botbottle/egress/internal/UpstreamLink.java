@@ -7,8 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -185,12 +183,12 @@ final class UpstreamLink {
     }
 
     private void connect(InetSocketAddress address, HttpRequest req) {
-        Bootstrap b = new Bootstrap().group(down.channel().eventLoop()).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(down.channel().eventLoop()).channel(px.engines().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         if (tls) {
                             ch.pipeline().addLast("tls", px.upstreamTls().newHandler(ch.alloc(), host, port));
                         }
