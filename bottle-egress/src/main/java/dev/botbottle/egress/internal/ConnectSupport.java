@@ -78,9 +78,8 @@ final class ConnectSupport {
             return;
         }
         p.replace(front, "sni", new InterceptSni(px, target, d.routeName()));
-        p.addLast("codec", new HttpServerCodec());
-        p.addLast("aggregator", new BodyGate(px.maxRequestBody()));
-        p.addLast("exchange", new ExchangeHandler(px, new ExchangeHandler.Tunnel(target, port)));
+        // HTTP/1.1 or HTTP/2, as the bottle chooses by ALPN
+        p.addLast("alpn", Http2Front.negotiator(px, new ExchangeHandler.Tunnel(target, port)));
     }
 
     /** Checks the ClientHello's SNI against the CONNECT target, then terminates TLS with a leaf for the target. */

@@ -35,7 +35,7 @@ public record Engines(boolean nativeTls, String tlsDetail, boolean epoll, String
                     "NIO (native engines turned off by the embedder)");
         }
         boolean tls = OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL);
-        String tlsDetail = tls ? "BoringSSL " + OpenSsl.versionString() + " (netty-tcnative)"
+        String tlsDetail = tls ? OpenSsl.versionString() + " (netty-tcnative)"
                 : "JDK TLS, since BoringSSL cannot load: " + cause(OpenSsl.unavailabilityCause());
         boolean ep = Epoll.isAvailable();
         String epDetail = ep ? "epoll (native), passthrough tunnels splice in the kernel"

@@ -49,9 +49,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Dropping the rest of a refused streamed body (the connection closes after the answer). */
     private boolean discarding;
 
-    ExchangeHandler(ProxyContext px, Tunnel tunnel) {
+    /** The upstream HTTP/2 connections shared by the streams of a bottle HTTP/2 connection; null on HTTP/1.1. */
+    private final UpstreamPool pool;
+
+    ExchangeHandler(ProxyContext px, Tunnel tunnel, UpstreamPool pool) {
         this.px = px;
         this.tunnel = tunnel;
+        this.pool = pool;
     }
 
     @Override
@@ -292,7 +296,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (upstream != null) {
                 upstream.close();
             }
-            upstream = new UpstreamLink(px, ctx, this, host, port, tls, allowPrivate, auth);
+            upstream = new UpstreamLink(px, ctx, this, host, port, tls, allowPrivate, auth, tls ? pool : null);
         }
         java.util.Map<String, dev.botbottle.spi.Secret> echo = auth ? policy.credentials() : null;
         if (starting == null) {

@@ -51,7 +51,7 @@ public final class ProxyServer implements AutoCloseable {
                             c.pipeline().addLast("codec", codec(px));
                             c.pipeline().addLast("head-seen", new ConnectionGuard.HeadSeen(guard));
                             c.pipeline().addLast("aggregator", new BodyGate(px.maxRequestBody()));
-                            c.pipeline().addLast("exchange", new ExchangeHandler(px, null));
+                            c.pipeline().addLast("exchange", new ExchangeHandler(px, null, null));
                         }
                     })
                     .bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();

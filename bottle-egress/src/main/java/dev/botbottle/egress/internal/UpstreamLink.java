@@ -55,8 +55,14 @@ final class UpstreamLink {
     private String note = "";
     private final java.util.ArrayDeque<io.netty.handler.codec.http.HttpContent> pendingBody = new java.util.ArrayDeque<>();
 
+    /** for a bottle HTTP/2 stream: upstream offers h2 by ALPN, HTTP/2 connections are shared here; else null */
+    private final UpstreamPool pool;
+    private final String poolKey;
+
     UpstreamLink(ProxyContext px, ChannelHandlerContext down, ExchangeHandler owner, String host, int port,
-                 boolean tls, boolean allowPrivate, boolean authRoute) {
+                 boolean tls, boolean allowPrivate, boolean authRoute, UpstreamPool pool) {
+        this.pool = pool;
+        this.poolKey = host + ":" + port + "/" + allowPrivate + "/" + authRoute;
         this.px = px;
         this.down = down;
         this.owner = owner;
@@ -99,6 +105,11 @@ final class UpstreamLink {
         }
         if (channel != null && channel.isActive()) {
             write(req);
+            return;
+        }
+        Channel shared = pool == null ? null : pool.http2(poolKey);
+        if (shared != null) {
+            openStream(shared, req);
             return;
         }
         px.resolve(host, port, allowPrivate, down.channel().eventLoop(), r -> {
@@ -190,13 +201,12 @@ final class UpstreamLink {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (tls) {
-                            ch.pipeline().addLast("tls", px.upstreamTls().newHandler(ch.alloc(), host, port));
+                            io.netty.handler.ssl.SslContext c = pool != null ? px.upstreamTlsH2() : px.upstreamTls();
+                            ch.pipeline().addLast("tls", c.newHandler(ch.alloc(), host, port));
                         }
-                        ch.pipeline().addLast("codec", new HttpClientCodec());
-                        if (authRoute) {
-                            ch.pipeline().addLast("inflate", new io.netty.handler.codec.http.HttpContentDecompressor(0));
-                        }
-                        ch.pipeline().addLast("relay", new ResponseRelay());
+                        if (pool == null) {
+                            http1(ch);
+                        } // else: HTTP/1.1 or HTTP/2, as the upstream chooses by ALPN (after the handshake)
                     }
                 });
         b.connect(address).addListener((ChannelFutureListener) f -> {
@@ -216,7 +226,19 @@ final class UpstreamLink {
                 return;
             }
             channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
+                if (h.isSuccess() && pool != null) {
+                    Channel conn = channel;
+                    if (io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2.equals(
+                            conn.pipeline().get(SslHandler.class).applicationProtocol())) {
+                        channel = null;
+                        Http2Upstream.configure(conn);
+                        pool.putHttp2(poolKey, conn);
+                        openStream(conn, req);
+                    } else {
+                        http1(conn);
+                        write(req);
+                    }
+                } else if (h.isSuccess()) {
                     write(req);
                 } else {
                     ReferenceCountUtil.release(req);
@@ -225,6 +247,37 @@ final class UpstreamLink {
                     channel.close();
                 }
             });
+        });
+    }
+
+    /** The HTTP/1.1 client pipeline of an upstream connection (or of an HTTP/2 stream, translated). */
+    private void http1(Channel ch) {
+        ch.pipeline().addLast("codec", new HttpClientCodec());
+        relayHandlers(ch);
+    }
+
+    private void relayHandlers(Channel ch) {
+        if (authRoute) {
+            ch.pipeline().addLast("inflate", new io.netty.handler.codec.http.HttpContentDecompressor(0));
+        }
+        ch.pipeline().addLast("relay", new ResponseRelay());
+    }
+
+    /** Opens a stream on a shared upstream HTTP/2 connection for this exchange, then sends the request on it. */
+    private void openStream(Channel conn, HttpRequest req) {
+        Http2Upstream.openStream(conn, this::relayHandlers).addListener(f -> {
+            if (!f.isSuccess()) {
+                ReferenceCountUtil.release(req);
+                fail("could not open an HTTP/2 stream to " + host + ":" + port + ": " + f.cause().getMessage());
+                return;
+            }
+            channel = (Channel) f.getNow();
+            if (closed) {
+                ReferenceCountUtil.release(req);
+                channel.close();
+                return;
+            }
+            write(req);
         });
     }
 
