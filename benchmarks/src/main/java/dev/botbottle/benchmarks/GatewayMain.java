@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * The egress gateway alone in its own JVM, as the benchmark meets it (a stand-in until the out-of-process gateway
  * main of DESIGN §12 exists). Arguments: {@code <state dir> <upstream port> <upstream CA file> <intercept|pass>
- * <native|jdk>}. Prints {@code READY <port> <proxy authorization>} and writes the CA to {@code <state>/ca.pem};
+ * <native|jdk>}. Prints {@code STARTUP <ms to start> <ms of the warm-up waited for> <whether it finished>}, then
+ * {@code READY <port> <proxy authorization>} and writes the CA to {@code <state>/ca.pem};
  * then reads commands on stdin: {@code heap} prints the heap in use after a full collection, {@code more N} starts
  * N more idle gateways (bottles), end of input stops.
  */
@@ -45,9 +46,15 @@ public final class GatewayMain {
         EgressRoute route = EgressRoute.builder("localhost").ports(List.of(up)).tlsPassthrough(pass)
                 .allowPrivate(true).build();
         List<EgressGateway> open = new ArrayList<>();
+        long t0 = System.nanoTime();
         EgressGateway gw = start(options, state.resolve("gw-0"), route, ca);
+        long started = System.nanoTime();
         open.add(gw);
         Files.writeString(state.resolve("ca.pem"), gw.caCertificatePem());
+        // as a launch does: the bottle is handed over once the gateway has warmed up (its container starts meanwhile)
+        boolean warm = gw.awaitWarmUp(java.time.Duration.ofSeconds(10));
+        System.out.println("STARTUP " + (started - t0) / 1_000_000 + " " + (System.nanoTime() - started) / 1_000_000
+                + " " + warm);
         System.out.println("READY " + gw.port() + " " + gw.proxyAuthorization());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -54,6 +54,7 @@ public final class EgressGateway implements GatewayService, EgressControl {
     private final Object routeLock = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile List<EgressRoute> routes;
+    private volatile Thread warmup;
 
     private EgressGateway(GatewayRequest request, CertificateAuthority ca, AuditLog audit, ProxyContext context,
                           ProxyServer server, java.util.Optional<DnsResponder> dns, ProxySecret secret) {
@@ -88,12 +89,34 @@ public final class EgressGateway implements GatewayService, EgressControl {
             LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {}; {})",
                     request.slug(), request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size(),
                     dns.map(d -> "on port " + d.port()).orElse("off"), px.engines().describe());
-            Warmup.start(px, request.routes());
-            return new EgressGateway(request, ca, audit, px, server, dns, secret);
+            EgressGateway gateway = new EgressGateway(request, ca, audit, px, server, dns, secret);
+            gateway.warmup = Warmup.start(px, request.routes());
+            return gateway;
         } catch (RuntimeException e) {
             audit.close();
             throw e;
         }
+    }
+
+    /**
+     * Waits for the background warm-up begun at start (the leaves of the exact route hosts, one TLS handshake on
+     * each side, the codecs, the DLP scanner) to finish, so that a caller can hand the bottle over only once the
+     * first request pays nothing a later one does not. Never needed for correctness: a request that arrives
+     * earlier is served, and pays what is not warm yet.
+     *
+     * @param timeout how long to wait at most
+     * @return whether the warm-up has finished
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitWarmUp(java.time.Duration timeout) throws InterruptedException {
+        Thread t = warmup;
+        t.join(Math.max(1, timeout.toMillis()));
+        return !t.isAlive();
+    }
+
+    /** @return the bottle's CA (for tests in this package) */
+    CertificateAuthority certificateAuthority() {
+        return ca;
     }
 
     @Override

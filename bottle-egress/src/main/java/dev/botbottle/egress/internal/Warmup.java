@@ -4,7 +4,11 @@ import dev.botbottle.spi.EgressRoute;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.ssl.SslContext;
@@ -26,7 +30,8 @@ import java.util.Set;
  * Pays at gateway start, on a background thread, what the first request through a new gateway would otherwise pay:
  * the leaf certificate and TLS context of every exact route host, one TLS handshake between the gateway's own
  * engines (loading and initialising the TLS provider, the certificate path checks and the ciphers), the HTTP/1.1
- * and HTTP/2 codecs and the DLP scanner. Failures are logged at debug and change nothing: the request then pays.
+ * and HTTP/2 codecs, the DLP scanner, and on the upstream side the HTTP client codec and one handshake of the
+ * upstream client context. Failures are logged at debug and change nothing: the request then pays.
  */
 public final class Warmup {
 
@@ -66,17 +71,39 @@ public final class Warmup {
             codecs();
             px.policy().scanner().scanEncoded("GET /warm?q=%41%42&t=" + "QUJD".repeat(8)
                     + " HTTP/1.1\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.x\r\n");
-            LOG.debug("egress {} warmed up ({} leaves) in {} ms", px.slug(), hosts.size(),
-                    (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException | SSLException e) {
             LOG.debug("egress {} warm-up stopped: {}", px.slug(), e.toString());
+        }
+        upstreamSide(px);
+        LOG.debug("egress {} warmed up ({} leaves) in {} ms", px.slug(), hosts.size(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The upstream side: the HTTP client codec, and one handshake of the gateway's upstream client context (its trust
+     * store, the BoringSSL or JDK client engine) against a leaf of its own CA, which that context does not trust:
+     * the handshake ends in a verification failure, after the code every upstream handshake runs has run once.
+     */
+    private static void upstreamSide(ProxyContext px) {
+        EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec());
+        client.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        client.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                StandardCharsets.US_ASCII));
+        release(client);
+        try {
+            handshake(px.upstreamTls(), px.serverContext("warmup.invalid"));
+        } catch (RuntimeException | SSLException e) {
+            LOG.trace("egress {} upstream warm-up handshake ended as expected: {}", px.slug(), e.toString());
         }
     }
 
     /** One handshake in memory: the gateway's leaf context against a client context trusting the bottle's CA. */
     private static void handshake(ProxyContext px, SslContext server) throws SSLException {
-        SslContext client = SslContextBuilder.forClient().sslProvider(px.engines().sslProvider())
-                .trustManager(px.ca().certificate()).applicationProtocolConfig(ProxyContext.ALPN).build();
+        handshake(SslContextBuilder.forClient().sslProvider(px.engines().sslProvider())
+                .trustManager(px.ca().certificate()).applicationProtocolConfig(ProxyContext.ALPN).build(), server);
+    }
+
+    private static void handshake(SslContext client, SslContext server) throws SSLException {
         SSLEngine s = server.newEngine(ByteBufAllocator.DEFAULT);
         SSLEngine c = client.newEngine(ByteBufAllocator.DEFAULT, "warmup.invalid", 443);
         try {
