@@ -1,5 +1,6 @@
 package dev.botbottle.egress.internal;
 
+import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressRoute;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -62,12 +63,12 @@ public final class Warmup {
             }
         }
         try {
-            SslContext first = null;
             for (String h : hosts) {
-                SslContext c = px.serverContext(h);
-                first = first == null ? c : first;
+                px.serverContext(h);
             }
-            handshake(px, first == null ? px.serverContext("warmup.invalid") : first);
+            // the client side verifies the name as a bottle's client does: the handshake must complete
+            String host = hosts.isEmpty() ? "warmup.invalid" : hosts.iterator().next();
+            handshake(px, px.serverContext(host), host);
             codecs();
             px.policy().scanner().scanEncoded("GET /warm?q=%41%42&t=" + "QUJD".repeat(8)
                     + " HTTP/1.1\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.x\r\n");
@@ -91,21 +92,30 @@ public final class Warmup {
                 StandardCharsets.US_ASCII));
         release(client);
         try {
-            handshake(px.upstreamTls(), px.serverContext("warmup.invalid"));
+            handshake(px.upstreamTls(), px.serverContext("warmup.invalid"), "warmup.invalid");
         } catch (RuntimeException | SSLException e) {
             LOG.trace("egress {} upstream warm-up handshake ended as expected: {}", px.slug(), e.toString());
+        }
+        try {
+            // the SSRF floor's first check enumerates the host's own addresses; the audit's JSON writer starts
+            AddressFloor.refusal(java.net.InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}));
+            AuditLog.toJson(new EgressAuditEntry(java.time.Instant.now(), "GET", px.redact("warmup.invalid"),
+                    px.redact("/"), "warmup", EgressAuditEntry.Verdict.ALLOW, px.redact(""), 200, 0, 0));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("egress {} warm-up of the floor and audit stopped: {}", px.slug(), e.toString());
         }
     }
 
     /** One handshake in memory: the gateway's leaf context against a client context trusting the bottle's CA. */
-    private static void handshake(ProxyContext px, SslContext server) throws SSLException {
+    private static void handshake(ProxyContext px, SslContext server, String host) throws SSLException {
         handshake(SslContextBuilder.forClient().sslProvider(px.engines().sslProvider())
-                .trustManager(px.ca().certificate()).applicationProtocolConfig(ProxyContext.ALPN).build(), server);
+                .trustManager(px.ca().certificate()).applicationProtocolConfig(ProxyContext.ALPN).build(), server,
+                host);
     }
 
-    private static void handshake(SslContext client, SslContext server) throws SSLException {
+    private static void handshake(SslContext client, SslContext server, String host) throws SSLException {
         SSLEngine s = server.newEngine(ByteBufAllocator.DEFAULT);
-        SSLEngine c = client.newEngine(ByteBufAllocator.DEFAULT, "warmup.invalid", 443);
+        SSLEngine c = client.newEngine(ByteBufAllocator.DEFAULT, host, 443);
         try {
             ByteBuffer c2s = ByteBuffer.allocate(64 * 1024);
             ByteBuffer s2c = ByteBuffer.allocate(64 * 1024);
