@@ -255,7 +255,16 @@ public final class ProxyContext {
     }
 
     static ChannelFuture send(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean close) {
-        ChannelFuture f = ctx.writeAndFlush(textResponse(status, body, close));
+        return send(ctx, status, body, close, close);
+    }
+
+    /**
+     * @param closeHeader whether the answer says {@code Connection: close}
+     * @param close whether the connection closes once the answer is written
+     */
+    static ChannelFuture send(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean closeHeader,
+                              boolean close) {
+        ChannelFuture f = ctx.writeAndFlush(textResponse(status, body, closeHeader));
         if (close) {
             f.addListener(ChannelFutureListener.CLOSE);
         }

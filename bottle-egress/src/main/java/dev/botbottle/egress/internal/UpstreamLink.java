@@ -166,8 +166,12 @@ final class UpstreamLink {
     /**
      * Ends a streamed request whose body DLP blocked: the upstream connection is cut before the body completes
      * (nothing past the secret was sent), the bottle gets the denial (its connection then closes).
+     *
+     * @param why the reason, audited and answered
+     * @param lingering whether the bottle is still sending the body: the caller then closes the connection once the
+     *                  body is read or a bound passes, so that the client reads the denial instead of a reset
      */
-    void abort(String why) {
+    void abort(String why, boolean lingering) {
         releasePending();
         if (channel != null) {
             channel.close();
@@ -182,7 +186,7 @@ final class UpstreamLink {
         if (responseStarted) {
             down.close();
         } else {
-            ProxyContext.send(down, HttpResponseStatus.FORBIDDEN, px.denialBody(host, why), true);
+            ProxyContext.send(down, HttpResponseStatus.FORBIDDEN, px.denialBody(host, why), true, !lingering);
         }
     }
 
