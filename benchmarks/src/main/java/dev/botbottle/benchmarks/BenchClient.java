@@ -103,6 +103,40 @@ final class BenchClient implements AutoCloseable {
         return Math.max(0, len);
     }
 
+    /**
+     * @param path the path
+     * @param total how many body bytes to send
+     * @param block the bytes sent, repeated
+     * @return the response body bytes read
+     */
+    long post(String path, long total, byte[] block) throws IOException {
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nContent-Type: application/octet-stream"
+                + "\r\nContent-Length: " + total + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (long left = total; left > 0; left -= block.length) {
+            out.write(block, 0, (int) Math.min(block.length, left));
+        }
+        out.flush();
+        String head = readHead(in);
+        if (!head.startsWith("HTTP/1.1 200")) {
+            throw new IOException("unexpected response: " + head.lines().findFirst().orElse(head));
+        }
+        long len = 0;
+        for (String line : head.split("\r\n")) {
+            String l = line.toLowerCase(java.util.Locale.ROOT);
+            if (l.startsWith("content-length:")) {
+                len = Long.parseLong(l.substring(15).trim());
+            }
+        }
+        for (long left = len; left > 0; ) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new IOException("body ended early");
+            }
+            left -= n;
+        }
+        return len;
+    }
+
     private long readChunked() throws IOException {
         long total = 0;
         while (true) {

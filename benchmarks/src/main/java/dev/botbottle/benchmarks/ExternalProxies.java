@@ -38,6 +38,76 @@ final class ExternalProxies implements AutoCloseable {
         }
     }
 
+    /** The nginx upstream: its HTTPS port and the CA that signed its certificate (PEM file). */
+    record Nginx(int port, Path caFile, String caPem) {
+    }
+
+    /**
+     * Starts nginx on loopback as the HTTPS upstream every target shares: {@code /} answers {@code ok},
+     * {@code /bytes/N} serves N bytes (sparse files), {@code POST /upload} reads the whole body (buffered in
+     * {@code /dev/shm}) before it answers {@code ok}.
+     *
+     * @param sizes the {@code /bytes/} sizes to serve
+     */
+    Nginx nginx(List<Long> sizes) throws Exception {
+        Path d = Files.createDirectories(dir.resolve("nginx"));
+        Path key = d.resolve("ca.key");
+        Path crt = d.resolve("ca.crt");
+        run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", key.toString(), "-out", crt.toString(), "-days", "2", "-subj", "/CN=bench upstream CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"));
+        Path leafKey = d.resolve("leaf.key");
+        Path csr = d.resolve("leaf.csr");
+        Path leaf = d.resolve("leaf.crt");
+        Path ext = d.resolve("leaf.ext");
+        Files.writeString(ext, "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
+        run(List.of("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                leafKey.toString(), "-out", csr.toString(), "-subj", "/CN=localhost"));
+        run(List.of("openssl", "x509", "-req", "-in", csr.toString(), "-CA", crt.toString(), "-CAkey", key.toString(),
+                "-CAcreateserial", "-out", leaf.toString(), "-days", "2", "-extfile", ext.toString()));
+        Path www = Files.createDirectories(d.resolve("www/bytes"));
+        for (long n : sizes) {
+            try (var f = new java.io.RandomAccessFile(www.resolve(Long.toString(n)).toFile(), "rw")) {
+                f.setLength(n);
+            }
+        }
+        Path shm = Path.of("/dev/shm").resolve("egress-bench-" + ProcessHandle.current().pid());
+        Files.createDirectories(shm);
+        shmDirs.add(shm);
+        int port = freePort();
+        int sink = freePort();
+        String conf = String.join("\n",
+                "daemon off;", "master_process off;", "worker_processes 1;", "user root;",
+                "error_log " + d.resolve("error.log") + " warn;", "pid " + d.resolve("nginx.pid") + ";",
+                "events { worker_connections 4096; }",
+                "http {",
+                "  access_log off; sendfile on; tcp_nodelay on; keepalive_requests 10000000; keepalive_timeout 600s;",
+                "  client_max_body_size 0;",
+                "  client_body_temp_path " + shm.resolve("body") + "; proxy_temp_path " + shm.resolve("proxy") + ";",
+                "  fastcgi_temp_path " + shm.resolve("fcgi") + "; uwsgi_temp_path " + shm.resolve("uwsgi") + ";",
+                "  scgi_temp_path " + shm.resolve("scgi") + ";",
+                "  server {",
+                "    listen 127.0.0.1:" + port + " ssl;",
+                "    ssl_certificate " + leaf + "; ssl_certificate_key " + leafKey + ";",
+                "    ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:bench:8m;",
+                "    root " + d.resolve("www") + ";",
+                "    location = / { default_type text/plain; return 200 \"ok\"; }",
+                "    location /bytes/ { default_type application/octet-stream; }",
+                "    location = /upload { client_body_buffer_size 1m;",
+                "      proxy_request_buffering on; proxy_pass http://127.0.0.1:" + sink + "; }",
+                "  }",
+                "  server { listen 127.0.0.1:" + sink + "; location / { default_type text/plain; return 200 \"ok\"; } }",
+                "}", "");
+        Path confFile = d.resolve("nginx.conf");
+        Files.writeString(confFile, conf);
+        start(List.of("nginx", "-c", confFile.toString(), "-p", d.toString()), d.resolve("nginx.out"));
+        awaitPort(port);
+        return new Nginx(port, crt, Files.readString(crt));
+    }
+
+    private final List<Path> shmDirs = new ArrayList<>();
+    private int squids;
+
     /**
      * @param upstreamCa the CA mitmproxy must trust upstream
      * @param passthrough whether every host is passed through ({@code ignore_hosts}) instead of intercepted
@@ -63,7 +133,7 @@ final class ExternalProxies implements AutoCloseable {
      * @param passthrough whether TLS is spliced instead of bumped
      */
     Started squid(Path upstreamCa, boolean passthrough) throws Exception {
-        Path d = Files.createDirectories(dir.resolve(passthrough ? "squid-splice" : "squid-bump"));
+        Path d = Files.createDirectories(dir.resolve((passthrough ? "squid-splice-" : "squid-bump-") + ++squids));
         Path key = d.resolve("ca.key");
         Path crt = d.resolve("ca.crt");
         run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
@@ -145,6 +215,13 @@ final class ExternalProxies implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Path shm : shmDirs) {
+            try (var walk = Files.walk(shm)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // leftover temp files are not a benchmark failure
+            }
+        }
         for (Process p : processes) {
             p.destroy();
         }

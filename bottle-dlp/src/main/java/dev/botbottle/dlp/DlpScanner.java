@@ -49,14 +49,18 @@ public final class DlpScanner {
             Map.entry("jwt", List.of("eyJ")));
 
     /** The triggers of this scanner's rules, or null when one of its rules is not a built-in (always run them). */
-    private final List<String> triggers;
+    private final Needles triggers;
+    /** Triggers and literal values, for judging base64 runs undecoded; null when {@link #triggers} is. */
+    private final Needles needles;
 
     private DlpScanner(List<DlpRule> rules, Map<String, String> literals) {
         this.rules = List.copyOf(rules);
         this.literals = literals;
         boolean builtIn = this.rules.stream().allMatch(r -> DlpRule.builtIns().contains(r));
-        this.triggers = builtIn ? this.rules.stream().flatMap(r -> TRIGGERS.get(r.name()).stream()).distinct()
-                .toList() : null;
+        List<List<String>> t = builtIn && this.rules.size() < 63
+                ? this.rules.stream().map(r -> TRIGGERS.get(r.name())).toList() : null;
+        this.triggers = t == null ? null : new Needles(t, List.of());
+        this.needles = t == null ? null : new Needles(t, List.copyOf(literals.values()));
         // a rule compiled with flags cannot join the alternation as text: then every rule runs on its own
         boolean plain = this.rules.stream().allMatch(r -> r.pattern().flags() == 0);
         this.any = this.rules.isEmpty() || !plain ? null : java.util.regex.Pattern.compile(this.rules.stream()
@@ -120,11 +124,16 @@ public final class DlpScanner {
                 from = at + value.length();
             }
         });
-        if (rules.isEmpty() || (triggers != null && !triggered(s)) || (any != null && !any.matcher(s).find())) {
+        long which = rules.isEmpty() ? 0 : triggers == null ? -1L : triggers.hits(s);
+        if (which == 0 || (triggers == null && any != null && !any.matcher(s).find())) {
             found.sort(Comparator.comparingInt(DlpFinding::start));
             return found;
         }
-        for (DlpRule rule : rules) {
+        for (int r = 0; r < rules.size(); r++) {
+            if (which != -1L && (which & (1L << r)) == 0) {
+                continue; // none of this rule's triggers occurs: it cannot match
+            }
+            DlpRule rule = rules.get(r);
             var m = rule.pattern().matcher(s);
             while (m.find()) {
                 if (m.end() > m.start()) {
@@ -152,13 +161,7 @@ public final class DlpScanner {
         if (s.length() < EncodedViews.MIN_BASE64_RUN && s.indexOf('%') < 0) {
             return found;
         }
-        for (EncodedViews.View v : EncodedViews.of(s)) {
-            for (DlpFinding f : scan(v.text())) {
-                int start = v.originalStart(f.start());
-                int end = Math.max(start, v.originalEnd(f.end()));
-                found.add(new DlpFinding(f.rule() + " (" + v.label() + ")", start, end));
-            }
-        }
+        EncodedViews.scanInto(this, needles, s, found);
         found.sort(Comparator.comparingInt(DlpFinding::start));
         return found;
     }
@@ -196,28 +199,6 @@ public final class DlpScanner {
             }
         }
         return out.toString();
-    }
-
-    /** @return whether {@code s} holds one of the triggers ({@code ~x}: {@code x} in any case) */
-    private boolean triggered(String s) {
-        for (String t : triggers) {
-            if (t.charAt(0) == '~' ? containsIgnoreCase(s, t.substring(1)) : s.contains(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean containsIgnoreCase(String s, String lower) {
-        char first = lower.charAt(0);
-        char upper = Character.toUpperCase(first);
-        for (int i = 0; i + lower.length() <= s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c == first || c == upper) && s.regionMatches(true, i, lower, 0, lower.length())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.botbottle.egress.internal.Policy;
 import dev.botbottle.egress.internal.ProxyContext;
 import dev.botbottle.egress.internal.Limits;
 import dev.botbottle.egress.internal.ProxyServer;
+import dev.botbottle.egress.internal.Warmup;
 import dev.botbottle.egress.internal.ProxySecret;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.EgressAuditEntry;
@@ -53,6 +54,7 @@ public final class EgressGateway implements GatewayService, EgressControl {
     private final Object routeLock = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile List<EgressRoute> routes;
+    private volatile Thread warmup;
 
     private EgressGateway(GatewayRequest request, CertificateAuthority ca, AuditLog audit, ProxyContext context,
                           ProxyServer server, java.util.Optional<DnsResponder> dns, ProxySecret secret) {
@@ -80,18 +82,41 @@ public final class EgressGateway implements GatewayService, EgressControl {
             ProxyContext px = new ProxyContext(request.slug(), ca, audit, r::resolve, request.extraCaFiles(),
                     options.maxRequestBodyBytes(), policy, secret, new Limits(limits.maxConnections(),
                     limits.maxHeaderBytes(), limits.maxHeaderCount(), limits.headTimeout(), limits.idleTimeout(),
-                    limits.maxQueuedRequests(), limits.maxCachedLeaves()));
+                    limits.maxQueuedRequests(), limits.maxCachedLeaves()), EgressGatewayProvider.engines(options));
             ProxyServer server = ProxyServer.start(px, request.bindAddress(), request.port(), options.workerThreads());
             java.util.Optional<DnsResponder> dns = options.dnsPort() < 0 ? java.util.Optional.empty()
                     : DnsResponder.start(px, request.bindAddress(), options.dnsPort());
-            LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {})",
+            LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {}; {})",
                     request.slug(), request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size(),
-                    dns.map(d -> "on port " + d.port()).orElse("off"));
-            return new EgressGateway(request, ca, audit, px, server, dns, secret);
+                    dns.map(d -> "on port " + d.port()).orElse("off"), px.engines().describe());
+            EgressGateway gateway = new EgressGateway(request, ca, audit, px, server, dns, secret);
+            gateway.warmup = Warmup.start(px, request.routes());
+            return gateway;
         } catch (RuntimeException e) {
             audit.close();
             throw e;
         }
+    }
+
+    /**
+     * Waits for the background warm-up begun at start (the leaves of the exact route hosts, one TLS handshake on
+     * each side, the codecs, the DLP scanner) to finish, so that a caller can hand the bottle over only once the
+     * first request pays nothing a later one does not. Never needed for correctness: a request that arrives
+     * earlier is served, and pays what is not warm yet.
+     *
+     * @param timeout how long to wait at most
+     * @return whether the warm-up has finished
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitWarmUp(java.time.Duration timeout) throws InterruptedException {
+        Thread t = warmup;
+        t.join(Math.max(1, timeout.toMillis()));
+        return !t.isAlive();
+    }
+
+    /** @return the bottle's CA (for tests in this package) */
+    CertificateAuthority certificateAuthority() {
+        return ca;
     }
 
     @Override

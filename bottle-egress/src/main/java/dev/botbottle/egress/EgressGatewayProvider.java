@@ -1,5 +1,6 @@
 package dev.botbottle.egress;
 
+import dev.botbottle.egress.internal.Engines;
 import dev.botbottle.spi.Diagnostic;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayServiceProvider;
@@ -54,16 +55,42 @@ public final class EgressGatewayProvider implements GatewayServiceProvider {
      */
     @Override
     public List<Diagnostic> diagnose() {
+        return List.of(engineDiagnostic(), dnsDiagnostic());
+    }
+
+    /** @return the engines every gateway of these options runs on (decided once per JVM and choice) */
+    static Engines engines(EgressOptions options) {
+        return options.nativeEngines() ? Native.ENGINES : JDK;
+    }
+
+    private static final Engines JDK = Engines.choose(false);
+
+    /** Loads the native libraries on first use only. */
+    private static final class Native {
+        static final Engines ENGINES = Engines.choose(true);
+    }
+
+    private Diagnostic engineDiagnostic() {
+        Engines e = engines(options);
+        if (!options.nativeEngines() || (e.nativeTls() && e.epoll())) {
+            return Diagnostic.ok("egress engines", e.describe());
+        }
+        return Diagnostic.warning("egress engines", e.describe() + "; the gateway works, at a lower speed and with a"
+                + " slower start", "use a Linux x86_64 host with glibc (the native libraries ship for it), or see the"
+                + " reason above");
+    }
+
+    private Diagnostic dnsDiagnostic() {
         if (options.dnsPort() < 0) {
-            return List.of(Diagnostic.info("egress DNS responder", "turned off (EgressOptions.dnsPort -1)"));
+            return Diagnostic.info("egress DNS responder", "turned off (EgressOptions.dnsPort -1)");
         }
         int port = options.dnsPort();
         try (DatagramSocket probe = new DatagramSocket(null)) {
             probe.bind(new InetSocketAddress("127.0.0.254", port));
-            return List.of(Diagnostic.ok("egress DNS responder", "UDP port " + port + " can be bound: outside names fail"
+            return (Diagnostic.ok("egress DNS responder", "UDP port " + port + " can be bound: outside names fail"
                     + " at once in bottles"));
         } catch (IOException e) {
-            return List.of(Diagnostic.warning("egress DNS responder", "UDP port " + port + " cannot be bound ("
+            return (Diagnostic.warning("egress DNS responder", "UDP port " + port + " cannot be bound ("
                     + e.getMessage() + "): name lookups in bottles will wait for their time-out (about 20 s) instead"
                     + " of failing at once, and are not audited", "run as root, and make any DNS server on this host"
                     + " listen on its own addresses rather than on every address (0.0.0.0:53)"));

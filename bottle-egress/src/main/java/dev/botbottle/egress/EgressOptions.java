@@ -12,10 +12,13 @@ import java.util.Objects;
  * @param dnsPort where the bottle's DNS responder listens on the bind address (UDP and TCP): {@code 53}, what the
  *                engine's resolver forwards to; {@code 0} for an ephemeral port (tests); {@code -1} for none
  * @param limits resource bounds of each gateway
+ * @param nativeEngines whether TLS runs on BoringSSL and sockets on epoll where their native libraries load
+ *                      (the default; the JDK's TLS and NIO otherwise, with the reason in the log and
+ *                      {@code bottle doctor}); {@code false} for the JDK's engines always
  * @since 0.1
  */
 public record EgressOptions(UpstreamResolver resolver, int workerThreads, int maxRequestBodyBytes, int dnsPort,
-                            EgressLimits limits) {
+                            EgressLimits limits, boolean nativeEngines) {
 
     public EgressOptions {
         Objects.requireNonNull(resolver, "resolver");
@@ -29,6 +32,18 @@ public record EgressOptions(UpstreamResolver resolver, int workerThreads, int ma
         if (maxRequestBodyBytes < 1024) {
             throw new IllegalArgumentException("maxRequestBodyBytes must be at least 1024, was " + maxRequestBodyBytes);
         }
+    }
+
+    /**
+     * @param resolver how upstream hosts are resolved
+     * @param workerThreads event-loop threads per gateway
+     * @param maxRequestBodyBytes the largest request body buffered and scanned whole
+     * @param dnsPort the DNS responder's port; -1 for none
+     * @param limits resource bounds of each gateway
+     */
+    public EgressOptions(UpstreamResolver resolver, int workerThreads, int maxRequestBodyBytes, int dnsPort,
+                         EgressLimits limits) {
+        this(resolver, workerThreads, maxRequestBodyBytes, dnsPort, limits, true);
     }
 
     /**
@@ -52,21 +67,30 @@ public record EgressOptions(UpstreamResolver resolver, int workerThreads, int ma
 
     /** @param r the resolver @return a copy using {@code r} */
     public EgressOptions withResolver(UpstreamResolver r) {
-        return new EgressOptions(r, workerThreads, maxRequestBodyBytes, dnsPort, limits);
+        return new EgressOptions(r, workerThreads, maxRequestBodyBytes, dnsPort, limits, nativeEngines);
     }
 
     /** @param n the thread count @return a copy using {@code n} threads */
     public EgressOptions withWorkerThreads(int n) {
-        return new EgressOptions(resolver, n, maxRequestBodyBytes, dnsPort, limits);
+        return new EgressOptions(resolver, n, maxRequestBodyBytes, dnsPort, limits, nativeEngines);
     }
 
     /** @param port the DNS responder's port; -1 for none @return a copy using it @since 0.2 */
     public EgressOptions withDnsPort(int port) {
-        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, port, limits);
+        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, port, limits, nativeEngines);
     }
 
     /** @param l the bounds @return a copy using {@code l} @since 0.2 */
     public EgressOptions withLimits(EgressLimits l) {
-        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, dnsPort, l);
+        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, dnsPort, l, nativeEngines);
+    }
+
+    /**
+     * @param on whether to use BoringSSL and epoll where they load ({@code false}: the JDK's TLS and NIO)
+     * @return a copy with that choice
+     * @since 0.3
+     */
+    public EgressOptions withNativeEngines(boolean on) {
+        return new EgressOptions(resolver, workerThreads, maxRequestBodyBytes, dnsPort, limits, on);
     }
 }

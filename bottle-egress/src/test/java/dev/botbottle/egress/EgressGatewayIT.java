@@ -53,6 +53,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class EgressGatewayIT {
 
+    /** @return the options under test ({@link EgressGatewayJdkEnginesIT} turns the native engines off) */
+    EgressOptions options() {
+        return EgressOptions.defaults();
+    }
+
+
     static {
         // the JDK client sends Basic proxy credentials on CONNECT only when this does not disable them
         System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
@@ -116,7 +122,7 @@ class EgressGatewayIT {
     }
 
     EgressGateway start(List<EgressRoute> routes, List<Path> extraCas, Path dir) {
-        EgressOptions options = EgressOptions.defaults()
+        EgressOptions options = options()
                 .withResolver((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()));
         EgressGateway g = new EgressGatewayProvider(options).start(new GatewayRequest("demo-abc12", "127.0.0.1", 0,
                 dir, internal(routes), List.of(), CredentialSource.fromEnvironment(Map.of("API_TOKEN", TOKEN)), extraCas,
@@ -381,7 +387,7 @@ class EgressGatewayIT {
 
     @Test
     void anUpstreamNameThatDoesNotResolveIsA502NamingTheHost() throws Exception {
-        EgressOptions options = EgressOptions.defaults().withResolver((host, port) -> {
+        EgressOptions options = options().withResolver((host, port) -> {
             throw new java.net.UnknownHostException(host);
         });
         EgressGateway g = new EgressGatewayProvider(options).start(new GatewayRequest("demo", "127.0.0.1", 0, state,
@@ -396,7 +402,7 @@ class EgressGatewayIT {
     @Test
     void aRequestBodyLongerThanTheBufferStreamsThroughWhole() throws Exception {
         EgressOptions options = new EgressOptions((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()),
-                1, 1024, -1);
+                1, 1024, -1).withNativeEngines(options().nativeEngines());
         EgressGateway g = new EgressGatewayProvider(options).start(new GatewayRequest("demo", "127.0.0.1", 0, state,
                 internal(List.of(EgressRoute.allow(API))), List.of(), CredentialSource.none(), List.of(caFile),
                 ProgressListener.NONE));

@@ -5,6 +5,7 @@ import dev.botbottle.core.provision.ProvisionResult;
 import dev.botbottle.egress.EgressGateway;
 import dev.botbottle.egress.EgressGatewayProvider;
 import dev.botbottle.egress.EgressOptions;
+import dev.botbottle.egress.testing.GrpcUpstream;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
 import dev.botbottle.spi.BackendContext;
@@ -57,10 +58,12 @@ class EgressInBottleIT {
     static final String API = "api.example.test";
     static final String OPEN = "open.example.test";
     static final String PASS = "pass.example.test";
+    static final String GRPC = "grpc.example.test";
 
     private Path state;
     private TestPki pki;
     private LoopbackUpstream upstream;
+    private GrpcUpstream grpc;
     private BottleBackend backend;
     private String slug;
     private EgressGateway gateway;
@@ -73,6 +76,7 @@ class EgressInBottleIT {
         state = Files.createTempDirectory("egress-it");
         pki = TestPki.create("egress-it-upstream-ca");
         upstream = LoopbackUpstream.start(pki, List.of(API, OPEN, PASS), 4);
+        grpc = GrpcUpstream.start(pki, List.of(GRPC));
         Path caFile = pki.writeCa(state);
 
         BackendProvider docker = ServiceLoader.load(BackendProvider.class).stream().map(ServiceLoader.Provider::get)
@@ -90,11 +94,14 @@ class EgressInBottleIT {
                                 new PathMatch(PathMatch.Type.PREFIX, "/org/")), List.of())),
                         false, List.of(), DlpPolicy.DEFAULT),
                 EgressRoute.allow(OPEN),
-                new EgressRoute(PASS, Optional.empty(), List.of(), true, List.of(), DlpPolicy.DEFAULT))
+                new EgressRoute(PASS, Optional.empty(), List.of(), true, List.of(), DlpPolicy.DEFAULT),
+                new EgressRoute(GRPC, Optional.of(new RouteAuth("Bearer", "GH_TOKEN")), List.of(), false, List.of(),
+                        DlpPolicy.DEFAULT))
                 // the upstream is on loopback: the routes say so (the SSRF floor refuses it otherwise)
                 .stream().map(r -> r.toBuilder().allowPrivate(true).build()).toList();
         EgressOptions options = EgressOptions.defaults()
-                .withResolver((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()));
+                .withResolver((host, port) -> new InetSocketAddress("127.0.0.1",
+                        host.equals(GRPC) ? grpc.port() : upstream.port()));
         gateway = new EgressGatewayProvider(options).start(new GatewayRequest(slug, reach.bindAddress(), 0,
                 state.resolve("state"), routes, List.of(), CredentialSource.fromEnvironment(Map.of("GH_TOKEN", TOKEN)),
                 List.of(caFile), ProgressListener.NONE));
@@ -120,6 +127,9 @@ class EgressInBottleIT {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (grpc != null) {
+            grpc.close();
         }
         if (state != null) {
             try (var walk = Files.walk(state)) {
@@ -157,6 +167,35 @@ class EgressInBottleIT {
         assertThat(auditFor(API)).anySatisfy(e -> {
             assertThat(e.path()).isEqualTo("/v1/user");
             assertThat(e.verdict()).isEqualTo(EgressAuditEntry.Verdict.ALLOW);
+            assertThat(e.status()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void curlSpeaksHttp2ThroughTheGatewayAndAGrpcCallsTrailersComeBackWithoutTheEchoedToken() {
+        upstream.drain();
+        ExecResult r = curl("--http2", "-o", "/dev/null", "-w", "%{http_version}", "https://" + OPEN + "/h2");
+        assertThat(r.exitCode()).as(r.stderrText()).isZero();
+        assertThat(r.stdoutText()).isEqualTo("2");
+        assertThat(upstream.take().path()).isEqualTo("/h2");
+        // a gRPC-shaped call: POST, te: trailers; the answer ends with grpc-status in the trailers
+        ExecResult call = curl("--http2", "-D", "-", "-o", "/dev/null", "-X", "POST", "-H",
+                "content-type: application/grpc", "-H", "te: trailers", "-H", "Authorization: Bearer placeholder",
+                "--data-binary", "ping", "https://" + GRPC + "/demo.Echo/Ping");
+        assertThat(call.exitCode()).as(call.stderrText()).isZero();
+        assertThat(call.stdoutText()).startsWith("HTTP/2 200").contains("grpc-status: 0").contains("grpc-message: ok")
+                .contains("x-seen-authorization:").doesNotContain(TOKEN);
+        GrpcUpstream.Received got;
+        try {
+            got = grpc.take();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(got).isNotNull();
+        assertThat(got.headers()).containsEntry("authorization", "Bearer " + TOKEN).containsEntry(":authority", GRPC);
+        assertThat(new String(got.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("ping");
+        assertThat(auditFor(GRPC)).anySatisfy(e -> {
+            assertThat(e.path()).isEqualTo("/demo.Echo/Ping");
             assertThat(e.status()).isEqualTo(200);
         });
     }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -79,9 +78,8 @@ final class ConnectSupport {
             return;
         }
         p.replace(front, "sni", new InterceptSni(px, target, d.routeName()));
-        p.addLast("codec", new HttpServerCodec());
-        p.addLast("aggregator", new BodyGate(px.maxRequestBody()));
-        p.addLast("exchange", new ExchangeHandler(px, new ExchangeHandler.Tunnel(target, port)));
+        // HTTP/1.1 or HTTP/2, as the bottle chooses by ALPN
+        p.addLast("alpn", Http2Front.negotiator(px, new ExchangeHandler.Tunnel(target, port)));
     }
 
     /** Checks the ClientHello's SNI against the CONNECT target, then terminates TLS with a leaf for the target. */
@@ -151,7 +149,7 @@ final class ConnectSupport {
                     return;
                 }
                 InetSocketAddress address = r.address();
-                new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+                new Bootstrap().group(ctx.channel().eventLoop()).channel(px.engines().socketChannel())
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.AUTO_READ, false)

@@ -48,10 +48,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private StreamedBody stream;
     /** Dropping the rest of a refused streamed body (the connection closes after the answer). */
     private boolean discarding;
+    /** The answer to a refused body is written; the connection closes when the body is read or after a bound. */
+    private boolean lingering;
+    /** How long the rest of a refused body is read and dropped before the connection closes. */
+    private static final int LINGER_SECONDS = 5;
 
-    ExchangeHandler(ProxyContext px, Tunnel tunnel) {
+    /** The upstream HTTP/2 connections shared by the streams of a bottle HTTP/2 connection; null on HTTP/1.1. */
+    private final UpstreamPool pool;
+
+    ExchangeHandler(ProxyContext px, Tunnel tunnel, UpstreamPool pool) {
         this.px = px;
         this.tunnel = tunnel;
+        this.pool = pool;
     }
 
     @Override
@@ -74,6 +82,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (discarding) {
             c.release();
             discarding = !last;
+            if (!discarding && lingering) {
+                ctx.close();
+            } else if (lingering) {
+                ctx.channel().config().setAutoRead(true);
+            }
             return;
         }
         if (stream == null) {
@@ -88,7 +101,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             discarding = !last;
             releaseHeld();
             upstream.abort("outbound data-loss prevention found a secret (rule " + rules + ") in the streamed"
-                    + " request body; nothing past it was sent, and the upstream connection was cut");
+                    + " request body; nothing past it was sent, and the upstream connection was cut", discarding);
+            if (discarding) {
+                linger(ctx);
+            }
             return;
         }
         upstream.writeBody(out);
@@ -97,6 +113,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             stream = null;
         }
         reading(ctx);
+    }
+
+    /**
+     * Reads and drops the rest of a refused body before closing (a close with unread bytes resets the connection,
+     * and the client would lose the denial it has not read yet), for at most {@link #LINGER_SECONDS}.
+     */
+    private void linger(ChannelHandlerContext ctx) {
+        lingering = true;
+        ctx.channel().config().setAutoRead(true);
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Reads on only while the queue is short, no queued body is held and a streamed body's upstream keeps up. */
@@ -292,7 +320,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (upstream != null) {
                 upstream.close();
             }
-            upstream = new UpstreamLink(px, ctx, this, host, port, tls, allowPrivate, auth);
+            upstream = new UpstreamLink(px, ctx, this, host, port, tls, allowPrivate, auth, tls ? pool : null);
         }
         java.util.Map<String, dev.botbottle.spi.Secret> echo = auth ? policy.credentials() : null;
         if (starting == null) {

@@ -54,6 +54,9 @@ public final class ProxyContext {
     private final AuditLog audit;
     private final Resolver resolver;
     private final SslContext upstreamTls;
+    /** Upstream TLS offering h2 and http/1.1 (for the bottle's HTTP/2 streams: negotiated separately). */
+    private final SslContext upstreamTlsH2;
+    private final Engines engines;
     private final int maxRequestBody;
     private final AtomicReference<Policy> policy;
     private final LruCache<String, SslContext> serverContexts;
@@ -70,18 +73,21 @@ public final class ProxyContext {
      * @param initial the first policy
      * @param secret the proxy secret every front-door request must carry
      * @param limits the resource bounds
+     * @param engines the TLS and socket engines
      */
     public ProxyContext(String slug, CertificateAuthority ca, AuditLog audit, Resolver resolver,
                         java.util.List<java.nio.file.Path> extraCaFiles, int maxRequestBody, Policy initial,
-                        ProxySecret secret, Limits limits) {
+                        ProxySecret secret, Limits limits, Engines engines) {
         this.slug = slug;
+        this.engines = engines;
         this.secret = secret;
         this.limits = limits;
         this.serverContexts = new LruCache<>(limits.maxCachedLeaves());
         this.ca = ca;
         this.audit = audit;
         this.resolver = resolver;
-        this.upstreamTls = UpstreamTls.clientContext(extraCaFiles);
+        this.upstreamTls = UpstreamTls.clientContext(extraCaFiles, engines.sslProvider(), false);
+        this.upstreamTlsH2 = UpstreamTls.clientContext(extraCaFiles, engines.sslProvider(), true);
         this.maxRequestBody = maxRequestBody;
         this.policy = new AtomicReference<>(initial);
         this.resolverPool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30, java.util.concurrent.TimeUnit.SECONDS,
@@ -159,6 +165,16 @@ public final class ProxyContext {
         return upstreamTls;
     }
 
+    /** @return the upstream TLS context offering h2 and http/1.1 by ALPN */
+    SslContext upstreamTlsH2() {
+        return upstreamTlsH2;
+    }
+
+    /** @return the engines this gateway runs on */
+    public Engines engines() {
+        return engines;
+    }
+
     int maxRequestBody() {
         return maxRequestBody;
     }
@@ -178,10 +194,23 @@ public final class ProxyContext {
         return ca;
     }
 
-    SslContext serverContext(String host) {
+    /** Protocols offered to the bottle: HTTP/2 first, HTTP/1.1 for clients without it. */
+    static final io.netty.handler.ssl.ApplicationProtocolConfig ALPN = new io.netty.handler.ssl.ApplicationProtocolConfig(
+            io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+            io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2, io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1);
+
+    /**
+     * @param host a route host
+     * @return the bottle-side TLS context for it (its leaf, minted on first use and cached), offering h2 and
+     *         http/1.1
+     */
+    public SslContext serverContext(String host) {
         return serverContexts.get(host, h -> {
             try {
-                return SslContextBuilder.forServer(ca.leafKey(), ca.leafFor(h), ca.certificate()).build();
+                return SslContextBuilder.forServer(ca.leafKey(), ca.leafFor(h), ca.certificate())
+                        .sslProvider(engines.sslProvider()).applicationProtocolConfig(ALPN).build();
             } catch (SSLException e) {
                 throw new BottleException("could not build a TLS context for " + h + ": " + e.getMessage(), e);
             }
@@ -226,7 +255,16 @@ public final class ProxyContext {
     }
 
     static ChannelFuture send(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean close) {
-        ChannelFuture f = ctx.writeAndFlush(textResponse(status, body, close));
+        return send(ctx, status, body, close, close);
+    }
+
+    /**
+     * @param closeHeader whether the answer says {@code Connection: close}
+     * @param close whether the connection closes once the answer is written
+     */
+    static ChannelFuture send(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean closeHeader,
+                              boolean close) {
+        ChannelFuture f = ctx.writeAndFlush(textResponse(status, body, closeHeader));
         if (close) {
             f.addListener(ChannelFutureListener.CLOSE);
         }

@@ -7,9 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -39,14 +36,14 @@ public final class ProxyServer implements AutoCloseable {
      */
     public static ProxyServer start(ProxyContext px, String bindAddress, int port, int threads) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-                new DefaultThreadFactory("egress-" + px.slug(), true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("egress-" + px.slug(), true), px.engines().ioHandlerFactory());
         try {
-            Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            Channel ch = new ServerBootstrap().group(group).channel(px.engines().serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 256)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                    .childHandler(new ChannelInitializer<Channel>() {
                         @Override
-                        protected void initChannel(SocketChannel c) {
+                        protected void initChannel(Channel c) {
                             ConnectionGuard guard = new ConnectionGuard(px);
                             long idle = px.limits().idleTimeout().toMillis();
                             c.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
@@ -54,7 +51,7 @@ public final class ProxyServer implements AutoCloseable {
                             c.pipeline().addLast("codec", codec(px));
                             c.pipeline().addLast("head-seen", new ConnectionGuard.HeadSeen(guard));
                             c.pipeline().addLast("aggregator", new BodyGate(px.maxRequestBody()));
-                            c.pipeline().addLast("exchange", new ExchangeHandler(px, null));
+                            c.pipeline().addLast("exchange", new ExchangeHandler(px, null, null));
                         }
                     })
                     .bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();

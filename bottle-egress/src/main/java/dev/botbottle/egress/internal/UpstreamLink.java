@@ -7,8 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -57,8 +55,14 @@ final class UpstreamLink {
     private String note = "";
     private final java.util.ArrayDeque<io.netty.handler.codec.http.HttpContent> pendingBody = new java.util.ArrayDeque<>();
 
+    /** for a bottle HTTP/2 stream: upstream offers h2 by ALPN, HTTP/2 connections are shared here; else null */
+    private final UpstreamPool pool;
+    private final String poolKey;
+
     UpstreamLink(ProxyContext px, ChannelHandlerContext down, ExchangeHandler owner, String host, int port,
-                 boolean tls, boolean allowPrivate, boolean authRoute) {
+                 boolean tls, boolean allowPrivate, boolean authRoute, UpstreamPool pool) {
+        this.pool = pool;
+        this.poolKey = host + ":" + port + "/" + allowPrivate + "/" + authRoute;
         this.px = px;
         this.down = down;
         this.owner = owner;
@@ -101,6 +105,11 @@ final class UpstreamLink {
         }
         if (channel != null && channel.isActive()) {
             write(req);
+            return;
+        }
+        Channel shared = pool == null ? null : pool.http2(poolKey);
+        if (shared != null) {
+            openStream(shared, req);
             return;
         }
         px.resolve(host, port, allowPrivate, down.channel().eventLoop(), r -> {
@@ -157,8 +166,12 @@ final class UpstreamLink {
     /**
      * Ends a streamed request whose body DLP blocked: the upstream connection is cut before the body completes
      * (nothing past the secret was sent), the bottle gets the denial (its connection then closes).
+     *
+     * @param why the reason, audited and answered
+     * @param lingering whether the bottle is still sending the body: the caller then closes the connection once the
+     *                  body is read or a bound passes, so that the client reads the denial instead of a reset
      */
-    void abort(String why) {
+    void abort(String why, boolean lingering) {
         releasePending();
         if (channel != null) {
             channel.close();
@@ -173,7 +186,7 @@ final class UpstreamLink {
         if (responseStarted) {
             down.close();
         } else {
-            ProxyContext.send(down, HttpResponseStatus.FORBIDDEN, px.denialBody(host, why), true);
+            ProxyContext.send(down, HttpResponseStatus.FORBIDDEN, px.denialBody(host, why), true, !lingering);
         }
     }
 
@@ -185,20 +198,19 @@ final class UpstreamLink {
     }
 
     private void connect(InetSocketAddress address, HttpRequest req) {
-        Bootstrap b = new Bootstrap().group(down.channel().eventLoop()).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(down.channel().eventLoop()).channel(px.engines().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         if (tls) {
-                            ch.pipeline().addLast("tls", px.upstreamTls().newHandler(ch.alloc(), host, port));
+                            io.netty.handler.ssl.SslContext c = pool != null ? px.upstreamTlsH2() : px.upstreamTls();
+                            ch.pipeline().addLast("tls", c.newHandler(ch.alloc(), host, port));
                         }
-                        ch.pipeline().addLast("codec", new HttpClientCodec());
-                        if (authRoute) {
-                            ch.pipeline().addLast("inflate", new io.netty.handler.codec.http.HttpContentDecompressor(0));
-                        }
-                        ch.pipeline().addLast("relay", new ResponseRelay());
+                        if (pool == null) {
+                            http1(ch);
+                        } // else: HTTP/1.1 or HTTP/2, as the upstream chooses by ALPN (after the handshake)
                     }
                 });
         b.connect(address).addListener((ChannelFutureListener) f -> {
@@ -218,7 +230,19 @@ final class UpstreamLink {
                 return;
             }
             channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
+                if (h.isSuccess() && pool != null) {
+                    Channel conn = channel;
+                    if (io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2.equals(
+                            conn.pipeline().get(SslHandler.class).applicationProtocol())) {
+                        channel = null;
+                        Http2Upstream.configure(conn);
+                        pool.putHttp2(poolKey, conn);
+                        openStream(conn, req);
+                    } else {
+                        http1(conn);
+                        write(req);
+                    }
+                } else if (h.isSuccess()) {
                     write(req);
                 } else {
                     ReferenceCountUtil.release(req);
@@ -227,6 +251,37 @@ final class UpstreamLink {
                     channel.close();
                 }
             });
+        });
+    }
+
+    /** The HTTP/1.1 client pipeline of an upstream connection (or of an HTTP/2 stream, translated). */
+    private void http1(Channel ch) {
+        ch.pipeline().addLast("codec", new HttpClientCodec());
+        relayHandlers(ch);
+    }
+
+    private void relayHandlers(Channel ch) {
+        if (authRoute) {
+            ch.pipeline().addLast("inflate", new io.netty.handler.codec.http.HttpContentDecompressor(0));
+        }
+        ch.pipeline().addLast("relay", new ResponseRelay());
+    }
+
+    /** Opens a stream on a shared upstream HTTP/2 connection for this exchange, then sends the request on it. */
+    private void openStream(Channel conn, HttpRequest req) {
+        Http2Upstream.openStream(conn, this::relayHandlers).addListener(f -> {
+            if (!f.isSuccess()) {
+                ReferenceCountUtil.release(req);
+                fail("could not open an HTTP/2 stream to " + host + ":" + port + ": " + f.cause().getMessage());
+                return;
+            }
+            channel = (Channel) f.getNow();
+            if (closed) {
+                ReferenceCountUtil.release(req);
+                channel.close();
+                return;
+            }
+            write(req);
         });
     }
 

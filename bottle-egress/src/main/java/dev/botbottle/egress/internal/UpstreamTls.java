@@ -23,7 +23,13 @@ final class UpstreamTls {
     private UpstreamTls() {
     }
 
-    static SslContext clientContext(List<Path> extraCaFiles) {
+    /**
+     * @param extraCaFiles CA files trusted besides the JDK's store
+     * @param provider the TLS engine
+     * @param h2 whether to offer h2 (then http/1.1) by ALPN; otherwise no ALPN (HTTP/1.1)
+     * @return the context
+     */
+    static SslContext clientContext(List<Path> extraCaFiles, io.netty.handler.ssl.SslProvider provider, boolean h2) {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
@@ -50,7 +56,12 @@ final class UpstreamTls {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
-            return SslContextBuilder.forClient().trustManager(tmf).endpointIdentificationAlgorithm("HTTPS").build();
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).trustManager(tmf)
+                    .endpointIdentificationAlgorithm("HTTPS");
+            if (h2) {
+                b.applicationProtocolConfig(ProxyContext.ALPN);
+            }
+            return b.build();
         } catch (IOException | GeneralSecurityException e) {
             throw new BottleException("could not set up upstream TLS for the egress gateway: " + e.getMessage(), e);
         }
