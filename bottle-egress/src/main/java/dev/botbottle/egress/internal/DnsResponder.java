@@ -51,6 +51,12 @@ public final class DnsResponder implements AutoCloseable {
     public static final int PORT = 53;
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsResponder.class);
+    /**
+     * Warm-up names of every responder of this JVM whose warm-up is still under way: a warm-up query can reach a
+     * later responder that took the port of a closed one, and must not be audited there either. Unguessable, so a
+     * bottle cannot hide a lookup behind one.
+     */
+    private static final java.util.Set<String> WARMING = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static final String REASON = "names do not resolve inside a bottle: clients send host names to the egress proxy,"
             + " which resolves route hosts itself";
 
@@ -80,7 +86,7 @@ public final class DnsResponder implements AutoCloseable {
         try {
             // an unguessable name the responder answers without auditing: it warms its own path (below)
             String warmup = "warmup-" + java.util.UUID.randomUUID() + ".invalid";
-            ChannelHandler answer = new Answer(px, warmup);
+            ChannelHandler answer = new Answer(px);
             udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
@@ -96,6 +102,7 @@ public final class DnsResponder implements AutoCloseable {
                             c.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(), answer);
                         }
                     }).bind(new InetSocketAddress(bindAddress, bound)).syncUninterruptibly().channel();
+            WARMING.add(warmup);
             warmUp(bindAddress, bound, warmup);
             return Optional.of(new DnsResponder(group, udp, tcp));
         } catch (Exception e) { // Netty rethrows BindException unchecked-but-undeclared
@@ -134,6 +141,8 @@ public final class DnsResponder implements AutoCloseable {
                 s.getInputStream().read();
             } catch (java.io.IOException e) {
                 LOG.debug("DNS responder warm-up over TCP: {}", e.toString());
+            } finally {
+                WARMING.remove(name);
             }
         }, "egress-dns-warmup");
         t.setDaemon(true);
@@ -167,11 +176,9 @@ public final class DnsResponder implements AutoCloseable {
     @ChannelHandler.Sharable
     private static final class Answer extends SimpleChannelInboundHandler<DnsQuery> {
         private final ProxyContext px;
-        private final String warmup;
 
-        Answer(ProxyContext px, String warmup) {
+        Answer(ProxyContext px) {
             this.px = px;
-            this.warmup = warmup;
         }
 
         @Override
@@ -190,7 +197,7 @@ public final class DnsResponder implements AutoCloseable {
                 type = question.type().name();
             }
             // audited before it is answered: whoever sees the answer can already read the audit line
-            if (!name.equals(warmup)) {
+            if (!WARMING.contains(name)) {
                 px.audit("DNS", name, type, "", false, REASON, 0, 0, 0);
             }
             ctx.writeAndFlush(response);
