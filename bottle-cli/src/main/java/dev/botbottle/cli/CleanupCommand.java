@@ -33,9 +33,8 @@ final class CleanupCommand implements Callable<Integer> {
             return parent.console.interactive() ? 0 : Main.PROBLEM;
         }
         for (BottleStatus s : all) {
-            long holder = runtime.state().readMetadata(s.slug()).map(m -> m.hostPid()).orElse(0L);
+            Session.stopHolder(runtime.state().readMetadata(s.slug()).map(m -> m.hostPid()).orElse(0L));
             runtime.teardown(s.slug());
-            Session.stopHolder(holder);
             parent.console.err().println("removed " + s.slug());
         }
         return 0;

@@ -1,8 +1,12 @@
 package dev.botbottle.cli;
 
 import dev.botbottle.core.runtime.BottleRuntime;
+import dev.botbottle.core.runtime.BottleStatus;
 import dev.botbottle.core.runtime.RunningBottle;
+import dev.botbottle.core.state.HostSession;
 import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.EngineState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,9 +14,14 @@ import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code bottle resume SLUG}: brings a stopped bottle back on the backend recorded in its state. */
+/**
+ * {@code bottle resume SLUG}: brings a stopped bottle back on the backend recorded in its state. One process at a
+ * time holds a bottle: a bottle that runs with its gateways up is left alone, and the holder of one whose bottle
+ * stopped under it (an engine restart) is stopped first, so there is never a second background process.
+ */
 @Command(name = "resume", description = "Resume a stopped bottle on the backend it was launched on.")
 final class ResumeCommand implements Callable<Integer> {
 
@@ -36,7 +45,30 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-                if (detach && !hold) {
+        BottleRuntime runtime = parent.runtime();
+        if (!hold) {
+            Optional<BottleStatus> status = runtime.status(slug);
+            Optional<HostSession> holder = status.flatMap(BottleStatus::holder).filter(HostSession::running);
+            if (holder.isPresent()) {
+                if (status.get().engine() == EngineState.RUNNING) {
+                    String msg = "bottle " + slug + " is already running; process " + holder.get().pid()
+                            + " holds its gateways (`bottle exec " + slug + " -- CMD` to use it, `bottle stop "
+                            + slug + "` to stop it)";
+                    if (detach) {
+                        parent.console.err().println(msg);
+                        return 0;
+                    }
+                    throw new BottleException(msg);
+                }
+                // the bottle stopped under a live holder (an engine restart): that holder goes, this one takes over
+                parent.console.err().println("bottle " + slug + " is " + status.get().status() + "; stopping process "
+                        + holder.get().pid() + " before resuming it");
+                if (!Session.stopHolder(holder.get().pid())) {
+                    runtime.state().setPreserved(slug, true); // killed, it could not let go: keep the bottle
+                }
+            }
+        }
+        if (detach && !hold) {
             List<String> args = new ArrayList<>();
             if (parent.home != null) {
                 args.addAll(List.of("--home", parent.home.toAbsolutePath().toString()));
@@ -44,7 +76,6 @@ final class ResumeCommand implements Callable<Integer> {
             args.addAll(List.of("resume", slug));
             return Session.detach(args, slug, parent.console, java.util.Map.of());
         }
-        BottleRuntime runtime = parent.runtime();
         RunningBottle bottle = runtime.resume(slug);
         if (hold) {
             return Session.hold(runtime, bottle, parent.console.out());
@@ -52,7 +83,7 @@ final class ResumeCommand implements Callable<Integer> {
         AgentProvider provider = parent.plugins().agents().get(bottle.plan().agentPlan().provider());
         if (headless) {
             if (prompt == null || prompt.isBlank()) {
-                throw new dev.botbottle.spi.BottleException("--headless needs --prompt TEXT");
+                throw new BottleException("--headless needs --prompt TEXT");
             }
             return Session.headless(runtime, bottle, provider, prompt, false, parent.console);
         }

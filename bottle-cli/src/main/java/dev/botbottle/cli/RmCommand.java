@@ -22,9 +22,9 @@ final class RmCommand implements Callable<Integer> {
     public Integer call() {
         BottleRuntime runtime = parent.runtime();
         for (String slug : slugs) {
-            long holder = runtime.state().readMetadata(slug).map(m -> m.hostPid()).orElse(0L);
+            // the holder first: it lets go (its gateways stop), then nothing of the bottle is left running
+            Session.stopHolder(runtime.state().readMetadata(slug).map(m -> m.hostPid()).orElse(0L));
             runtime.teardown(slug);
-            Session.stopHolder(holder);
             parent.console.err().println("removed " + slug);
         }
         return 0;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -109,12 +110,7 @@ final class Session {
      */
     static int headless(BottleRuntime runtime, RunningBottle bottle, AgentProvider provider, String prompt,
                         boolean hasWorkspace, Console console) {
-        ExecRequest request = ExecRequest.of(provider.headlessCommand(prompt).toArray(String[]::new))
-                .withTimeout(java.time.Duration.ofHours(12));
-        if (hasWorkspace) {
-            request = request.inDirectory(bottle.agentHome() + "/workspace");
-        }
-        int rc = bottle.stream(request, console.out(), console.err());
+        int rc = bottle.runAgent(prompt, console.out(), console.err());
         return finish(runtime, bottle, rc, console);
     }
 
@@ -157,24 +153,33 @@ final class Session {
 
     /**
      * Stops the process holding a bottle's gateways, if it is another live bottle CLI process, and waits until it
-     * has exited so its ports are free for a resume.
+     * has exited so its ports are free for a resume. A holder stopped this way lets go of its bottle (its runtime
+     * closes: the bottle is recorded preserved and held by nobody).
+     *
+     * @return false when the holder had to be killed (it did not let go); true otherwise
      */
-    static void stopHolder(long pid) {
+    static boolean stopHolder(long pid) {
         if (pid <= 0 || pid == ProcessHandle.current().pid()) {
-            return;
+            return true;
         }
-        ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(HOLDER_MARKER))
-                .ifPresent(p -> {
-                    p.destroy();
-                    try {
-                        p.onExit().get(30, TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        p.destroyForcibly();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        // the process is gone either way
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+        Optional<ProcessHandle> holder = ProcessHandle.of(pid)
+                .filter(p -> p.info().commandLine().orElse("").contains(HOLDER_MARKER));
+        if (holder.isEmpty()) {
+            return true;
+        }
+        ProcessHandle p = holder.get();
+        p.destroy();
+        try {
+            p.onExit().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            p.destroyForcibly();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // the process is gone either way
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

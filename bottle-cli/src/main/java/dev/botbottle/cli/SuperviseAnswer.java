@@ -39,8 +39,8 @@ final class SuperviseAnswer {
             throw new BottleException("proposal " + proposal.id() + " was answered by someone else first");
         }
         Optional<BottleMetadata> meta = new DirectoryStateStore(parent.host().botBottleHome()).readMetadata(proposal.slug());
-        boolean held = meta.filter(m -> m.status() == BottleMetadata.Status.RUNNING && m.hostPid() > 0
-                && ProcessHandle.of(m.hostPid()).map(ProcessHandle::isAlive).orElse(false)).isPresent();
+        boolean held = meta.filter(m -> m.status() == BottleMetadata.Status.RUNNING
+                && m.holder().filter(dev.botbottle.core.state.HostSession::running).isPresent()).isPresent();
         if (!held) {
             out.println("recorded " + verb(decision) + " of " + proposal.id() + "; bottle " + proposal.slug()
                     + " is not running here, so it is applied when the bottle resumes (`bottle resume "

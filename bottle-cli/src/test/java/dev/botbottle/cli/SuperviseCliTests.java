@@ -77,7 +77,7 @@ class SuperviseCliTests {
     @Test
     void approvingAHeldBottleWaitsUntilTheHolderAppliedIt() {
         state.writeMetadata(new BottleMetadata("demo-abc12", "demo", "base", "docker", Instant.now(), BottleMetadata.Status.RUNNING, Map.of(),
-                Map.of(), ProcessHandle.current().pid(), null));
+                Map.of(), java.util.Optional.of(dev.botbottle.core.state.HostSession.current()), null));
         Proposal p = desk.submit(new ProposedChange.Route(EgressRoute.allow("pypi.org")), "install a package");
         CliRun r = CliRun.run(env, "supervise", "approve", p.id());
         assertThat(r.exitCode()).as(r.err()).isZero();

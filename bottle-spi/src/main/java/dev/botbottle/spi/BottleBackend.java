@@ -143,4 +143,18 @@ public interface BottleBackend {
 
     /** @return the slugs of every bottle this backend finds objects for (running or not), for {@code ps} and cleanup */
     Set<String> list();
+
+    /**
+     * Says, for every bottle this backend finds objects for, what the engine reports now (not what was recorded):
+     * {@code ps} and {@code info} show it, and a resume uses it. Read-only; one round trip where the engine allows.
+     * The default reports {@link #list()} as {@link EngineState#UNKNOWN}.
+     *
+     * @return the engine state by slug, for the same slugs as {@link #list()}
+     * @since 0.2
+     */
+    default java.util.Map<String, EngineState> states() {
+        java.util.Map<String, EngineState> states = new java.util.TreeMap<>();
+        list().forEach(slug -> states.put(slug, EngineState.UNKNOWN));
+        return states;
+    }
 }

@@ -21,6 +21,23 @@ import java.util.regex.Pattern;
 public record BottleSpec(String slug, String agent, ImageSpec image, Map<String, String> env,
                          Map<String, String> labels, ResourceLimits limits, boolean allowWeakIsolation) {
 
+    /**
+     * The label the runtime puts in {@link #labels()} naming the host session that creates the bottle: its process id
+     * and start time ({@code <pid>@<epoch millis>}), so objects a crashed host left are told apart from those of a
+     * live one even after its process id was reused. Backends carry it on every object they make (containers,
+     * networks, firewall chains).
+     *
+     * @since 0.2
+     */
+    public static final String SESSION_LABEL = "dev.botbottle.session";
+
+    /**
+     * The label the runtime puts in {@link #labels()} naming the bot-bottle home whose state describes the bottle.
+     *
+     * @since 0.2
+     */
+    public static final String HOME_LABEL = "dev.botbottle.home";
+
     /** Slugs, agent and bottle names all follow this pattern. */
     public static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]*$");
 

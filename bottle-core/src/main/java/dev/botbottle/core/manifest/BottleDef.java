@@ -1,6 +1,5 @@
 package dev.botbottle.core.manifest;
 
-import com.google.common.collect.ImmutableMap;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.GitRemote;
 import dev.botbottle.spi.ResourceLimits;
@@ -49,11 +48,11 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(file, "file");
         extendsNames = List.copyOf(extendsNames);
-        env = ImmutableMap.copyOf(env);
-        image = ImmutableMap.copyOf(image);
+        env = ordered(env);
+        image = ordered(image);
         Objects.requireNonNull(agentProvider, "agentProvider");
         Objects.requireNonNull(gitUser, "gitUser");
-        remotes = ImmutableMap.copyOf(remotes);
+        remotes = ordered(remotes);
         routes = List.copyOf(routes);
         skills = List.copyOf(skills);
         Objects.requireNonNull(resources, "resources");
@@ -72,6 +71,13 @@ public record BottleDef(String name, Path file, List<String> extendsNames, Map<S
                 throw new IllegalArgumentException("host '" + route.host() + "' has more than one route");
             }
         }
+    }
+
+    /** An immutable copy keeping the declaration order (Map.copyOf does not keep it); nulls are refused. */
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        Map<String, V> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
+        return java.util.Collections.unmodifiableMap(copy);
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.botbottle.core.manifest;
 
-import com.google.common.collect.ImmutableMap;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -50,6 +52,19 @@ public record Manifest(Map<String, BottleDef> bottles, Map<String, AgentDef> age
             }
         });
         return new Manifest(b, a);
+    }
+
+    /**
+     * Loads the bottles and agents of a bot-bottle home folder ({@code bottles/*.md}, {@code agents/*.md}), as
+     * {@code ManifestLoader.forHome(folder).loadStrict()} does.
+     *
+     * @param folder the folder holding {@code bottles/} and {@code agents/}
+     * @return the manifest
+     * @throws ManifestException listing every problem, when a file has an error
+     * @since 0.2
+     */
+    public static Manifest load(Path folder) {
+        return ManifestLoader.forHome(folder).loadStrict();
     }
 
     private static void requireKeyedByName(String key, String name) {
@@ -103,10 +118,10 @@ public record Manifest(Map<String, BottleDef> bottles, Map<String, AgentDef> age
     }
 
     private static <V> Map<String, V> sorted(Map<String, V> map) {
-        ImmutableMap.Builder<String, V> b = ImmutableMap.builderWithExpectedSize(map.size());
-        List<Map.Entry<String, V>> entries = map.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder())).toList();
-        entries.forEach(b::put);
-        return b.build();
+        Map<String, V> sorted = new LinkedHashMap<>();
+        map.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
+                .forEach(e -> sorted.put(Objects.requireNonNull(e.getKey(), "name"), Objects.requireNonNull(e.getValue(),
+                        "definition")));
+        return Collections.unmodifiableMap(sorted);
     }
 }

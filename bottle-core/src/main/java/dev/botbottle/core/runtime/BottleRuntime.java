@@ -1,28 +1,22 @@
 package dev.botbottle.core.runtime;
 
-import dev.botbottle.core.manifest.EnvValue;
 import dev.botbottle.core.plan.BottlePlan;
 import dev.botbottle.core.plan.HostEnvironment;
 import dev.botbottle.core.plan.PlanJson;
+import dev.botbottle.core.plan.Planner;
 import dev.botbottle.core.plugin.Plugins;
-import dev.botbottle.core.provision.ProvisionEngine;
-import dev.botbottle.core.provision.ProvisionResult;
 import dev.botbottle.core.state.BottleMetadata;
 import dev.botbottle.core.state.DirectoryStateStore;
+import dev.botbottle.core.state.HostSession;
 import dev.botbottle.core.state.StateStore;
 import dev.botbottle.core.supervise.ProposalStore;
-import dev.botbottle.spi.AgentProvider;
-import dev.botbottle.spi.AgentRequest;
 import dev.botbottle.spi.Availability;
 import dev.botbottle.spi.BackendContext;
 import dev.botbottle.spi.BackendProvider;
-import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleException;
-import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.GatewayService;
-import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.PluginException;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.SupervisorHandler;
@@ -30,23 +24,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Launches planned bottles and manages them: stop, resume, teardown, cleanup.
+ * Launches bottles and manages them: stop, resume, teardown, cleanup. The entry point of the embedding API.
+ *
+ * <pre>{@code
+ * Manifest manifest = Manifest.load(manifestFolder);                   // bottles/*.md, agents/*.md (or built in code)
+ * try (BottleRuntime runtime = BottleRuntime.builder()
+ *         .home(stateFolder)                                           // where bottle state lives
+ *         .credentials(CredentialSource.callback(ref -> vault.lookup(ref)))  // asked again on expiry and on 401
+ *         .listener(new BottleListener() {
+ *             @Override
+ *             public void egress(String slug, EgressAuditEntry entry) {
+ *                 decisions.add(entry.verdict() + " " + entry.host());
+ *             }
+ *         })
+ *         .build();
+ *      RunningBottle bottle = runtime.launch(LaunchRequest.builder(manifest, "reviewer").workspace(repo).build())) {
+ *     ExecResult status = bottle.exec("git", "status", "--short");      // as the agent user, in its environment
+ *     int exit = bottle.runAgent("list the files", output, output);     // the agent CLI, headless, in the workspace
+ *     System.out.println(status.stdoutText() + exit + " " + decisions);
+ * }                                                                    // closing the bottle tears it down
+ * }</pre>
  *
  * <p>A launch prepares the state directory, resolves credentials and env values (failing before anything is
  * created when one is missing), brings up the backend's isolation boundary, starts the gateway services where the
  * bottle reaches the host, creates and starts the bottle, then provisions it. A launch that fails midway removes
- * what it created. Gateway services live as long as this runtime holds the bottle; {@link #close()} stops the
- * gateways of every held bottle (the bottles keep running and can be resumed).
+ * what it created. Gateway services live as long as this runtime holds the bottle.
+ *
+ * <p>Crash safety: every bottle's state names the process holding it, and every engine object the session that made
+ * it. When a runtime starts, it removes the bottles whose holder died without letting go and that are not preserved
+ * ({@link #reap()}); while it holds bottles, a small watchdog process outlives this JVM and does the same the moment
+ * the JVM dies, even by SIGKILL. {@link #stop} and {@link #close()} let go properly: what they leave is preserved
+ * for {@link #resume}.
  *
  * <p>Thread-safe; operations on different slugs may run concurrently.
  *
@@ -62,27 +78,28 @@ public final class BottleRuntime implements AutoCloseable {
     private final HostEnvironment host;
     private final Plugins plugins;
     private final StateStore state;
-    private final CredentialSource credentials;
-    private final EnvPrompter prompter;
     private final ProgressListener progress;
+    private final BottleListener listener;
     private final Map<String, String> backendOptions;
-    private final List<Path> extraCaFiles;
-    private final Map<String, List<GatewayService>> held = new ConcurrentHashMap<>();
-    private final LaunchSecrets secrets;
-    private final Gateways gatewayStarter;
+    private final Holdings held;
+    private final Lifecycle lifecycle;
     private final Inventory inventory;
     /** The host's extra CA certificates for image builds; read once, when a backend first needs them. */
     private volatile Map<String, String> hostCa;
     private final Supervision supervision;
     private final DeployKeys deployKeys;
+    private final Reaper reaper;
+    private final boolean watchdog;
+    private Watchdog.Registration watched;
 
     private BottleRuntime(Builder b) {
         this.host = b.host;
         this.plugins = b.plugins != null ? b.plugins : Plugins.discover();
         this.state = b.state != null ? b.state : new DirectoryStateStore(host.botBottleHome());
-        this.credentials = b.credentials != null ? b.credentials : CredentialSource.fromEnvironment(host.environment());
-        this.prompter = b.prompter;
+        CredentialSource credentials = b.credentials != null ? b.credentials
+                : CredentialSource.fromEnvironment(host.environment());
         this.progress = b.progress;
+        this.listener = b.listener;
         this.backendOptions = Map.copyOf(b.backendOptions);
         List<Path> caFiles = new ArrayList<>();
         if (b.trustHostCaBundle && java.nio.file.Files.isReadable(HostTrust.SYSTEM_BUNDLE)) {
@@ -90,12 +107,19 @@ public final class BottleRuntime implements AutoCloseable {
             caFiles.add(HostTrust.SYSTEM_BUNDLE);
         }
         caFiles.addAll(b.extraCaFiles);
-        this.extraCaFiles = List.copyOf(caFiles);
-        this.secrets = new LaunchSecrets(host, credentials, prompter);
+        this.held = new Holdings(listener);
         this.supervision = new Supervision(state, b.supervisor);
-        this.gatewayStarter = new Gateways(plugins, state, extraCaFiles, progress, supervision::desk);
-        this.inventory = new Inventory(plugins, state, context());
+        Gateways gateways = new Gateways(plugins, state, List.copyOf(caFiles), progress, supervision::desk);
         this.deployKeys = new DeployKeys(plugins, state, progress);
+        this.lifecycle = new Lifecycle(host, plugins, state, progress, listener,
+                new LaunchSecrets(host, credentials, b.prompter), gateways, supervision, held, deployKeys,
+                credentials, this::backend);
+        this.inventory = new Inventory(plugins, state, context());
+        this.reaper = new Reaper(state, listener);
+        this.watchdog = b.watchdog;
+        if (b.reapOnStart) {
+            reap();
+        }
     }
 
     /** @return a builder for the current host */
@@ -106,6 +130,11 @@ public final class BottleRuntime implements AutoCloseable {
     /** @return the state store this runtime uses */
     public StateStore state() {
         return state;
+    }
+
+    /** @return the host this runtime works for (its bot-bottle home, user home and environment) */
+    public HostEnvironment host() {
+        return host;
     }
 
     /**
@@ -131,69 +160,44 @@ public final class BottleRuntime implements AutoCloseable {
     }
 
     /**
-     * Launches a bottle and provisions it.
+     * Plans a launch without changing anything (what {@code bottle plan} and a preflight show).
      *
-     * @param plan the plan (from {@link dev.botbottle.core.plan.Planner})
+     * @param request what to launch
+     * @return the plan
+     * @throws dev.botbottle.core.plan.PlanningException when the agent, a skill or an image is missing
+     * @since 0.2
+     */
+    public BottlePlan plan(LaunchRequest request) {
+        Planner planner = new Planner(plugins, host).withBackendOptions(backendOptions);
+        if (request.defaultTemplate().isPresent()) {
+            planner = planner.withDefaultTemplate(request.defaultTemplate().get());
+        }
+        return planner.plan(request.manifest(), request.agent(), request.backend(), request.label());
+    }
+
+    /**
+     * Plans and launches a bottle and provisions it.
+     *
+     * @param request what to launch
+     * @return the running, provisioned bottle; closing it tears the bottle down
+     * @throws BottleException when anything fails; what was created is removed first
+     * @since 0.2
+     */
+    public RunningBottle launch(LaunchRequest request) {
+        return launch(plan(request), request.options());
+    }
+
+    /**
+     * Launches a planned bottle and provisions it.
+     *
+     * @param plan the plan (from {@link #plan(LaunchRequest)} or a {@link Planner})
      * @param options workspace, host CA trust, isolation
-     * @return the running, provisioned bottle
+     * @return the running, provisioned bottle; closing it tears the bottle down
      * @throws BottleException when anything fails; what was created is removed first
      */
     public RunningBottle launch(BottlePlan plan, LaunchOptions options) {
-        String slug = plan.slug();
-        BottleBackend backend = backend(plan.backend());
-        plan.notices().forEach(n -> LOG.warn("bottle {}: {}", slug, n));
-        // Everything that can fail without side effects comes first.
-        Prepared agent = prepare(plan, true);
-        if (state.readMetadata(slug).isPresent()) {
-            throw new BottleException("bottle " + slug + " already has state in " + state.directory(slug)
-                    + "; resume it with `bottle resume " + slug + "` or remove it with `bottle rm " + slug + "`");
-        }
-
-        BottleSpec spec = plan.toSpec(options.allowWeakIsolation());
-        List<GatewayService> gateways = new ArrayList<>();
-        boolean backendTouched = false;
-        try {
-            state.writePlan(slug, PlanJson.write(plan));
-            state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
-                    BottleMetadata.Status.CREATING, Map.of(), Map.of(), ProcessHandle.current().pid(), null));
-            deployKeys.provision(slug, plan.remotes(), agent.credentials());
-            progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
-            backendTouched = true;
-            HostReach reach = backend.prepare(spec);
-            state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
-            supervision.open(plan);
-            gateways.addAll(gatewayStarter.start(plan, reach, agent.credentials(), Map.of()));
-            supervision.attach(slug, gateways, reach);
-            progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
-            backend.create(spec, reach, Gateways.ports(gateways));
-            Bottle bottle = backend.start(slug);
-
-            progress.onProgress("provision", "provisioning " + slug);
-            ProvisionResult result = new ProvisionEngine(progress).apply(bottle, Provisioning.launchSteps(plan, options,
-                    gateways, reach, agent.provider(), agent.request(), bottle), spec.env());
-            List<String> warnings = new ArrayList<>(plan.notices());
-            warnings.addAll(result.warnings());
-            return hold(plan, state.readMetadata(slug).orElseThrow(), bottle, result.env(), agent, gateways, reach,
-                    warnings);
-        } catch (RuntimeException e) {
-            LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
-            Gateways.closeAll(gateways, e);
-            supervision.release(slug);
-            Failures undo = new Failures();
-            if (backendTouched) {
-                undo.run("removing bottle " + slug + " from " + plan.backend(), () -> backend.teardown(slug));
-            }
-            boolean[] keysRevoked = {false};
-            undo.run("deleting the deploy keys of bottle " + slug, () -> {
-                deployKeys.revoke(slug, agent.credentials());
-                keysRevoked[0] = true;
-            });
-            if (keysRevoked[0]) {
-                undo.run("removing the state of bottle " + slug, () -> state.delete(slug));
-            }
-            undo.suppressInto(e);
-            throw e;
-        }
+        watch();
+        return lifecycle.launch(plan, options, this);
     }
 
     /**
@@ -202,12 +206,7 @@ public final class BottleRuntime implements AutoCloseable {
      * @param slug the bottle
      */
     public void stop(String slug) {
-        BottleMetadata metadata = metadata(slug);
-        backend(metadata.backend()).stop(slug);
-        supervision.release(slug);
-        Gateways.closeAll(release(slug), null);
-        state.setPreserved(slug, true);
-        state.writeMetadata(metadata.withStatus(BottleMetadata.Status.STOPPED));
+        lifecycle.stop(metadata(slug));
     }
 
     /**
@@ -216,66 +215,21 @@ public final class BottleRuntime implements AutoCloseable {
      * resolved again (prompted ones are asked again).
      *
      * @param slug the bottle
-     * @return the running bottle
+     * @return the running bottle; closing it tears the bottle down
+     * @throws BottleException when a live process (this one or another) holds the bottle: one process at a time
+     *                         holds a bottle's gateways, so stop it first ({@code bottle stop SLUG})
      */
     public RunningBottle resume(String slug) {
         BottleMetadata metadata = metadata(slug);
-        BottlePlan plan = supervision.open(plan(slug));
-        BottleBackend backend = backend(metadata.backend());
-        HostReach reach = metadata.reach();
-        List<GatewayService> gateways = new ArrayList<>();
-        try {
-            Prepared agent = prepare(plan, false);
-            if (reach == null) {
-                throw new BottleException("bottle " + slug + " was never fully created; remove it with `bottle rm "
-                        + slug + "`");
-            }
-            gateways.addAll(gatewayStarter.start(plan, reach, agent.credentials(), metadata.gatewayPorts()));
-            supervision.attach(slug, gateways, reach);
-            Bottle bottle = supervision.resume(backend, plan, Gateways.ports(gateways));
-            ProvisionResult result = new ProvisionEngine(progress).apply(bottle,
-                    Provisioning.resumeSteps(gateways, reach, agent.provider()), metadata.bottleEnv());
-            Map<String, String> bottleEnv = new LinkedHashMap<>(metadata.bottleEnv());
-            bottleEnv.putAll(result.env());
-            return hold(plan, metadata, bottle, bottleEnv, agent, gateways, reach, result.warnings());
-        } catch (RuntimeException e) {
-            Gateways.closeAll(gateways, e);
-            supervision.release(slug);
-            throw e;
+        Optional<HostSession> holder = metadata.holder().filter(HostSession::running);
+        if (held.holds(slug) || holder.isPresent()) {
+            String who = held.holds(slug) ? "this runtime" : holder.get().toString();
+            throw new BottleException("bottle " + slug + " is held by " + who + ", which runs its gateways; one process"
+                    + " at a time holds a bottle: stop it first (`bottle stop " + slug + "`), or use it as it is"
+                    + " (`bottle exec " + slug + " -- CMD`)");
         }
-    }
-
-    /** The agent side of a launch or resume, resolved before anything is created or started. */
-    private record Prepared(AgentProvider provider, AgentRequest request, CredentialSource credentials,
-                            Map<String, String> secretEnv) {
-    }
-
-    /** @param checkAvailable whether an unavailable provider fails (a launch) or is left to fail later (a resume) */
-    private Prepared prepare(BottlePlan plan, boolean checkAvailable) {
-        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
-        Availability available = provider.availability();
-        if (checkAvailable && !available.isAvailable()) {
-            throw new PluginException("agent provider '" + provider.name() + "' cannot run on this host: "
-                    + available.reason());
-        }
-        AgentRequest request = plan.agentPlan().request(plan.agent(), plan.slug(), host.userHome(), host.environment());
-        return new Prepared(provider, request, secrets.credentials(plan, provider, request), secrets.env(plan));
-    }
-
-    /** Records the bottle as running and held here, and hands out its handle. */
-    private RunningBottle hold(BottlePlan plan, BottleMetadata metadata, Bottle bottle, Map<String, String> bottleEnv,
-                               Prepared agent, List<GatewayService> gateways, HostReach reach, List<String> warnings) {
-        held.put(plan.slug(), List.copyOf(gateways));
-        state.writeMetadata(metadata.withStatus(BottleMetadata.Status.RUNNING).withGateways(
-                Gateways.portsByName(gateways), bottleEnv, ProcessHandle.current().pid()));
-        return new RunningBottle(this, plan, bottle, Provisioning.execEnv(bottleEnv, agent.secretEnv(), gateways,
-                reach), gateways, warnings, true);
-    }
-
-    /** @return the gateways this runtime held for the bottle, no longer held; empty when it held none */
-    private List<GatewayService> release(String slug) {
-        List<GatewayService> gateways = held.remove(slug);
-        return gateways == null ? List.of() : gateways;
+        watch();
+        return lifecycle.resume(metadata, plan(slug), this);
     }
 
     /**
@@ -286,17 +240,7 @@ public final class BottleRuntime implements AutoCloseable {
      * @return a handle whose execs get the bottle's recorded environment; closing it leaves the bottle running
      */
     public RunningBottle attach(String slug) {
-        BottleMetadata metadata = metadata(slug);
-        BottlePlan plan = plan(slug);
-        Bottle bottle = backend(metadata.backend()).attach(slug);
-        Map<String, String> env = new LinkedHashMap<>(metadata.bottleEnv());
-        plan.env().forEach((name, value) -> {
-            if (value instanceof EnvValue.HostVariable h && host.environment().containsKey(h.name())) {
-                env.put(name, host.environment().get(h.name()));
-            }
-        });
-        env.putAll(supervision.bearerEnv(slug));
-        return new RunningBottle(this, plan, bottle, env, held.getOrDefault(slug, List.of()), List.of(), false);
+        return lifecycle.attach(metadata(slug), plan(slug), this);
     }
 
     /**
@@ -308,28 +252,7 @@ public final class BottleRuntime implements AutoCloseable {
      * @param keepState keep the state directory even when it is not marked preserved
      */
     public void teardown(String slug, boolean keepState) {
-        Failures failures = new Failures();
-        Optional<BottleMetadata> metadata = state.readMetadata(slug);
-        List<String> backends = metadata.map(m -> List.of(m.backend())).orElseGet(() -> plugins.backends().all()
-                .entrySet().stream().filter(e -> e.getValue().availability().isAvailable()).map(Map.Entry::getKey)
-                .toList());
-        for (String name : backends) {
-            failures.run("teardown of bottle " + slug + " (" + name + " backend)", () -> backend(name).teardown(slug));
-        }
-        supervision.release(slug);
-        for (GatewayService g : release(slug)) {
-            failures.run("stopping the " + g.name() + " gateway of bottle " + slug, g::close);
-        }
-        boolean[] keysRevoked = {false};
-        failures.run("deleting the deploy keys of bottle " + slug, () -> {
-            deployKeys.revoke(slug, credentials);
-            keysRevoked[0] = true;
-        });
-        // a key that could not be deleted keeps the state, so `bottle cleanup` tries again
-        if (keysRevoked[0] && !keepState && !state.isPreserved(slug)) {
-            failures.run("removing the state of bottle " + slug, () -> state.delete(slug));
-        }
-        failures.rethrow();
+        lifecycle.teardown(slug, keepState);
     }
 
     /**
@@ -359,9 +282,19 @@ public final class BottleRuntime implements AutoCloseable {
         teardown(slug, false);
     }
 
-    /** @return every bottle found in state or on an available backend */
+    /** @return every bottle found in state or on an available backend, with what the engines report now */
     public List<BottleStatus> list() {
         return inventory.list();
+    }
+
+    /**
+     * @param slug a bottle
+     * @return what is recorded of it and what is true now (engine state, whether its gateways run), or empty when
+     *         neither state nor an engine knows it
+     * @since 0.2
+     */
+    public Optional<BottleStatus> status(String slug) {
+        return inventory.status(slug);
     }
 
     /**
@@ -374,16 +307,47 @@ public final class BottleRuntime implements AutoCloseable {
         return inventory.cleanup(this::remove);
     }
 
-    /** Stops the gateways of every bottle this runtime holds; the bottles themselves are left as they are. */
+    /**
+     * Removes the bottles whose holder process died without letting go (killed, crashed) and that are not preserved:
+     * their engine objects, firewall chains and state. Runs when a runtime is built (unless
+     * {@link Builder#reapOnStart(boolean) turned off}) and in the watchdog when a host JVM dies. A bottle that cannot
+     * be removed now (its engine is down) is logged and left for the next time.
+     *
+     * @return the slugs removed
+     * @since 0.2
+     */
+    public List<String> reap() {
+        return reaper.reap(this::remove);
+    }
+
+    /**
+     * Lets go of every bottle this runtime holds: stops their gateways and records them as preserved and held by
+     * nobody, so they can be resumed (by this or another process) and are not taken for a crash's leftovers. The
+     * bottles themselves are left as they are. Handles of bottles launched here are not closed: close those first to
+     * tear them down.
+     */
     @Override
     public void close() {
         supervision.close();
-        for (String slug : List.copyOf(held.keySet())) {
-            Gateways.closeAll(release(slug), null);
+        for (String slug : held.slugs()) {
+            lifecycle.release(slug);
+        }
+        synchronized (this) {
+            if (watched != null) {
+                watched.close();
+                watched = null;
+            }
         }
     }
 
     // ----------------------------------------------------------------------------------------------------------
+
+    /** Registers this runtime's home with the JVM's watchdog before it first holds a bottle. */
+    private synchronized void watch() {
+        if (watchdog && watched == null) {
+            watched = Watchdog.jvm().watch(host, backendOptions);
+        }
+    }
 
     private BackendContext context() {
         if (hostCa == null) {
@@ -411,7 +375,7 @@ public final class BottleRuntime implements AutoCloseable {
                 + " has no saved plan; remove it with `bottle rm " + slug + "`")));
     }
 
-    /** Chooses the host, plugins, state store, credentials and prompter of a runtime. */
+    /** Chooses the host, plugins, state store, credentials, listeners and crash cleanup of a runtime. */
     public static final class Builder {
         private HostEnvironment host = HostEnvironment.current();
         private Plugins plugins;
@@ -419,10 +383,13 @@ public final class BottleRuntime implements AutoCloseable {
         private CredentialSource credentials;
         private EnvPrompter prompter = EnvPrompter.NONE;
         private ProgressListener progress = ProgressListener.NONE;
+        private BottleListener listener = BottleListener.NONE;
         private final Map<String, String> backendOptions = new LinkedHashMap<>();
         private final List<Path> extraCaFiles = new ArrayList<>();
         private boolean trustHostCaBundle = true;
         private SupervisorHandler supervisor = SupervisorHandler.NONE;
+        private boolean reapOnStart = true;
+        private boolean watchdog = true;
 
         private Builder() {
         }
@@ -444,6 +411,17 @@ public final class BottleRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param dir the bot-bottle home this runtime keeps bottle state in ({@code <dir>/state/<slug>/}), instead of
+         *            {@code $BOT_BOTTLE_HOME} or {@code ~/.bot-bottle}; the rest of the host is kept
+         * @return this builder
+         * @since 0.2
+         */
+        public Builder home(Path dir) {
+            this.host = new HostEnvironment(dir.toAbsolutePath(), host.userHome(), host.environment());
+            return this;
+        }
+
         /** @param value the plugins (default: discovered) @return this builder */
         public Builder plugins(Plugins value) {
             this.plugins = value;
@@ -456,7 +434,11 @@ public final class BottleRuntime implements AutoCloseable {
             return this;
         }
 
-        /** @param value where route credentials come from (default: the host environment) @return this builder */
+        /**
+         * @param value where route credentials come from (default: the host environment); asked at launch, and again
+         *              by a running gateway before a value expires and after an upstream refused it (HTTP 401)
+         * @return this builder
+         */
         public Builder credentials(CredentialSource value) {
             this.credentials = value;
             return this;
@@ -468,9 +450,19 @@ public final class BottleRuntime implements AutoCloseable {
             return this;
         }
 
-        /** @param value receives progress @return this builder */
+        /** @param value receives progress messages @return this builder */
         public Builder progress(ProgressListener value) {
             this.progress = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * @param value receives phase timings, egress decisions and crash cleanups (default: none)
+         * @return this builder
+         * @since 0.2
+         */
+        public Builder listener(BottleListener value) {
+            this.listener = Objects.requireNonNull(value);
             return this;
         }
 
@@ -496,7 +488,30 @@ public final class BottleRuntime implements AutoCloseable {
             return this;
         }
 
-        /** @return the runtime */
+        /**
+         * @param value whether {@link #build()} removes the bottles dead processes left ({@link BottleRuntime#reap()};
+         *              default true)
+         * @return this builder
+         * @since 0.2
+         */
+        public Builder reapOnStart(boolean value) {
+            this.reapOnStart = value;
+            return this;
+        }
+
+        /**
+         * @param value whether a watchdog process removes this runtime's bottles when the JVM dies without closing
+         *              them (default true; it needs bot-bottle on the JVM's class path, and is skipped with a log
+         *              line otherwise)
+         * @return this builder
+         * @since 0.2
+         */
+        public Builder watchdog(boolean value) {
+            this.watchdog = value;
+            return this;
+        }
+
+        /** @return the runtime; bottles dead processes left are removed first unless turned off */
         public BottleRuntime build() {
             return new BottleRuntime(this);
         }

@@ -96,13 +96,13 @@ final class Supervision implements AutoCloseable {
      * Brings a stopped bottle back: rebuilt on its image plus the approved image changes when some wait
      * ({@code capability-block}), else resumed as it was.
      */
-    Bottle resume(BottleBackend backend, BottlePlan plan, GatewayPorts gatewayPorts) {
+    Bottle resume(BottleBackend backend, BottlePlan plan, dev.botbottle.spi.BottleSpec spec, GatewayPorts gatewayPorts) {
         Optional<String> changes = plan.supervise() ? store().pendingImageChanges(plan.slug()) : Optional.empty();
         if (changes.isEmpty()) {
             return backend.resume(plan.slug(), gatewayPorts);
         }
         LOG.info("bottle {} has approved image changes: rebuilding its image", plan.slug());
-        Bottle bottle = backend.rebuild(plan.toSpec(false), changes.get(), gatewayPorts);
+        Bottle bottle = backend.rebuild(spec, changes.get(), gatewayPorts);
         store().imageRebuilt(plan.slug(), changes.get());
         return bottle;
     }

@@ -5,6 +5,7 @@ import dev.botbottle.spi.HostReach;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What is recorded about a bottle so another process can find, resume or remove it.
@@ -17,13 +18,15 @@ import java.util.Objects;
  * @param status where the bottle is in its lifecycle, as recorded by the last runtime that changed it
  * @param gatewayPorts the port each gateway service listened on, by service name (reused on resume)
  * @param bottleEnv the non-secret environment every exec gets (gateway variables, provider settings)
- * @param hostPid the process that holds the bottle's gateways, or 0
+ * @param holder the process that holds the bottle's gateways (launching, or running them); empty when none does.
+ *               A bottle whose holder died without letting go, and that is not preserved, is removed by the next
+ *               runtime that starts (and by the holder's watchdog)
  * @param reach where the bottle reaches the host; {@code null} until the backend prepared it
  * @since 0.1
  */
 public record BottleMetadata(String slug, String agent, String bottle, String backend, Instant createdAt, Status status,
-                             Map<String, Integer> gatewayPorts, Map<String, String> bottleEnv, long hostPid,
-                             HostReach reach) {
+                             Map<String, Integer> gatewayPorts, Map<String, String> bottleEnv,
+                             Optional<HostSession> holder, HostReach reach) {
     public BottleMetadata {
         Objects.requireNonNull(slug, "slug");
         Objects.requireNonNull(agent, "agent");
@@ -33,6 +36,7 @@ public record BottleMetadata(String slug, String agent, String bottle, String ba
         Objects.requireNonNull(status, "status");
         gatewayPorts = Map.copyOf(gatewayPorts);
         bottleEnv = Map.copyOf(bottleEnv);
+        holder = holder == null ? Optional.empty() : holder; // metadata written before 0.2 has none
     }
 
     /** Where a bottle is in its lifecycle; written in {@code metadata.json} as its {@link #label()}. */
@@ -55,18 +59,36 @@ public record BottleMetadata(String slug, String agent, String bottle, String ba
         }
     }
 
+    /** @return the holder's process id, or 0 when no process holds the bottle */
+    public long hostPid() {
+        return holder.map(HostSession::pid).orElse(0L);
+    }
+
     /** @param newStatus the status @return a copy with that status */
     public BottleMetadata withStatus(Status newStatus) {
-        return new BottleMetadata(slug, agent, bottle, backend, createdAt, newStatus, gatewayPorts, bottleEnv, hostPid, reach);
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, newStatus, gatewayPorts, bottleEnv, holder,
+                reach);
     }
 
     /** @param where where the bottle reaches the host @return a copy with that reach */
     public BottleMetadata withReach(HostReach where) {
-        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, gatewayPorts, bottleEnv, hostPid, where);
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, gatewayPorts, bottleEnv, holder,
+                where);
     }
 
-    /** @param ports gateway ports @param env bottle env @param pid holder @return a copy with those */
-    public BottleMetadata withGateways(Map<String, Integer> ports, Map<String, String> env, long pid) {
-        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, ports, env, pid, reach);
+    /**
+     * @param session the process holding the gateways now, or empty when none does
+     * @return a copy with that holder
+     * @since 0.2
+     */
+    public BottleMetadata withHolder(Optional<HostSession> session) {
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, gatewayPorts, bottleEnv, session,
+                reach);
+    }
+
+    /** @param ports gateway ports @param env bottle env @param session holder @return a copy with those */
+    public BottleMetadata withGateways(Map<String, Integer> ports, Map<String, String> env, HostSession session) {
+        return new BottleMetadata(slug, agent, bottle, backend, createdAt, status, ports, env, Optional.of(session),
+                reach);
     }
 }

@@ -22,7 +22,8 @@ class DirectoryStateStoreTests {
 
     private BottleMetadata metadata(String slug) {
         return new BottleMetadata(slug, "agent", "bottle", "docker", Instant.parse("2026-11-26T20:00:00Z"), BottleMetadata.Status.RUNNING,
-                Map.of("egress", 40001), Map.of("HTTP_PROXY", "http://10.0.0.1:40001"), 42,
+                Map.of("egress", 40001), Map.of("HTTP_PROXY", "http://10.0.0.1:40001"),
+                java.util.Optional.of(new dev.botbottle.core.state.HostSession(42, java.util.Optional.of(Instant.parse("2026-11-26T19:00:00Z")))),
                 new HostReach("10.0.0.1", "10.0.0.1", "firewall"));
     }
 

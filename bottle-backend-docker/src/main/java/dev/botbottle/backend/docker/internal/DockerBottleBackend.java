@@ -5,6 +5,7 @@ import dev.botbottle.spi.BackendPlan;
 import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.EngineState;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.GatewayPorts;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The Docker backend: one internal network, one idle container and one host firewall chain per bottle, all
@@ -159,7 +161,7 @@ public final class DockerBottleBackend implements BottleBackend {
             DockerCli.require("create network " + network, created);
         }
         String gateway = handles.bridgeAddress(slug);
-        boolean weak = !installFirewall(slug, gateway, GatewayPorts.NONE, spec.allowWeakIsolation());
+        boolean weak = !installFirewall(slug, gateway, GatewayPorts.NONE, spec.allowWeakIsolation(), session(spec));
         runs.start(slug, weak, () -> run(spec, gateway, weak, imagePresent));
         Optional<String> problem = weak ? Optional.of(firewallProblem.orElse("the chain could not be installed"))
                 : Optional.empty();
@@ -178,13 +180,14 @@ public final class DockerBottleBackend implements BottleBackend {
         PendingRuns.Run pending = runs.get(slug);
         if (pending == null) {
             ImageInfo image = images.ensure(spec.image(), progress);
-            boolean weak = !installFirewall(slug, reach.bindAddress(), gatewayPorts, spec.allowWeakIsolation());
+            boolean weak = !installFirewall(slug, reach.bindAddress(), gatewayPorts, spec.allowWeakIsolation(),
+                    session(spec));
             runs.done(slug, weak, startContainer(spec, reach.bindAddress(), weak, image));
             return;
         }
         if (!pending.weak()) {
             // the chain is in force already (admitting nothing): opening the ports never falls back to weak isolation
-            firewall.install(slug, reach.bindAddress(), gatewayPorts);
+            firewall.install(slug, reach.bindAddress(), gatewayPorts, session(spec));
         }
         pending.await();
     }
@@ -238,7 +241,8 @@ public final class DockerBottleBackend implements BottleBackend {
         }
         DockerOutput.ContainerState state = DockerOutput.container(inspect.stdoutText());
         boolean weakAllowed = "weak".equals(state.labels().get(Names.ISOLATION_LABEL));
-        installFirewall(slug, handles.bridgeAddress(slug), gatewayPorts, weakAllowed);
+        installFirewall(slug, handles.bridgeAddress(slug), gatewayPorts, weakAllowed,
+                state.labels().getOrDefault(BottleSpec.SESSION_LABEL, ""));
         if (!state.running()) {
             docker.check("start container " + container, List.of("start", container));
         }
@@ -330,14 +334,34 @@ public final class DockerBottleBackend implements BottleBackend {
 
     @Override
     public Set<String> list() {
+        return Set.copyOf(states().keySet());
+    }
+
+    /**
+     * One {@code docker ps -a}, one {@code docker network ls} and one {@code iptables -S INPUT}: a container that runs
+     * is {@link EngineState#RUNNING}, any other container state (exited, created, paused, dead) is
+     * {@link EngineState#STOPPED}, a network or firewall chain without its container is {@link EngineState#INCOMPLETE}.
+     */
+    @Override
+    public Map<String, EngineState> states() {
         String filter = "label=" + Names.MANAGED_LABEL + "=true";
-        String format = "{{.Label \"" + Names.SLUG_LABEL + "\"}}";
-        Set<String> slugs = new LinkedHashSet<>();
-        slugs.addAll(DockerOutput.lines(docker.check("list containers",
-                List.of("ps", "-a", "--filter", filter, "--format", format))));
-        slugs.addAll(DockerOutput.lines(docker.check("list networks",
-                List.of("network", "ls", "--filter", filter, "--format", format))));
-        return Set.copyOf(slugs);
+        String slugFormat = "{{.Label \"" + Names.SLUG_LABEL + "\"}}";
+        Map<String, EngineState> states = new TreeMap<>();
+        for (String line : DockerOutput.lines(docker.check("list containers",
+                List.of("ps", "-a", "--filter", filter, "--format", slugFormat + "\t{{.State}}")))) {
+            String[] f = line.split("\t", 2);
+            if (!f[0].isBlank()) {
+                states.put(f[0], f.length > 1 && f[1].strip().equals("running") ? EngineState.RUNNING
+                        : EngineState.STOPPED);
+            }
+        }
+        Set<String> leftovers = new LinkedHashSet<>(DockerOutput.lines(docker.check("list networks",
+                List.of("network", "ls", "--filter", filter, "--format", slugFormat))));
+        if (firewall.unavailableReason().isEmpty()) {
+            leftovers.addAll(firewall.slugs());
+        }
+        leftovers.stream().filter(s -> !s.isBlank()).forEach(s -> states.putIfAbsent(s, EngineState.INCOMPLETE));
+        return states;
     }
 
     /** @return whether the object exists and is ours to remove; a foreign one is left alone, with a warning */
@@ -349,12 +373,18 @@ public final class DockerBottleBackend implements BottleBackend {
         return presence == DockerCli.Presence.MANAGED;
     }
 
+    /** @return the host session the spec's labels name (the firewall chain's comment carries it), or "" */
+    private static String session(BottleSpec spec) {
+        return spec.labels().getOrDefault(BottleSpec.SESSION_LABEL, "");
+    }
+
     /** @return whether the firewall is in force; false when weak isolation was allowed and used */
-    private boolean installFirewall(String slug, String bridgeAddress, GatewayPorts ports, boolean weakAllowed) {
+    private boolean installFirewall(String slug, String bridgeAddress, GatewayPorts ports, boolean weakAllowed,
+                                    String session) {
         Optional<String> problem = firewallProblem();
         if (problem.isEmpty()) {
             try {
-                firewall.install(slug, bridgeAddress, ports);
+                firewall.install(slug, bridgeAddress, ports, session);
                 return true;
             } catch (BackendException e) {
                 problem = Optional.of(e.getMessage());

@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  * <p>Refused TCP is answered with a reset and other protocols with an ICMP error, then anything left is dropped:
  * an agent that dials a forbidden port fails at once instead of hanging for minutes, and the bottle learns
  * nothing it did not know (it knows the bridge address is the host).
+ *
+ * <p>The jump carries a comment naming the bottle and the host session that created it ({@code bot-bottle slug=<slug>
+ * session=<pid>@<start>}): the chain's name is a hash, so the comment is how a chain left without its network is
+ * found again ({@link #slugs()}) and removed.
  */
 public final class HostFirewall {
 
@@ -34,6 +38,10 @@ public final class HostFirewall {
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** What the jump's comment starts with. */
+    static final String COMMENT_PREFIX = "bot-bottle slug=";
+    private static final Pattern COMMENT = Pattern.compile("--comment \"?" + COMMENT_PREFIX + "([a-z][a-z0-9-]*)");
+    private static final Pattern SESSION = Pattern.compile("^[0-9]+(@[0-9]+)?$");
 
     private final String iptables;
     private final String restore;
@@ -81,13 +89,24 @@ public final class HostFirewall {
      * @throws BackendException quoting iptables' stderr when the rules could not be installed
      */
     public void install(String slug, String bridgeAddress, GatewayPorts ports) {
+        install(slug, bridgeAddress, ports, "");
+    }
+
+    /**
+     * Installs the chain as {@link #install(String, String, GatewayPorts)} does, naming the host session that created
+     * the bottle in the jump's comment.
+     *
+     * @param session the creating session ({@code <pid>@<start millis>}), or empty for none
+     */
+    public void install(String slug, String bridgeAddress, GatewayPorts ports, String session) {
         if (!IPV4.matcher(bridgeAddress).matches()) {
             throw new BackendException("bridge address '" + bridgeAddress + "' of bottle " + slug
                     + " is not an IPv4 address; cannot install host firewall rules for it");
         }
         String chain = Names.chain(slug);
-        boolean jumpPresent = run(withAction("-C", jumpRule(slug))).succeeded();
-        String script = restoreScript(chain, bridgeAddress, ports, jumpPresent ? null : slug);
+        boolean jumpPresent = !jumps(slug).isEmpty();
+        String script = restoreScript(chain, bridgeAddress, ports, jumpPresent ? null : slug,
+                SESSION.matcher(session).matches() ? session : "");
         CommandResult r = runner.run(new Command(List.of(restore, "-w", "--noflush"), Map.of(),
                 Optional.of(script.getBytes(StandardCharsets.US_ASCII)), TIMEOUT));
         if (!r.succeeded()) {
@@ -101,13 +120,16 @@ public final class HostFirewall {
      * @param jumpFor the slug whose INPUT jump to add, or {@code null} when it is already there
      * @return the {@code iptables-restore --noflush} input: declaring the chain flushes it, then fills it
      */
-    static String restoreScript(String chain, String bridgeAddress, GatewayPorts ports, String jumpFor) {
+    static String restoreScript(String chain, String bridgeAddress, GatewayPorts ports, String jumpFor,
+                                String session) {
         StringBuilder script = new StringBuilder("*filter\n:").append(chain).append(" - [0:0]\n");
         for (List<String> rule : chainRules(chain, bridgeAddress, ports)) {
             script.append(String.join(" ", rule)).append('\n');
         }
         if (jumpFor != null) {
-            script.append(String.join(" ", withAction("-I", jumpRule(jumpFor), "1"))).append('\n');
+            String comment = COMMENT_PREFIX + jumpFor + (session.isEmpty() ? "" : " session=" + session);
+            script.append("-I INPUT 1 -i ").append(Names.bridgeInterface(jumpFor)).append(" -m comment --comment \"")
+                    .append(comment).append("\" -j ").append(Names.chain(jumpFor)).append('\n');
         }
         return script.append("COMMIT\n").toString();
     }
@@ -120,15 +142,82 @@ public final class HostFirewall {
      */
     public void remove(String slug) {
         String chain = Names.chain(slug);
-        List<String> jump = jumpRule(slug);
-        // a jump may have been added twice by an interrupted install; remove them all
-        for (int i = 0; i < 16 && run(withAction("-C", jump)).succeeded(); i++) {
-            check(withAction("-D", jump));
+        // every jump to the chain, with or without a comment (an interrupted install may have added two)
+        for (List<String> jump : jumps(slug)) {
+            List<String> delete = new ArrayList<>(List.of("-D"));
+            delete.addAll(jump.subList(1, jump.size()));
+            check(delete);
         }
         if (run(List.of("-S", chain)).succeeded()) {
             check(List.of("-F", chain));
             check(List.of("-X", chain));
         }
+    }
+
+    /**
+     * @return the slugs of every bottle whose chain is jumped to from INPUT with our comment: chains left without
+     *         their network are found here (their names are hashes)
+     */
+    public java.util.Set<String> slugs() {
+        java.util.Set<String> slugs = new java.util.TreeSet<>();
+        CommandResult r = run(List.of("-S", "INPUT"));
+        if (r.succeeded()) {
+            r.stdoutText().lines().forEach(line -> {
+                var m = COMMENT.matcher(line);
+                if (m.find() && line.contains("-j " + Names.chain(m.group(1)))) {
+                    slugs.add(m.group(1));
+                }
+            });
+        }
+        return slugs;
+    }
+
+    /** @return the INPUT rules jumping to the bottle's chain, as {@code iptables -S} lists them, tokenized */
+    List<List<String>> jumps(String slug) {
+        String chain = Names.chain(slug);
+        CommandResult r = run(List.of("-S", "INPUT"));
+        List<List<String>> jumps = new ArrayList<>();
+        if (!r.succeeded()) {
+            return jumps;
+        }
+        for (String line : r.stdoutText().lines().toList()) {
+            List<String> tokens = tokens(line);
+            int j = tokens.indexOf("-j");
+            if (tokens.size() > 2 && tokens.get(0).equals("-A") && tokens.get(1).equals("INPUT") && j > 0
+                    && j + 1 < tokens.size() && tokens.get(j + 1).equals(chain)) {
+                jumps.add(tokens);
+            }
+        }
+        return jumps;
+    }
+
+    /** Splits an {@code iptables -S} line into words; double quotes group (comments). */
+    static List<String> tokens(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (c == '\\' && quoted && i + 1 < line.length()) {
+                word.append(line.charAt(++i));
+            } else if (c == ' ' && !quoted) {
+                if (any || word.length() > 0) {
+                    out.add(word.toString());
+                }
+                word.setLength(0);
+                any = false;
+            } else {
+                word.append(c);
+            }
+        }
+        if (any || word.length() > 0) {
+            out.add(word.toString());
+        }
+        return out;
     }
 
     /** @return whether the bottle's chain exists */
@@ -152,26 +241,6 @@ public final class HostFirewall {
         rules.add(List.of("-A", chain, "-p", "udp", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"));
         rules.add(List.of("-A", chain, "-j", "DROP"));
         return rules;
-    }
-
-    /** @return the INPUT rule jumping to the chain, without the action */
-    static List<String> jumpRule(String slug) {
-        return List.of("INPUT", "-i", Names.bridgeInterface(slug), "-j", Names.chain(slug));
-    }
-
-    private static List<String> withAction(String action, List<String> rule) {
-        return withAction(action, rule, null);
-    }
-
-    private static List<String> withAction(String action, List<String> rule, String position) {
-        List<String> args = new ArrayList<>();
-        args.add(action);
-        args.add(rule.get(0));
-        if (position != null) {
-            args.add(position);
-        }
-        args.addAll(rule.subList(1, rule.size()));
-        return args;
     }
 
     private CommandResult run(List<String> args) {

@@ -257,6 +257,20 @@ class DockerBottleBackendTests {
     }
 
     @Test
+    void statesSayWhatTheEngineReportsNow() {
+        docker.when("ps -a", CommandResult.ok("dev-abc\trunning\nold-y\texited\ncrashed\tcreated\n"))
+                .when("network ls", CommandResult.ok("dev-abc\nold-x\nold-y\n"));
+        iptables.when("-S INPUT", CommandResult.ok("-A INPUT -i " + Names.bridgeInterface("chain-only")
+                + " -m comment --comment \"bot-bottle slug=chain-only\" -j " + Names.chain("chain-only") + "\n"));
+        assertThat(backend().states()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "dev-abc", dev.botbottle.spi.EngineState.RUNNING,
+                "old-y", dev.botbottle.spi.EngineState.STOPPED,
+                "crashed", dev.botbottle.spi.EngineState.STOPPED,
+                "old-x", dev.botbottle.spi.EngineState.INCOMPLETE,
+                "chain-only", dev.botbottle.spi.EngineState.INCOMPLETE));
+    }
+
+    @Test
     void listCollectsSlugsFromContainerAndNetworkLabels() {
         docker.when("ps -a", CommandResult.ok("dev-abc\n")).when("network ls", CommandResult.ok("dev-abc\nold-x\n"));
         assertThat(backend().list()).containsExactlyInAnyOrder("dev-abc", "old-x");

@@ -34,8 +34,9 @@ class HostFirewallTests {
 
     @Test
     void installFillsTheChainAndAddsTheJumpInOneTransaction() {
-        var runner = new RecordingRunner().when("-C INPUT", CommandResult.failed(1, "Bad rule"));
-        new HostFirewall("/usr/sbin/iptables", runner).install("dev-abc", "172.18.0.1", GatewayPorts.tcp(4000));
+        var runner = new RecordingRunner().when("-S INPUT", CommandResult.ok("-P INPUT ACCEPT\n"));
+        new HostFirewall("/usr/sbin/iptables", runner).install("dev-abc", "172.18.0.1", GatewayPorts.tcp(4000),
+                "4242@1700000000000");
         Command restore = runner.commands.get(runner.commands.size() - 1);
         assertThat(restore.argv()).containsExactly("/usr/sbin/iptables-restore", "-w", "--noflush");
         String script = new String(restore.stdin().orElseThrow(), StandardCharsets.US_ASCII);
@@ -47,13 +48,24 @@ class HostFirewallTests {
                 "-A " + CHAIN + " -p tcp -j REJECT --reject-with tcp-reset",
                 "-A " + CHAIN + " -p udp -j REJECT --reject-with icmp-port-unreachable",
                 "-A " + CHAIN + " -j DROP",
-                "-I INPUT 1 -i " + BRIDGE + " -j " + CHAIN,
+                "-I INPUT 1 -i " + BRIDGE + " -m comment --comment \"bot-bottle slug=dev-abc session=4242@1700000000000\" -j "
+                        + CHAIN,
                 "COMMIT");
     }
 
     @Test
-    void reinstallReplacesTheRulesAndKeepsTheSingleJump() {
+    void aSessionThatIsNotOneIsLeftOutOfTheComment() {
         var runner = new RecordingRunner();
+        new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", GatewayPorts.tcp(4000), "x\" -j ACCEPT");
+        String script = new String(runner.commands.get(runner.commands.size() - 1).stdin().orElseThrow(),
+                StandardCharsets.US_ASCII);
+        assertThat(script).contains("--comment \"bot-bottle slug=dev-abc\" -j " + CHAIN).doesNotContain("ACCEPT\"");
+    }
+
+    @Test
+    void reinstallReplacesTheRulesAndKeepsTheSingleJump() {
+        var runner = new RecordingRunner().when("-S INPUT", CommandResult.ok("-P INPUT ACCEPT\n-A INPUT -i " + BRIDGE
+                + " -m comment --comment \"bot-bottle slug=dev-abc session=1@2\" -j " + CHAIN + "\n"));
         new HostFirewall("iptables", runner).install("dev-abc", "172.18.0.1", GatewayPorts.tcp(4000));
         String script = new String(runner.commands.get(runner.commands.size() - 1).stdin().orElseThrow(),
                 StandardCharsets.US_ASCII);
@@ -71,19 +83,40 @@ class HostFirewallTests {
     void removeIsANoOpWhenNothingIsInstalled() {
         var runner = new RecordingRunner()
                 .when("-S " + CHAIN, CommandResult.failed(1, "No chain/target/match by that name."))
-                .when("-C INPUT", CommandResult.failed(2, "Couldn't load target"));
+                .when("-S INPUT", CommandResult.ok("-P INPUT ACCEPT\n-A INPUT -i bb-other -j BB-0000000000\n"));
         new HostFirewall("iptables", runner).remove("dev-abc");
         assertThat(runner.lines()).noneMatch(l -> l.contains(" -D ") || l.contains(" -X "));
     }
 
     @Test
-    void removeDeletesTheJumpThenTheChain() {
-        var runner = new RecordingRunner()
-                .when("-C INPUT", CommandResult.ok(""));
-        // the double answers -C with success forever; remove stops after a bounded number of deletions
+    void removeDeletesEveryJumpWithOrWithoutCommentThenTheChain() {
+        var runner = new RecordingRunner().when("-S INPUT", CommandResult.ok("-P INPUT ACCEPT\n"
+                + "-A INPUT -i " + BRIDGE + " -m comment --comment \"bot-bottle slug=dev-abc session=1@2\" -j " + CHAIN + "\n"
+                + "-A INPUT -i " + BRIDGE + " -j " + CHAIN + "\n"
+                + "-A INPUT -i docker0 -j ACCEPT\n"));
         new HostFirewall("iptables", runner).remove("dev-abc");
-        assertThat(runner.lines()).contains("iptables -w -D INPUT -i " + BRIDGE + " -j " + CHAIN,
+        assertThat(runner.lines()).containsSubsequence(
+                "iptables -w -D INPUT -i " + BRIDGE + " -m comment --comment bot-bottle slug=dev-abc session=1@2 -j " + CHAIN,
+                "iptables -w -D INPUT -i " + BRIDGE + " -j " + CHAIN,
                 "iptables -w -F " + CHAIN, "iptables -w -X " + CHAIN);
+        assertThat(runner.commands).filteredOn(c -> c.argv().contains("-D")).first()
+                .satisfies(c -> assertThat(c.argv()).contains("bot-bottle slug=dev-abc session=1@2"));
+    }
+
+    @Test
+    void chainsAreFoundByTheirCommentEvenWithoutANetwork() {
+        var runner = new RecordingRunner().when("-S INPUT", CommandResult.ok("-P INPUT ACCEPT\n"
+                + "-A INPUT -i " + BRIDGE + " -m comment --comment \"bot-bottle slug=dev-abc session=1@2\" -j " + CHAIN + "\n"
+                + "-A INPUT -i bb-x -m comment --comment \"bot-bottle slug=forged\" -j BB-not-its-hash\n"
+                + "-A INPUT -i docker0 -j ACCEPT\n"));
+        assertThat(new HostFirewall("iptables", runner).slugs()).containsExactly("dev-abc");
+    }
+
+    @Test
+    void iptablesLinesAreSplitKeepingQuotedComments() {
+        assertThat(HostFirewall.tokens("-A INPUT -i bb-1 -m comment --comment \"a b \\\"c\\\"\" -j BB-1"))
+                .containsExactly("-A", "INPUT", "-i", "bb-1", "-m", "comment", "--comment", "a b \"c\"", "-j", "BB-1");
+        assertThat(HostFirewall.tokens("-P INPUT ACCEPT")).containsExactly("-P", "INPUT", "ACCEPT");
     }
 
     @Test

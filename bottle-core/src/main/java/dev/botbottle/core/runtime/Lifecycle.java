@@ -1,0 +1,310 @@
+package dev.botbottle.core.runtime;
+
+import dev.botbottle.core.manifest.EnvValue;
+import dev.botbottle.core.plan.BottlePlan;
+import dev.botbottle.core.plan.HostEnvironment;
+import dev.botbottle.core.plan.PlanJson;
+import dev.botbottle.core.plugin.Plugins;
+import dev.botbottle.core.provision.ProvisionEngine;
+import dev.botbottle.core.provision.ProvisionResult;
+import dev.botbottle.core.state.BottleMetadata;
+import dev.botbottle.core.state.HostSession;
+import dev.botbottle.core.state.StateStore;
+import dev.botbottle.spi.AgentProvider;
+import dev.botbottle.spi.AgentRequest;
+import dev.botbottle.spi.Availability;
+import dev.botbottle.spi.Bottle;
+import dev.botbottle.spi.BottleBackend;
+import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.CredentialSource;
+import dev.botbottle.spi.GatewayService;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.PluginException;
+import dev.botbottle.spi.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The steps of launch, resume, stop, attach, release and teardown, timed per {@link LaunchPhase}. The runtime checks
+ * its arguments and holds the bottles; this class does the work.
+ */
+final class Lifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
+
+    private final HostEnvironment host;
+    private final Plugins plugins;
+    private final StateStore state;
+    private final ProgressListener progress;
+    private final BottleListener listener;
+    private final LaunchSecrets secrets;
+    private final Gateways gateways;
+    private final Supervision supervision;
+    private final Holdings held;
+    private final DeployKeys deployKeys;
+    /** The runtime's own source (a teardown's deploy-key deletes use it; a launch uses its resolved one). */
+    private final CredentialSource credentials;
+    private final Function<String, BottleBackend> backends;
+
+    Lifecycle(HostEnvironment host, Plugins plugins, StateStore state, ProgressListener progress,
+              BottleListener listener, LaunchSecrets secrets, Gateways gateways, Supervision supervision,
+              Holdings held, DeployKeys deployKeys, CredentialSource credentials,
+              Function<String, BottleBackend> backends) {
+        this.host = host;
+        this.plugins = plugins;
+        this.state = state;
+        this.progress = progress;
+        this.listener = listener;
+        this.secrets = secrets;
+        this.gateways = gateways;
+        this.supervision = supervision;
+        this.held = held;
+        this.deployKeys = deployKeys;
+        this.credentials = credentials;
+        this.backends = backends;
+    }
+
+    RunningBottle launch(BottlePlan plan, LaunchOptions options, BottleRuntime runtime) {
+        String slug = plan.slug();
+        long prepareStart = System.nanoTime();
+        BottleBackend backend = backends.apply(plan.backend());
+        plan.notices().forEach(n -> LOG.warn("bottle {}: {}", slug, n));
+        // Everything that can fail without side effects comes first.
+        Prepared agent = prepare(plan, true);
+        if (state.readMetadata(slug).isPresent()) {
+            throw new BottleException("bottle " + slug + " already has state in " + state.directory(slug)
+                    + "; resume it with `bottle resume " + slug + "` or remove it with `bottle rm " + slug + "`");
+        }
+        BottleSpec spec = labelled(plan.toSpec(options.allowWeakIsolation()));
+        List<GatewayService> started = new ArrayList<>();
+        boolean backendTouched = false;
+        try {
+            // the holder is recorded before anything is created: a crash from here on is found and cleaned up
+            state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
+                    BottleMetadata.Status.CREATING, Map.of(), Map.of(), Optional.of(HostSession.current()), null));
+            state.writePlan(slug, PlanJson.write(plan));
+            deployKeys.provision(slug, plan.remotes(), agent.credentials());
+            phaseDone(slug, LaunchPhase.PREPARE, prepareStart);
+
+            progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
+            backendTouched = true;
+            HostReach reach = timed(slug, LaunchPhase.NETWORK, () -> backend.prepare(spec));
+            state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
+            started.addAll(timed(slug, LaunchPhase.GATEWAYS, () -> {
+                supervision.open(plan);
+                List<GatewayService> services = gateways.start(plan, reach, agent.credentials(), Map.of());
+                supervision.attach(slug, services, reach);
+                return services;
+            }));
+            progress.onProgress("bottle", "creating bottle " + slug + " from " + plan.image().reference());
+            timed(slug, LaunchPhase.CREATE, () -> {
+                backend.create(spec, reach, Gateways.ports(started));
+                return null;
+            });
+            Bottle bottle = timed(slug, LaunchPhase.START, () -> backend.start(slug));
+
+            progress.onProgress("provision", "provisioning " + slug);
+            ProvisionResult result = timed(slug, LaunchPhase.PROVISION, () -> new ProvisionEngine(progress).apply(
+                    bottle, Provisioning.launchSteps(plan, options, started, reach, agent.provider(), agent.request(),
+                            bottle), spec.env()));
+            List<String> warnings = new ArrayList<>(plan.notices());
+            warnings.addAll(result.warnings());
+            return hold(runtime, plan, state.readMetadata(slug).orElseThrow(), bottle, result.env(), agent, started,
+                    reach, warnings, options.workspace().isPresent());
+        } catch (RuntimeException e) {
+            LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
+            Gateways.closeAll(started, e);
+            supervision.release(slug);
+            Failures undo = new Failures();
+            if (backendTouched) {
+                undo.run("removing bottle " + slug + " from " + plan.backend(), () -> backend.teardown(slug));
+            }
+            boolean[] keysRevoked = {false};
+            undo.run("deleting the deploy keys of bottle " + slug, () -> {
+                deployKeys.revoke(slug, agent.credentials());
+                keysRevoked[0] = true;
+            });
+            if (keysRevoked[0]) {
+                undo.run("removing the state of bottle " + slug, () -> state.delete(slug));
+            }
+            undo.suppressInto(e);
+            throw e;
+        }
+    }
+
+    RunningBottle resume(BottleMetadata metadata, BottlePlan saved, BottleRuntime runtime) {
+        String slug = metadata.slug();
+        BottlePlan plan = supervision.open(saved);
+        BottleBackend backend = backends.apply(metadata.backend());
+        HostReach reach = metadata.reach();
+        List<GatewayService> started = new ArrayList<>();
+        try {
+            Prepared agent = prepare(plan, false);
+            if (reach == null) {
+                throw new BottleException("bottle " + slug + " was never fully created; remove it with `bottle rm "
+                        + slug + "`");
+            }
+            // this process holds it from now on (a crash during the resume is cleaned up like one during a launch)
+            state.writeMetadata(metadata.withHolder(Optional.of(HostSession.current())));
+            state.setPreserved(slug, false);
+            started.addAll(timed(slug, LaunchPhase.GATEWAYS, () -> {
+                List<GatewayService> services = gateways.start(plan, reach, agent.credentials(),
+                        metadata.gatewayPorts());
+                supervision.attach(slug, services, reach);
+                return services;
+            }));
+            Bottle bottle = timed(slug, LaunchPhase.RESUME, () -> supervision.resume(backend, plan,
+                    labelled(plan.toSpec(false)), Gateways.ports(started)));
+            ProvisionResult result = timed(slug, LaunchPhase.PROVISION, () -> new ProvisionEngine(progress).apply(
+                    bottle, Provisioning.resumeSteps(started, reach, agent.provider()), metadata.bottleEnv()));
+            Map<String, String> bottleEnv = new LinkedHashMap<>(metadata.bottleEnv());
+            bottleEnv.putAll(result.env());
+            return hold(runtime, plan, state.readMetadata(slug).orElseThrow(), bottle, bottleEnv, agent, started, reach,
+                    result.warnings(), false);
+        } catch (RuntimeException e) {
+            Gateways.closeAll(started, e);
+            supervision.release(slug);
+            // let go again: the bottle stays as it was, preserved for another try
+            state.readMetadata(slug).ifPresent(m -> {
+                state.setPreserved(slug, true);
+                state.writeMetadata(m.withHolder(Optional.empty()));
+            });
+            throw e;
+        }
+    }
+
+    void stop(BottleMetadata metadata) {
+        String slug = metadata.slug();
+        timed(slug, LaunchPhase.STOP, () -> {
+            backends.apply(metadata.backend()).stop(slug);
+            return null;
+        });
+        supervision.release(slug);
+        Gateways.closeAll(held.release(slug), null);
+        state.setPreserved(slug, true);
+        state.writeMetadata(metadata.withStatus(BottleMetadata.Status.STOPPED).withHolder(Optional.empty()));
+    }
+
+    RunningBottle attach(BottleMetadata metadata, BottlePlan plan, BottleRuntime runtime) {
+        String slug = metadata.slug();
+        Bottle bottle = backends.apply(metadata.backend()).attach(slug);
+        Map<String, String> env = new LinkedHashMap<>(metadata.bottleEnv());
+        plan.env().forEach((name, value) -> {
+            if (value instanceof EnvValue.HostVariable h && host.environment().containsKey(h.name())) {
+                env.put(name, host.environment().get(h.name()));
+            }
+        });
+        env.putAll(supervision.bearerEnv(slug));
+        return new RunningBottle(runtime, plan, bottle, env, held.gateways(slug), List.of(), false, false);
+    }
+
+    /**
+     * Lets go of a held bottle without removing it: its gateways stop, and its state records it preserved and held by
+     * nobody (when this process was its holder), so it is resumable and not taken for a crash's leftovers.
+     */
+    void release(String slug) {
+        supervision.release(slug);
+        Gateways.closeAll(held.release(slug), null);
+        try {
+            state.readMetadata(slug).filter(m -> m.holder().filter(HostSession::thisProcess).isPresent())
+                    .ifPresent(m -> {
+                        state.setPreserved(slug, true);
+                        state.writeMetadata(m.withHolder(Optional.empty()));
+                    });
+        } catch (RuntimeException e) {
+            LOG.warn("could not record that this process let go of bottle {}: {}", slug, e.getMessage());
+        }
+    }
+
+    void teardown(String slug, boolean keepState) {
+        long start = System.nanoTime();
+        Failures failures = new Failures();
+        Optional<BottleMetadata> metadata = state.readMetadata(slug);
+        List<String> names = metadata.map(m -> List.of(m.backend())).orElseGet(() -> plugins.backends().all()
+                .entrySet().stream().filter(e -> e.getValue().availability().isAvailable()).map(Map.Entry::getKey)
+                .toList());
+        for (String name : names) {
+            failures.run("teardown of bottle " + slug + " (" + name + " backend)",
+                    () -> backends.apply(name).teardown(slug));
+        }
+        supervision.release(slug);
+        for (GatewayService g : held.release(slug)) {
+            failures.run("stopping the " + g.name() + " gateway of bottle " + slug, g::close);
+        }
+        boolean[] keysRevoked = {false};
+        failures.run("deleting the deploy keys of bottle " + slug, () -> {
+            deployKeys.revoke(slug, credentials);
+            keysRevoked[0] = true;
+        });
+        // a key that could not be deleted keeps the state, so `bottle cleanup` tries again
+        if (keysRevoked[0] && !keepState && !state.isPreserved(slug)) {
+            failures.run("removing the state of bottle " + slug, () -> state.delete(slug));
+        }
+        failures.rethrow();
+        phaseDone(slug, LaunchPhase.TEARDOWN, start);
+    }
+
+    /** The agent side of a launch or resume, resolved before anything is created or started. */
+    private record Prepared(AgentProvider provider, AgentRequest request, CredentialSource credentials,
+                            Map<String, String> secretEnv) {
+    }
+
+    /** @param checkAvailable whether an unavailable provider fails (a launch) or is left to fail later (a resume) */
+    private Prepared prepare(BottlePlan plan, boolean checkAvailable) {
+        AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
+        Availability available = provider.availability();
+        if (checkAvailable && !available.isAvailable()) {
+            throw new PluginException("agent provider '" + provider.name() + "' cannot run on this host: "
+                    + available.reason());
+        }
+        AgentRequest request = plan.agentPlan().request(plan.agent(), plan.slug(), host.userHome(), host.environment());
+        return new Prepared(provider, request, secrets.credentials(plan, provider, request), secrets.env(plan));
+    }
+
+    /** Records the bottle as running and held here, and hands out its handle. */
+    private RunningBottle hold(BottleRuntime runtime, BottlePlan plan, BottleMetadata metadata, Bottle bottle,
+                               Map<String, String> bottleEnv, Prepared agent, List<GatewayService> services,
+                               HostReach reach, List<String> warnings, boolean workspace) {
+        held.hold(plan.slug(), services);
+        state.writeMetadata(metadata.withStatus(BottleMetadata.Status.RUNNING).withGateways(
+                Gateways.portsByName(services), bottleEnv, HostSession.current()));
+        return new RunningBottle(runtime, plan, bottle, Provisioning.execEnv(bottleEnv, agent.secretEnv(), services,
+                reach), services, warnings, true, workspace);
+    }
+
+    /** @return the spec with the labels that name this host session and home on every engine object */
+    private BottleSpec labelled(BottleSpec spec) {
+        Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+        labels.put(BottleSpec.SESSION_LABEL, HostSession.current().label());
+        labels.put(BottleSpec.HOME_LABEL, host.botBottleHome().toAbsolutePath().toString());
+        return spec.toBuilder().labels(labels).build();
+    }
+
+    private <T> T timed(String slug, LaunchPhase phase, Supplier<T> step) {
+        long start = System.nanoTime();
+        T result = step.get();
+        phaseDone(slug, phase, start);
+        return result;
+    }
+
+    private void phaseDone(String slug, LaunchPhase phase, long startNanos) {
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        LOG.debug("bottle {}: {} took {} ms", slug, phase, took.toMillis());
+        try {
+            listener.phase(slug, phase, took);
+        } catch (RuntimeException e) {
+            LOG.warn("the bottle listener failed on phase {} of {}: {}", phase, slug, e.toString());
+        }
+    }
+}
