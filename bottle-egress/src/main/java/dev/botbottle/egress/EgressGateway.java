@@ -2,6 +2,7 @@ package dev.botbottle.egress;
 
 import dev.botbottle.egress.internal.AuditLog;
 import dev.botbottle.egress.internal.CertificateAuthority;
+import dev.botbottle.egress.internal.CredentialRefresh;
 import dev.botbottle.egress.internal.DnsResponder;
 import dev.botbottle.egress.internal.Policy;
 import dev.botbottle.egress.internal.ProxyContext;
@@ -55,9 +56,12 @@ public final class EgressGateway implements GatewayService, EgressControl {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile List<EgressRoute> routes;
     private volatile Thread warmup;
+    private final CredentialRefresh refresh;
 
     private EgressGateway(GatewayRequest request, CertificateAuthority ca, AuditLog audit, ProxyContext context,
-                          ProxyServer server, java.util.Optional<DnsResponder> dns, ProxySecret secret) {
+                          ProxyServer server, java.util.Optional<DnsResponder> dns, ProxySecret secret,
+                          CredentialRefresh refresh) {
+        this.refresh = refresh;
         this.dns = dns;
         this.slug = request.slug();
         this.secret = secret;
@@ -70,6 +74,19 @@ public final class EgressGateway implements GatewayService, EgressControl {
     }
 
     static EgressGateway start(GatewayRequest request, EgressOptions options) {
+        // credentials are asked for again before they expire and after an upstream refused one (HTTP 401)
+        CredentialRefresh refresh = new CredentialRefresh(request.slug(), request.credentials(),
+                java.time.Clock.systemUTC());
+        GatewayRequest tracked = request.toBuilder().credentials(refresh.tracking()).build();
+        try {
+            return start(tracked, options, refresh);
+        } catch (RuntimeException e) {
+            refresh.close();
+            throw e;
+        }
+    }
+
+    private static EgressGateway start(GatewayRequest request, EgressOptions options, CredentialRefresh refresh) {
         ProxySecret secret = ProxySecret.loadOrCreate(request.stateDir());
         Policy policy = Policy.build(request.routes(), request.credentials(), java.util.Map.of(),
                 java.util.Map.of(PROXY_SECRET_RULE, secret.secret()));
@@ -89,7 +106,9 @@ public final class EgressGateway implements GatewayService, EgressControl {
             LOG.info("egress gateway of bottle {} listening on {}:{} (CA {}, {} routes, DNS responder {}; {})",
                     request.slug(), request.bindAddress(), server.port(), ca.fingerprint(), request.routes().size(),
                     dns.map(d -> "on port " + d.port()).orElse("off"), px.engines().describe());
-            EgressGateway gateway = new EgressGateway(request, ca, audit, px, server, dns, secret);
+            EgressGateway gateway = new EgressGateway(request, ca, audit, px, server, dns, secret, refresh);
+            px.onCredentialRefused(refresh::refused);
+            refresh.start(gateway::credentialInForce);
             gateway.warmup = Warmup.start(px, request.routes());
             return gateway;
         } catch (RuntimeException e) {
@@ -204,6 +223,19 @@ public final class EgressGateway implements GatewayService, EgressControl {
         }
     }
 
+    /** Puts a refreshed value of a credential in force: requests decided from now on carry it. */
+    private void credentialInForce(String reference, dev.botbottle.spi.Secret value) {
+        synchronized (routeLock) {
+            if (closed.get()) {
+                return;
+            }
+            java.util.Map<String, dev.botbottle.spi.Secret> known = new java.util.HashMap<>(context.policy().credentials());
+            known.put(reference, value);
+            context.replacePolicy(Policy.build(routes, credentials, known,
+                    java.util.Map.of(PROXY_SECRET_RULE, secret.secret())));
+        }
+    }
+
     @Override
     public List<EgressAuditEntry> readAudit() {
         return audit.readAll();
@@ -219,6 +251,7 @@ public final class EgressGateway implements GatewayService, EgressControl {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        refresh.close();
         synchronized (routeLock) {
             try {
                 dns.ifPresent(DnsResponder::close);

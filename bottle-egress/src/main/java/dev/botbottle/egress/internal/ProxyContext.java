@@ -179,6 +179,47 @@ public final class ProxyContext {
         return maxRequestBody;
     }
 
+    /** Says an upstream refused a credential value; completes once a new value is in force (or none came). */
+    @FunctionalInterface
+    public interface CredentialRefusals {
+        /**
+         * @param reference the credential's reference
+         * @param sent the value the refused request carried
+         * @param current the value in force now
+         * @return completes when the refusal was dealt with
+         */
+        java.util.concurrent.CompletableFuture<Void> refused(String reference, dev.botbottle.spi.Secret sent,
+                                                             dev.botbottle.spi.Secret current);
+    }
+
+    private volatile CredentialRefusals refusals = (r, s, c) -> java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** @param handler who deals with an upstream refusing a credential (HTTP 401) */
+    public void onCredentialRefused(CredentialRefusals handler) {
+        this.refusals = java.util.Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * @param route the host pattern of the deciding route
+     * @return the reference and value of the credential the policy in force injects on that route, if any
+     */
+    java.util.Optional<java.util.Map.Entry<String, dev.botbottle.spi.Secret>> injected(String route) {
+        Policy p = policy.get();
+        return p.table().routes().stream().filter(r -> r.host().equals(route)).findFirst()
+                .flatMap(dev.botbottle.spi.EgressRoute::auth)
+                .flatMap(a -> java.util.Optional.ofNullable(p.credentials().get(a.tokenRef()))
+                        .map(v -> java.util.Map.entry(a.tokenRef(), v)));
+    }
+
+    /** @return completes once a refusal of {@code sent} was dealt with (a new value in force, or none came) */
+    java.util.concurrent.CompletableFuture<Void> credentialRefused(String reference, dev.botbottle.spi.Secret sent) {
+        dev.botbottle.spi.Secret current = policy.get().credentials().get(reference);
+        if (current == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        return refusals.refused(reference, sent, current);
+    }
+
     /** @return the policy in force */
     public Policy policy() {
         return policy.get();

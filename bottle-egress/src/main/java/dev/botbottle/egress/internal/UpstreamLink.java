@@ -26,6 +26,9 @@ import java.net.InetSocketAddress;
  */
 final class UpstreamLink {
 
+    /** How long a 401 waits for the credential source's new value before it is passed on anyway. */
+    static final long CREDENTIAL_WAIT_SECONDS = 10;
+
     private final ProxyContext px;
     private final ChannelHandlerContext down;
     private final ExchangeHandler owner;
@@ -54,6 +57,8 @@ final class UpstreamLink {
     private boolean headWritten;
     private String note = "";
     private final java.util.ArrayDeque<io.netty.handler.codec.http.HttpContent> pendingBody = new java.util.ArrayDeque<>();
+    /** the credential this exchange carries (reference and value), when its route injects one */
+    private java.util.Map.Entry<String, dev.botbottle.spi.Secret> injected;
 
     /** for a bottle HTTP/2 stream: upstream offers h2 by ALPN, HTTP/2 connections are shared here; else null */
     private final UpstreamPool pool;
@@ -98,6 +103,7 @@ final class UpstreamLink {
         this.responseStarted = false;
         this.closeAfter = false;
         this.inFlight = true;
+        this.injected = px.injected(route).orElse(null);
         HttpUtil.setKeepAlive(req, true);
         if (upgrade) {
             req.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
@@ -344,10 +350,44 @@ final class UpstreamLink {
         }
     }
 
-    /** Streams the upstream response to the bottle. */
+    /**
+     * Streams the upstream response to the bottle. A 401 to a request that carried a credential is held back (with
+     * whatever follows it) until the credential source was asked for a new value, so the agent's retry carries it.
+     */
     private final class ResponseRelay extends ChannelInboundHandlerAdapter {
+        private java.util.List<Object> held;
+        private boolean inactiveWhileHeld;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (held != null) {
+                held.add(msg);
+                return;
+            }
+            if (msg instanceof HttpResponse r && r.status().code() == 401 && injected != null && inFlight) {
+                held = new java.util.ArrayList<>(java.util.List.of(msg));
+                ctx.channel().config().setAutoRead(false);
+                px.credentialRefused(injected.getKey(), injected.getValue())
+                        .orTimeout(CREDENTIAL_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                        .whenComplete((v, e) -> ctx.channel().eventLoop().execute(() -> release(ctx)));
+                return;
+            }
+            relay(ctx, msg);
+        }
+
+        private void release(ChannelHandlerContext ctx) {
+            java.util.List<Object> pending = held;
+            held = null;
+            pending.forEach(m -> relay(ctx, m));
+            if (inactiveWhileHeld) {
+                channelInactive(ctx);
+                return;
+            }
+            down.flush();
+            ctx.channel().config().setAutoRead(down.channel().isWritable());
+        }
+
+        private void relay(ChannelHandlerContext ctx, Object msg) {
             if (!inFlight) {
                 ReferenceCountUtil.release(msg);
                 return;
@@ -434,6 +474,10 @@ final class UpstreamLink {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (held != null) {
+                inactiveWhileHeld = true; // what it sent last is still held: deliver it first
+                return;
+            }
             fail("upstream " + host + " closed the connection");
         }
 

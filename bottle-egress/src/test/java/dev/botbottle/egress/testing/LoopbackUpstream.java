@@ -103,6 +103,16 @@ public final class LoopbackUpstream implements AutoCloseable {
             received.add(new Received(ex.getRequestMethod(), path, headers, body, session));
         }
         ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        if (path.startsWith("/require-bearer")) {
+            // answers 401, as an API does to an expired or revoked token, unless the bearer is the accepted one
+            boolean ok = ("Bearer " + acceptedBearer).equals(headers.get("authorization"));
+            byte[] reply = (ok ? "ok" : "token refused").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(ok ? 200 : 401, reply.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(reply);
+            }
+            return;
+        }
         if (path.startsWith("/bytes/")) {
             long n = Long.parseLong(path.substring("/bytes/".length()));
             ex.sendResponseHeaders(200, n == 0 ? -1 : n);
@@ -152,6 +162,13 @@ public final class LoopbackUpstream implements AutoCloseable {
     /** Lets a waiting {@code /sse} response send its second event and finish. */
     public void releaseSse() {
         sseGate.add(Boolean.TRUE);
+    }
+
+    private volatile String acceptedBearer = "";
+
+    /** @param token the bearer token {@code /require-bearer} accepts; any other gets 401 */
+    public void acceptBearer(String token) {
+        acceptedBearer = token;
     }
 
     /** @param on whether requests are recorded (benchmarks turn it off) */
