@@ -1,5 +1,6 @@
 package dev.botbottle.provider.claude;
 
+import dev.botbottle.testkit.doubles.RecordingBottle;
 import dev.botbottle.spi.AgentProvider;
 import dev.botbottle.spi.AgentProvisionPlan;
 import dev.botbottle.spi.AgentRequest;
@@ -120,7 +121,7 @@ class ClaudeProviderTests {
     @Test
     void writesThePromptAsUserMemory() {
         List<ProvisionStep> steps = provider.provisioningSteps(request(Optional.empty(), "Be terse.", List.of()),
-                new FakeBottle());
+                RecordingBottle.refusingExecs());
 
         assertThat(steps).filteredOn(ProvisionStep.WriteFile.class::isInstance).map(ProvisionStep.WriteFile.class::cast)
                 .singleElement().satisfies(w -> {
@@ -134,7 +135,7 @@ class ClaudeProviderTests {
     @Test
     void writesNoMemoryFileForAnEmptyPrompt() {
         List<ProvisionStep> steps = provider.provisioningSteps(request(Optional.empty(), "  \n", List.of()),
-                new FakeBottle());
+                RecordingBottle.refusingExecs());
 
         assertThat(steps).noneMatch(ProvisionStep.WriteFile.class::isInstance);
     }
@@ -145,7 +146,7 @@ class ClaudeProviderTests {
         Files.writeString(skill.resolve("SKILL.md"), "---\nname: acme-deploy\ndescription: d\n---\n");
 
         List<ProvisionStep> steps = provider.provisioningSteps(
-                request(Optional.empty(), "", List.of(new SkillSource("acme-deploy", skill))), new FakeBottle());
+                request(Optional.empty(), "", List.of(new SkillSource("acme-deploy", skill))), RecordingBottle.refusingExecs());
 
         assertThat(steps).containsSubsequence(
                 new ProvisionStep.RunCommand(List.of("rm", "-rf", "/home/agent/.claude/skills/acme-deploy"),
@@ -160,16 +161,16 @@ class ClaudeProviderTests {
         Files.writeString(good.resolve("SKILL.md"), "x");
 
         assertThatThrownBy(() -> provider.provisioningSteps(
-                request(Optional.empty(), "", List.of(new SkillSource("empty", empty))), new FakeBottle()))
+                request(Optional.empty(), "", List.of(new SkillSource("empty", empty))), RecordingBottle.refusingExecs()))
                 .isInstanceOf(BottleException.class).hasMessageContaining("no SKILL.md");
         assertThatThrownBy(() -> provider.provisioningSteps(
-                request(Optional.empty(), "", List.of(new SkillSource("../evil", good))), new FakeBottle()))
+                request(Optional.empty(), "", List.of(new SkillSource("../evil", good))), RecordingBottle.refusingExecs()))
                 .isInstanceOf(BottleException.class).hasMessageContaining("'../evil'");
     }
 
     @Test
     void mergesClaudeJsonInsideTheBottleRatherThanOverwritingIt() {
-        List<ProvisionStep> steps = provider.provisioningSteps(request(Optional.empty(), "", List.of()), new FakeBottle());
+        List<ProvisionStep> steps = provider.provisioningSteps(request(Optional.empty(), "", List.of()), RecordingBottle.refusingExecs());
 
         assertThat(steps).filteredOn(ProvisionStep.RunCommand.class::isInstance).map(ProvisionStep.RunCommand.class::cast)
                 .filteredOn(c -> c.argv().contains("/home/agent/.claude.json"))

@@ -1,5 +1,6 @@
 package dev.botbottle.provider.codex;
 
+import dev.botbottle.testkit.doubles.RecordingBottle;
 import dev.botbottle.spi.AgentProvider;
 import dev.botbottle.spi.AgentProvisionPlan;
 import dev.botbottle.spi.AgentRequest;
@@ -82,7 +83,7 @@ class CodexProviderTests {
         assertThat(provider.plan(req).egressRoutes()).isEmpty();
         assertThat(provider.plan(req).credentialRefs()).isEmpty();
         assertThat(provider.credentials(req)).isEmpty();
-        assertThat(provider.provisioningSteps(req, new FakeBottle()))
+        assertThat(provider.provisioningSteps(req, RecordingBottle.refusingExecs()))
                 .noneMatch(s -> s instanceof ProvisionStep.WriteFile w && w.path().endsWith("auth.json"));
     }
 
@@ -128,7 +129,7 @@ class CodexProviderTests {
     void writesADummyAuthJsonWithNoRealTokenForTheAgentOnly() throws IOException {
         hostLogin(EXP);
 
-        List<ProvisionStep> steps = provider.provisioningSteps(request(true, "", List.of(), Map.of()), new FakeBottle());
+        List<ProvisionStep> steps = provider.provisioningSteps(request(true, "", List.of(), Map.of()), RecordingBottle.refusingExecs());
 
         ProvisionStep.WriteFile auth = steps.stream().filter(ProvisionStep.WriteFile.class::isInstance)
                 .map(ProvisionStep.WriteFile.class::cast).filter(w -> w.path().equals("/home/agent/.codex/auth.json"))
@@ -146,7 +147,7 @@ class CodexProviderTests {
         Files.writeString(skill.resolve("SKILL.md"), "---\nname: acme-deploy\ndescription: d\n---\n");
 
         List<ProvisionStep> steps = provider.provisioningSteps(
-                request(false, "Be terse.", List.of(new SkillSource("acme-deploy", skill)), Map.of()), new FakeBottle());
+                request(false, "Be terse.", List.of(new SkillSource("acme-deploy", skill)), Map.of()), RecordingBottle.refusingExecs());
 
         assertThat(steps).first().isInstanceOfSatisfying(ProvisionStep.WriteFile.class, w -> {
             assertThat(w.path()).isEqualTo("/home/agent/.codex/config.toml");
