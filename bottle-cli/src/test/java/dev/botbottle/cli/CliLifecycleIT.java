@@ -133,6 +133,61 @@ class CliLifecycleIT {
     }
 
     @Test
+    void aKilledBackgroundProcessTakesItsBottleWithItAndLeavesNoProcess() throws Exception {
+        CliRun launched = CliRun.packaged(env, "launch", "worker", "--detach", "--label", "cli-it-killed");
+        slugs.add("cli-it-killed");
+        assertThat(launched.exitCode()).as(launched.err()).isZero();
+        long holder = holderPid("cli-it-killed");
+        ProcessHandle watchdog = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains("-Dbot-bottle.watchdog=" + holder))
+                .findFirst().orElseThrow(() -> new AssertionError("the background process has no watchdog"));
+        assertThat(CliRun.packaged(env, "ps").out()).containsPattern("cli-it-killed\\s+worker\\s+docker\\s+running");
+
+        ProcessHandle.of(holder).orElseThrow().destroyForcibly(); // SIGKILL: no shutdown hook runs
+        watchdog.onExit().get(3, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(CliRun.packaged(env, "ps").out()).isEqualTo("no bottles\n");
+        assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=cli-it-killed")).isEmpty();
+        assertThat(docker("network", "ls", "-q", "--filter", "label=dev.botbottle.slug=cli-it-killed")).isEmpty();
+        assertThat(home.resolve("state/cli-it-killed")).doesNotExist();
+    }
+
+    @Test
+    void resumingABottleThatRunsStartsNoSecondBackgroundProcess() {
+        assertThat(CliRun.packaged(env, "launch", "worker", "--detach", "--label", "cli-it-once").exitCode()).isZero();
+        slugs.add("cli-it-once");
+        long holder = holderPid("cli-it-once");
+        CliRun again = CliRun.packaged(env, "resume", "cli-it-once", "--detach");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.err()).contains("already running; process " + holder + " holds its gateways");
+        assertThat(holders("cli-it-once")).containsExactly(holder);
+
+        CliRun info = CliRun.packaged(env, "info", "cli-it-once");
+        assertThat(info.out()).contains("status:    running").contains("engine:    running")
+                .contains("gateways:  up in process " + holder);
+        CliRun rm = CliRun.packaged(env, "rm", "cli-it-once");
+        assertThat(rm.exitCode()).as(rm.err()).isZero();
+        assertThat(ProcessHandle.of(holder).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(holders("cli-it-once")).isEmpty();
+    }
+
+    private long holderPid(String slug) {
+        try {
+            String json = Files.readString(home.resolve("state").resolve(slug).resolve("metadata.json"));
+            var m = java.util.regex.Pattern.compile("\"pid\"\\s*:\\s*(\\d+)").matcher(json);
+            assertThat(m.find()).as(json).isTrue();
+            return Long.parseLong(m.group(1));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** @return the background (holder) processes of a bottle, by their command line */
+    static List<Long> holders(String slug) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
+                .contains(Session.HOLDER_MARKER + slug)).map(ProcessHandle::pid).toList();
+    }
+
+    @Test
     void headlessRunsThePromptAndRemovesTheBottle() {
         CliRun run = CliRun.packaged(env, "launch", "worker", "--headless", "--label", "cli-it-two", "--prompt",
                 "echo $ASKED; git --version >/dev/null && echo ok");
