@@ -121,8 +121,28 @@ public final class CredentialRefresh implements AutoCloseable {
      * @return completes once the source was asked again and, if it answered, the new value is in force
      */
     CompletableFuture<Void> refresh(String reference, boolean expiring) {
-        return running.computeIfAbsent(reference, ref -> CompletableFuture.runAsync(() -> ask(ref, expiring), thread)
-                .whenComplete((v, e) -> running.remove(ref)));
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> asking = running.putIfAbsent(reference, mine);
+        if (asking != null) {
+            return asking; // one ask at a time per reference: the waiters of a 401 share it
+        }
+        // the entry is removed before the waiters learn, so one that is refused again starts a new ask
+        Runnable done = () -> {
+            running.remove(reference, mine);
+            mine.complete(null);
+        };
+        try {
+            thread.execute(() -> {
+                try {
+                    ask(reference, expiring);
+                } finally {
+                    done.run();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            done.run();
+        }
+        return mine;
     }
 
     private void ask(String reference, boolean expiring) {
