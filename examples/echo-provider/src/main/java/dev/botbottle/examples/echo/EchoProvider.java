@@ -9,7 +9,6 @@ import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProviderSetting;
 import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.SuperviseEndpoint;
-
 import dev.botbottle.spi.support.AgentImageRecipe;
 import dev.botbottle.spi.support.SkillSteps;
 
@@ -132,7 +131,7 @@ public final class EchoProvider implements AgentProvider {
     private static byte[] resource(String name) {
         try (InputStream in = EchoProvider.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException(name + " is missing from the examples jar");
+                throw new IllegalStateException(name + " is missing from the echo provider jar");
             }
             return in.readAllBytes();
         } catch (IOException e) {
