@@ -37,6 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CredentialRotationIT {
 
+    static {
+        // the JDK client sends Basic proxy credentials on CONNECT only when this does not disable them
+        System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+    }
+
+
     static final String API = "api.example.test";
     static final String OLD = "old-token-1b2c3d4e5f";
     static final String NEW = "new-token-9a8b7c6d5e";
@@ -100,7 +106,9 @@ class CredentialRotationIT {
         EgressOptions options = EgressOptions.defaults().withDnsPort(-1)
                 .withResolver((host, port) -> new InetSocketAddress("127.0.0.1", upstream.port()));
         EgressGateway g = new EgressGatewayProvider(options).start(GatewayRequest.builder("rot-abc12").stateDir(state)
-                .routes(List.of(EgressRoute.withAuth(API, new RouteAuth("Bearer", "API_TOKEN"))))
+                // the upstream is on loopback: the SSRF floor lets it through only when the route says so
+                .routes(List.of(EgressRoute.withAuth(API, new RouteAuth("Bearer", "API_TOKEN")).toBuilder()
+                        .allowPrivate(true).build()))
                 .credentials(source).extraCaFiles(List.of(caFile)).build());
         open.add(g);
         return g;
@@ -108,8 +116,18 @@ class CredentialRotationIT {
 
     static HttpResponse<String> get(EgressGateway g, String path) throws Exception {
         SSLContext trust = TestPki.clientTrusting(g.caCertificatePem());
+        // the bottle's proxy secret, sent as Basic proxy credentials (as the bottle's clients send it)
+        String user = new String(java.util.Base64.getDecoder().decode(g.proxyAuthorization().substring(6)));
+        java.net.Authenticator auth = new java.net.Authenticator() {
+            @Override
+            protected java.net.PasswordAuthentication getPasswordAuthentication() {
+                return getRequestorType() == RequestorType.PROXY ? new java.net.PasswordAuthentication(
+                        user.substring(0, user.indexOf(':')), user.substring(user.indexOf(':') + 1).toCharArray())
+                        : null;
+            }
+        };
         HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trust)
-                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", g.port()))).build();
+                .authenticator(auth).proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", g.port()))).build();
         return c.send(HttpRequest.newBuilder(URI.create("https://" + API + path))
                 .header("Authorization", "Bearer placeholder").build(), HttpResponse.BodyHandlers.ofString());
     }
