@@ -107,6 +107,9 @@ public final class LoopbackUpstream implements AutoCloseable {
             // answers 401, as an API does to an expired or revoked token, unless the bearer is the accepted one
             boolean ok = ("Bearer " + acceptedBearer).equals(headers.get("authorization"));
             byte[] reply = (ok ? "ok" : "token refused").getBytes(StandardCharsets.UTF_8);
+            if (!ok) {
+                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"loopback\""); // as real APIs answer
+            }
             ex.sendResponseHeaders(ok ? 200 : 401, reply.length);
             try (OutputStream os = ex.getResponseBody()) {
                 os.write(reply);
