@@ -103,19 +103,24 @@ class RuntimeHoldingTests {
             first.launch(request("dead-1"));
             first.launch(request("kept-1"));
             first.launch(request("live-1"));
-            recordHolder("dead-1", Optional.of(deadProcess()));
-            recordHolder("kept-1", Optional.of(deadProcess()));
-            new DirectoryStateStore(home).setPreserved("kept-1", true);
-
-            try (BottleRuntime next = runtime()) {
-                assertThat(events).anyMatch(e -> e.startsWith("reaped dead-1: its holder process ")
-                        && e.contains("is gone and the bottle is not preserved (it was running)"));
-                assertThat(fake.slugs()).containsExactlyInAnyOrder("kept-1", "live-1");
-                assertThat(home.resolve("state/dead-1")).doesNotExist();
-                assertThat(next.status("live-1").orElseThrow().status()).isEqualTo("running");
-                assertThat(next.status("kept-1").orElseThrow().status())
-                        .startsWith("running (gateways down: holder process ");
-            }
+        }
+        // the first runtime let go (its supervise pollers stopped, as a dead process's would); its bottles are
+        // recorded as a crash leaves them: held by a process that is gone, or by a live one, and not preserved
+        DirectoryStateStore store = new DirectoryStateStore(home);
+        recordHolder("dead-1", Optional.of(deadProcess()));
+        recordHolder("kept-1", Optional.of(deadProcess()));
+        recordHolder("live-1", Optional.of(HostSession.current()));
+        store.setPreserved("dead-1", false);
+        store.setPreserved("live-1", false);
+        store.setPreserved("kept-1", true);
+        try (BottleRuntime next = runtime()) {
+            assertThat(events).anyMatch(e -> e.startsWith("reaped dead-1: its holder process ")
+                    && e.contains("is gone and the bottle is not preserved (it was running)"));
+            assertThat(fake.slugs()).containsExactlyInAnyOrder("kept-1", "live-1");
+            assertThat(home.resolve("state/dead-1")).doesNotExist();
+            assertThat(next.status("live-1").orElseThrow().status()).isEqualTo("running");
+            assertThat(next.status("kept-1").orElseThrow().status())
+                    .startsWith("running (gateways down: holder process ");
         }
     }
 
