@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <p>Build context: the backend writes {@link #dockerfile()} as {@code Dockerfile} and {@link #contextFiles()}
  * next to it, and adds a directory {@code host-ca/} holding the host's extra CA certificates (one {@code .crt}
- * file each; see {@link dev.botbottle.spi.support.HostTrust}), possibly empty. A Dockerfile that downloads during
+ * file each; see {@code dev.botbottle.core.runtime.HostTrust}), possibly empty. A Dockerfile that downloads during
  * the build (apt, npm) should trust them first, so builds work behind an intercepting proxy:
  * <pre>{@code
  * COPY host-ca/ /usr/local/share/ca-certificates/
