@@ -107,11 +107,14 @@ final class RequestRewriter {
         Set<String> rules = new LinkedHashSet<>();
         policy.scanner().scanEncoded(rawHost).forEach(f -> rules.add(f.rule()));
         policy.scanner().scanEncoded(RouteTable.normalize(rawHost)).forEach(f -> rules.add(f.rule()));
-        // DNS-tunnel shapes: the payload split across labels, base32-encoded
+        // DNS-tunnel shapes: the payload split across labels, base32-encoded; named only where the plain scan missed
+        Set<String> direct = Set.copyOf(rules);
         List<String> views = HostLabels.views(rawHost);
-        policy.scanner().scanEncoded(views.get(0)).forEach(f -> rules.add(f.rule() + " (across labels)"));
+        policy.scanner().scanEncoded(views.get(0)).stream().map(DlpFinding::rule).filter(r -> !direct.contains(r))
+                .forEach(r -> rules.add(r + " (across labels)"));
         for (String decoded : views.subList(1, views.size())) {
-            policy.scanner().scan(decoded).forEach(f -> rules.add(f.rule() + " (base32)"));
+            policy.scanner().scan(decoded).stream().map(DlpFinding::rule).filter(r -> !direct.contains(r))
+                    .forEach(r -> rules.add(r + " (base32)"));
         }
         return String.join(", ", rules);
     }

@@ -1,5 +1,6 @@
 package dev.botbottle.backend.docker.internal;
 
+import dev.botbottle.spi.support.AgentUser;
 import dev.botbottle.spi.support.HostFiles;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.Bottle;

@@ -6,13 +6,11 @@ import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.EngineState;
-import dev.botbottle.spi.ExecRequest;
-import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
-import dev.botbottle.spi.ResourceLimits;
+import dev.botbottle.spi.support.TeardownSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +145,7 @@ public final class DockerBottleBackend implements BottleBackend {
         var imagePresent = runs.async(() -> docker.image(spec.image().reference()));
         progress.onProgress("network", "creating internal network " + network);
         CommandResult created = docker.run(DockerArgs.networkCreate(spec));
-        DockerCli.Presence existing = TeardownSteps.join(containerPresence);
+        DockerCli.Presence existing = joined(containerPresence);
         if (existing != DockerCli.Presence.ABSENT) {
             if (created.succeeded()) {
                 docker.run(List.of("network", "rm", network));
@@ -195,7 +193,7 @@ public final class DockerBottleBackend implements BottleBackend {
     /** The background half of {@link #prepare}: the image (built if the lookup found none), then {@code docker run -d}. */
     private ImageInfo run(BottleSpec spec, String bridgeAddress, boolean weak,
                           java.util.concurrent.CompletableFuture<Optional<ImageInfo>> imagePresent) {
-        ImageInfo image = TeardownSteps.join(imagePresent).orElseGet(() -> images.ensure(spec.image(), progress));
+        ImageInfo image = joined(imagePresent).orElseGet(() -> images.ensure(spec.image(), progress));
         return startContainer(spec, bridgeAddress, weak, image);
     }
 
@@ -324,11 +322,11 @@ public final class DockerBottleBackend implements BottleBackend {
             }
         });
         steps.run("remove network " + network, () -> {
-            if (ours("network", network, TeardownSteps.join(networkPresence))) {
+            if (ours("network", network, joined(networkPresence))) {
                 docker.check("remove network " + network, List.of("network", "rm", network));
             }
         });
-        steps.run("remove host firewall chain " + Names.chain(slug), () -> TeardownSteps.join(chain));
+        steps.run("remove host firewall chain " + Names.chain(slug), () -> joined(chain));
         steps.finish();
     }
 
@@ -430,4 +428,16 @@ public final class DockerBottleBackend implements BottleBackend {
     }
 
 
+
+    /** @return the result of side work, its failure rethrown as it was */
+    private static <T> T joined(java.util.concurrent.CompletableFuture<T> work) {
+        try {
+            return work.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
 }

@@ -19,26 +19,6 @@ public final class DockerOutput {
     }
 
     /**
-     * @param passwd the text of an {@code /etc/passwd}
-     * @return its users by name, in file order; malformed lines are skipped
-     */
-    public static Map<String, AgentUser> passwd(String passwd) {
-        Map<String, AgentUser> users = new LinkedHashMap<>();
-        for (String line : passwd.split("\n")) {
-            String[] f = line.strip().split(":", -1);
-            if (f.length < 7 || f[0].isEmpty() || f[0].startsWith("#")) {
-                continue;
-            }
-            try {
-                users.putIfAbsent(f[0], new AgentUser(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]), f[5]));
-            } catch (NumberFormatException e) {
-                // a line we cannot use; the others still count
-            }
-        }
-        return users;
-    }
-
-    /**
      * @param runtimesJson the output of {@code docker info --format '{{json .Runtimes}}'}
      * @return the names of the engine's runtimes
      */

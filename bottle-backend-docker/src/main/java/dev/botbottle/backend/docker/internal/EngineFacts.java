@@ -1,5 +1,7 @@
 package dev.botbottle.backend.docker.internal;
 
+import dev.botbottle.spi.support.AgentUser;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

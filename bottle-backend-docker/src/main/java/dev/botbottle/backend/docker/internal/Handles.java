@@ -4,6 +4,7 @@ import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.Bottle;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
+import dev.botbottle.spi.support.AgentUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ final class Handles {
             throw new BackendException("could not read /etc/passwd in bottle '" + slug + "' (exit " + passwd.exitCode()
                     + "): " + passwd.stderrText().trim());
         }
-        return DockerOutput.passwd(passwd.stdoutText());
+        return AgentUser.parse(passwd.stdoutText());
     }
 
     /**
@@ -59,7 +60,7 @@ final class Handles {
      * user gets one ({@link AgentUser#ENSURE_UID_1000}). @return the container's users after
      */
     private Map<String, AgentUser> withAgentUser(String slug, Map<String, AgentUser> users, Optional<String> labelled) {
-        if (labelled.isPresent() || users.values().stream().anyMatch(u -> u.uid() == 1000)) {
+        if (!AgentUser.needsAgentUser(users, labelled)) {
             return users;
         }
         var probe = new DockerBottle(docker, slug, Map.of(), AgentUser.ROOT);

@@ -20,7 +20,7 @@ public final class Names {
     /** Container label recording the isolation chosen at create ({@code firewall} or {@code weak}). */
     public static final String ISOLATION_LABEL = "dev.botbottle.isolation";
     /** Image label naming the agent user; when absent the passwd entry with uid 1000 is used. */
-    public static final String USER_LABEL = "dev.botbottle.user";
+    public static final String USER_LABEL = dev.botbottle.spi.support.AgentUser.LABEL;
 
     private Names() {
     }

@@ -3,6 +3,7 @@ package dev.botbottle.backend.docker.internal;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.HostCommand;
+import dev.botbottle.spi.support.AgentUser;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -14,7 +15,7 @@ class DockerBottleTests {
 
     private final RecordingRunner runner = new RecordingRunner();
     private final DockerBottle bottle = new DockerBottle(new DockerCli("/usr/bin/docker", runner), "dev-abc",
-            DockerOutput.passwd("root:x:0:0:root:/root:/bin/bash\nagent:x:1000:1000::/home/agent:/bin/bash\n"),
+            AgentUser.parse("root:x:0:0:root:/root:/bin/bash\nagent:x:1000:1000::/home/agent:/bin/bash\n"),
             new AgentUser("agent", 1000, 1000, "/home/agent"));
 
     @Test

@@ -1,5 +1,7 @@
 package dev.botbottle.backend.docker.internal;
 
+import dev.botbottle.spi.support.AgentUser;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -19,30 +21,30 @@ class DockerOutputTests {
 
     @Test
     void parsesUsersFromPasswdSkippingMalformedLines() {
-        Map<String, AgentUser> users = DockerOutput.passwd(PASSWD);
+        Map<String, AgentUser> users = AgentUser.parse(PASSWD);
         assertThat(users).containsOnlyKeys("root", "daemon", "agent", "dev");
         assertThat(users.get("agent")).isEqualTo(new AgentUser("agent", 1000, 1000, "/home/agent"));
     }
 
     @Test
     void agentIsTheUserWithUid1000WhenTheImageNamesNone() {
-        assertThat(AgentUser.choose(DockerOutput.passwd(PASSWD), Optional.empty()).name()).isEqualTo("agent");
+        assertThat(AgentUser.choose(AgentUser.parse(PASSWD), Optional.empty()).name()).isEqualTo("agent");
     }
 
     @Test
     void agentIsTheUserTheImageLabelNames() {
-        assertThat(AgentUser.choose(DockerOutput.passwd(PASSWD), Optional.of("dev")).home()).isEqualTo("/home/dev");
+        assertThat(AgentUser.choose(AgentUser.parse(PASSWD), Optional.of("dev")).home()).isEqualTo("/home/dev");
     }
 
     @Test
     void theAgentIsNeverRootWhenTheImageHasNoUid1000() {
-        assertThatThrownBy(() -> AgentUser.choose(DockerOutput.passwd("root:x:0:0:root:/root:/bin/sh\n"),
+        assertThatThrownBy(() -> AgentUser.choose(AgentUser.parse("root:x:0:0:root:/root:/bin/sh\n"),
                 Optional.empty())).hasMessageContaining("uid 1000").hasMessageContaining("never runs as root");
     }
 
     @Test
     void aLabelNamingAMissingUserIsAnError() {
-        assertThatThrownBy(() -> AgentUser.choose(DockerOutput.passwd(PASSWD), Optional.of("ghost")))
+        assertThatThrownBy(() -> AgentUser.choose(AgentUser.parse(PASSWD), Optional.of("ghost")))
                 .hasMessageContaining("dev.botbottle.user=ghost");
     }
 

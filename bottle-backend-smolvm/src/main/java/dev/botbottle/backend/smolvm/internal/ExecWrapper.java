@@ -1,5 +1,7 @@
 package dev.botbottle.backend.smolvm.internal;
 
+import dev.botbottle.spi.support.AgentUser;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

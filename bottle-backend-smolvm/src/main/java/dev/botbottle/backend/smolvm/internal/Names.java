@@ -19,7 +19,7 @@ public final class Names {
     /** Label holding the agent's name. */
     public static final String AGENT_LABEL = "dev.botbottle.agent";
     /** Label naming the agent user (copied from the image label of the same name). */
-    public static final String USER_LABEL = "dev.botbottle.user";
+    public static final String USER_LABEL = dev.botbottle.spi.support.AgentUser.LABEL;
     /** Label recording the isolation chosen at create: {@code address} or {@code weak}. */
     public static final String ISOLATION_LABEL = "dev.botbottle.isolation";
     /** Label holding the host address the machine may reach. */

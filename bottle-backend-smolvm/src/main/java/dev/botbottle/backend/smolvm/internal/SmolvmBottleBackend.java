@@ -10,6 +10,8 @@ import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.support.AgentUser;
+import dev.botbottle.spi.support.TeardownSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +75,7 @@ public final class SmolvmBottleBackend implements BottleBackend {
                 ? " (an archive)" : " (saved from the local Docker engine as an archive"
                 + (spec.image().buildable() ? "; built from its Dockerfile when missing)" : "; must exist)")));
         details.put("machine", Names.machine(spec.slug()) + " (agent user from image label " + Names.USER_LABEL
-                + ", else uid 1000, else root)");
+                + ", else uid 1000, added when the image has none; never root)");
         Optional<String> problem = firewall.unavailableReason();
         details.put("network", problem.isEmpty()
                 ? "allow-list: one host address of its own (device " + Names.device(spec.slug()) + ", 198.18.0.0/15); "
@@ -183,7 +185,7 @@ public final class SmolvmBottleBackend implements BottleBackend {
     @Override
     public void teardown(String slug) {
         String machine = Names.machine(slug);
-        Teardown steps = new Teardown(slug);
+        TeardownSteps steps = new TeardownSteps(slug);
         steps.run("delete machine " + machine, () -> {
             Optional<MachineState> state = cli.status(machine);
             if (state.isPresent() && !"true".equals(state.get().labels().get(Names.MANAGED_LABEL))) {
@@ -232,12 +234,31 @@ public final class SmolvmBottleBackend implements BottleBackend {
                     + "): " + passwd.stderrText().trim());
         }
         Map<String, AgentUser> users = AgentUser.parse(passwd.stdoutText());
+        Optional<String> labelled = Optional.ofNullable(state.labels().get(Names.USER_LABEL));
+        if (AgentUser.needsAgentUser(users, labelled)) {
+            users = addAgentUser(root, slug);
+        }
         try {
-            AgentUser agent = AgentUser.choose(users, Optional.ofNullable(state.labels().get(Names.USER_LABEL)));
+            AgentUser agent = AgentUser.choose(users, labelled);
             return new SmolvmBottle(cli, slug, users, agent);
         } catch (IllegalArgumentException e) {
             throw new BackendException("bottle '" + slug + "': " + e.getMessage() + "; fix the image", e);
         }
+    }
+
+    /** The agent is never root: a machine whose image has no uid 1000 user gets one. @return the users after */
+    private static Map<String, AgentUser> addAgentUser(SmolvmBottle root, String slug) {
+        ExecResult added = root.exec(ExecRequest.of("sh", "-c", AgentUser.ENSURE_UID_1000).asUser("root")
+                .inDirectory("/").withTimeout(Duration.ofMinutes(1)));
+        ExecResult passwd = root.exec(ExecRequest.of("cat", "/etc/passwd").asUser("root").inDirectory("/")
+                .withTimeout(Duration.ofMinutes(1)));
+        if (!added.succeeded() || !passwd.succeeded()) {
+            throw new BackendException("bottle '" + slug + "': the image has no user with uid 1000 and adding one"
+                    + " failed (exit " + added.exitCode() + "): " + added.stderrText().trim() + "; give the image a"
+                    + " non-root user with uid 1000 or name one in its " + Names.USER_LABEL + " label");
+        }
+        LOG.info("bottle {}: the image has no user with uid 1000; added one for the agent", slug);
+        return AgentUser.parse(passwd.stdoutText());
     }
 
     /** A freshly started machine may not take commands yet: retry the first one, backing off, for a while. */
@@ -295,33 +316,5 @@ public final class SmolvmBottleBackend implements BottleBackend {
         return new BackendException("cannot isolate bottle '" + slug + "' from this host's services: " + why
                 + ". Run as root with iptables and iproute2 installed, or accept weak isolation (the bottle could then "
                 + "reach every service listening on this host's loopback)");
-    }
-
-    /** Runs teardown steps: each failure is logged with the step, the others still run, the first is rethrown. */
-    private static final class Teardown {
-        private final String slug;
-        private RuntimeException first;
-
-        Teardown(String slug) {
-            this.slug = slug;
-        }
-
-        void run(String step, Runnable action) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.warn("teardown of bottle {}: could not {}: {}", slug, step, e.getMessage());
-                if (first == null) {
-                    first = e instanceof BackendException ? e
-                            : new BackendException("teardown of bottle '" + slug + "' could not " + step + ": " + e, e);
-                }
-            }
-        }
-
-        void finish() {
-            if (first != null) {
-                throw first;
-            }
-        }
     }
 }
