@@ -427,8 +427,6 @@ public final class DockerBottleBackend implements BottleBackend {
         }
     }
 
-
-
     /** @return the result of side work, its failure rethrown as it was */
     private static <T> T joined(java.util.concurrent.CompletableFuture<T> work) {
         try {
