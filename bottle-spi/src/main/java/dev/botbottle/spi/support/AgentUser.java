@@ -104,8 +104,8 @@ public record AgentUser(String name, int uid, int gid, String home) {
      * @param users the users of the image, by name
      * @param labelled the value of the image label, if set
      * @return the agent user
-     * @throws IllegalArgumentException when the label names a user the image does not have, or nothing is labelled
-     *                                  and no user has uid 1000
+     * @throws IllegalArgumentException when the label names a user the image does not have or one with uid 0, or
+     *                                  nothing is labelled and no user has uid 1000
      */
     public static AgentUser choose(Map<String, AgentUser> users, Optional<String> labelled) {
         if (labelled.isPresent() && !labelled.get().isBlank()) {
@@ -113,6 +113,11 @@ public record AgentUser(String name, int uid, int gid, String home) {
             if (user == null) {
                 throw new IllegalArgumentException("the image label " + LABEL + "=" + labelled.get()
                         + " names a user that is not in the image's /etc/passwd");
+            }
+            if (user.uid() == 0) {
+                throw new IllegalArgumentException("the image label " + LABEL + "=" + labelled.get()
+                        + " names a user with uid 0, and the agent never runs as root; name a non-root user, or drop"
+                        + " the label to get a uid 1000 user");
             }
             return user;
         }
