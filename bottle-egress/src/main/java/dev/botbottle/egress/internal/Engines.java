@@ -20,7 +20,7 @@ import io.netty.handler.ssl.SslProvider;
  *
  * @param nativeTls whether TLS runs on BoringSSL
  * @param tlsDetail what runs TLS, or why BoringSSL does not
- * @param epoll whether sockets run on epoll (passthrough tunnels then splice in the kernel)
+ * @param epoll whether sockets run on epoll (passthrough tunnels still relay through user space: no splice yet)
  * @param transportDetail what runs the sockets, or why epoll does not
  */
 public record Engines(boolean nativeTls, String tlsDetail, boolean epoll, String transportDetail) {
@@ -38,7 +38,7 @@ public record Engines(boolean nativeTls, String tlsDetail, boolean epoll, String
         String tlsDetail = tls ? OpenSsl.versionString() + " (netty-tcnative)"
                 : "JDK TLS, since BoringSSL cannot load: " + cause(OpenSsl.unavailabilityCause());
         boolean ep = Epoll.isAvailable();
-        String epDetail = ep ? "epoll (native), passthrough tunnels splice in the kernel"
+        String epDetail = ep ? "epoll (native); passthrough tunnels relay through user space (no kernel splice)"
                 : "NIO, since native epoll cannot load: " + cause(Epoll.unavailabilityCause());
         return new Engines(tls, tlsDetail, ep, epDetail);
     }
