@@ -17,6 +17,7 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,6 +103,12 @@ final class Http2Front {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (cause instanceof IOException) {
+                    // the bottle went away (reset, broken pipe): nothing was refused, so nothing is audited
+                    LOG.debug("egress {}: HTTP/2 connection from the bottle ended: {}", px.slug(), cause.toString());
+                    ctx.close();
+                    return;
+                }
                 // the codec has answered with GOAWAY (floods, malformed frames): audit it and close
                 String why = "HTTP/2 connection ended: " + cause.getMessage();
                 px.audit("", tunnel.host(), "", "", false, why, 0, 0, 0);
