@@ -91,6 +91,7 @@ public final class BottleRuntime implements AutoCloseable {
     private final Reaper reaper;
     private final boolean watchdog;
     private Watchdog.Registration watched;
+    private final List<WarmPool> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private BottleRuntime(Builder b) {
         this.host = b.host;
@@ -184,7 +185,56 @@ public final class BottleRuntime implements AutoCloseable {
      * @since 0.2
      */
     public RunningBottle launch(LaunchRequest request) {
-        return launch(plan(request), request.options());
+        BottlePlan plan = plan(request);
+        if (request.label().isEmpty()) {
+            for (WarmPool pool : pools) {
+                if (pool.serves(plan, request.options())) {
+                    Optional<Lifecycle.Pooled> taken = pool.take();
+                    if (taken.isPresent()) {
+                        return claim(taken.get(), request.options());
+                    }
+                }
+            }
+        }
+        return launch(plan, request.options());
+    }
+
+    /**
+     * Starts a warm pool: {@code size} bottles of the request's agent, created and provisioned ahead in the
+     * background, handed out by {@link #launch(LaunchRequest)} to launches of the same plan. See {@link WarmPool}
+     * for what a pooled bottle holds and what is bound when it is claimed.
+     *
+     * @param request the agent (and backend, isolation and CA options) to pool; its workspace is ignored and it must
+     *                have no label
+     * @param size how many bottles to keep ready (at least 1)
+     * @return the pool; closing it (or this runtime) tears its unclaimed bottles down
+     * @throws BottleException when the agent cannot be pooled (git remotes) or cannot be planned
+     * @since 0.3
+     */
+    public WarmPool pool(LaunchRequest request, int size) {
+        watch();
+        WarmPool[] made = new WarmPool[1];
+        made[0] = new WarmPool(request, size, () -> plan(request), lifecycle, () -> pools.remove(made[0]));
+        pools.add(made[0]);
+        return made[0];
+    }
+
+    /** @return the warm pools running in this runtime @since 0.3 */
+    public List<WarmPool> pools() {
+        return List.copyOf(pools);
+    }
+
+    /** Claims a pooled bottle for a launch whose plan has the pool's shape: the pooled bottle's own plan is used. */
+    private RunningBottle claim(Lifecycle.Pooled pooled, LaunchOptions options) {
+        BottlePlan plan = pooled.plan();
+        Lifecycle.Prepared agent;
+        try {
+            agent = lifecycle.prepare(plan, true);
+        } catch (RuntimeException e) {
+            lifecycle.discard(pooled, e);
+            throw e;
+        }
+        return lifecycle.claim(pooled, plan, options, agent, this);
     }
 
     /**
@@ -321,13 +371,17 @@ public final class BottleRuntime implements AutoCloseable {
     }
 
     /**
-     * Lets go of every bottle this runtime holds: stops their gateways and records them as preserved and held by
-     * nobody, so they can be resumed (by this or another process) and are not taken for a crash's leftovers. The
+     * Tears down the warm pools' unclaimed bottles, then lets go of every bottle this runtime holds: stops their
+     * gateways and records them as preserved and held by nobody, so they can be resumed (by this or another process) and are not taken for a crash's leftovers. The
      * bottles themselves are left as they are. Handles of bottles launched here are not closed: close those first to
      * tear them down.
      */
     @Override
     public void close() {
+        Failures failures = new Failures();
+        for (WarmPool pool : List.copyOf(pools)) {
+            failures.run("closing the warm pool of " + pool.agent(), pool::close);
+        }
         supervision.close();
         for (String slug : held.slugs()) {
             lifecycle.release(slug);
@@ -338,6 +392,7 @@ public final class BottleRuntime implements AutoCloseable {
                 watched = null;
             }
         }
+        failures.rethrow();
     }
 
     // ----------------------------------------------------------------------------------------------------------

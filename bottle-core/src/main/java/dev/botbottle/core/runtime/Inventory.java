@@ -92,6 +92,8 @@ final class Inventory {
                 : holder.map(h -> "gateways down: holder process " + h.pid() + " is gone").orElse("gateways down");
         return switch (m.get().status()) {
             case CREATING -> up ? "creating" : "orphaned (launch interrupted; " + gateways + ")";
+            case POOLED -> up ? "pooled (warm, not claimed yet; " + gateways + ")"
+                    : "orphaned (its warm pool is gone; " + gateways + ")";
             case STOPPED -> engine == EngineState.RUNNING ? "running (recorded stopped; " + gateways + ")" : "stopped";
             case RUNNING -> switch (engine) {
                 case RUNNING -> up ? "running" : "running (" + gateways + ")";

@@ -21,6 +21,11 @@ public record LaunchOptions(Optional<Path> workspace, boolean trustHostCa, boole
         Objects.requireNonNull(workspace, "workspace");
     }
 
+    /** @return a copy copying no workspace in @since 0.3 */
+    public LaunchOptions withoutWorkspace() {
+        return new LaunchOptions(Optional.empty(), trustHostCa, allowWeakIsolation);
+    }
+
     /** @param dir the workspace @return a copy copying {@code dir} in */
     public LaunchOptions withWorkspace(Path dir) {
         return new LaunchOptions(Optional.of(dir), trustHostCa, allowWeakIsolation);

@@ -5,7 +5,7 @@ package dev.botbottle.core.runtime;
  *
  * <p>A launch is {@link #PREPARE}, {@link #NETWORK}, {@link #GATEWAYS}, {@link #CREATE}, {@link #START},
  * {@link #PROVISION}; the sum of their durations is the launch's. A resume is {@link #GATEWAYS}, {@link #RESUME},
- * {@link #PROVISION}. More constants may come in a minor version.
+ * {@link #PROVISION}; a launch served by a warm pool is {@link #CLAIM} alone. More constants may come in a minor version.
  *
  * @since 0.2
  */
@@ -22,6 +22,12 @@ public enum LaunchPhase {
     START,
     /** the provisioning steps applied */
     PROVISION,
+    /**
+     * a bottle taken from a warm pool and bound to the task: routes, credentials and workspace
+     *
+     * @since 0.3
+     */
+    CLAIM,
     /** a stopped bottle brought back (or rebuilt with approved image changes) */
     RESUME,
     /** a bottle stopped and kept */

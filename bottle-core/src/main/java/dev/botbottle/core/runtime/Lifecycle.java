@@ -76,12 +76,100 @@ final class Lifecycle {
     }
 
     RunningBottle launch(BottlePlan plan, LaunchOptions options, BottleRuntime runtime) {
-        String slug = plan.slug();
         long prepareStart = System.nanoTime();
-        BottleBackend backend = backends.apply(plan.backend());
-        plan.notices().forEach(n -> LOG.warn("bottle {}: {}", slug, n));
         // Everything that can fail without side effects comes first.
         Prepared agent = prepare(plan, true);
+        Built built = build(plan, options, agent, agent.credentials(), BottleMetadata.Status.CREATING, prepareStart);
+        return hold(runtime, plan, state.readMetadata(plan.slug()).orElseThrow(), built.bottle(), built.env(), agent,
+                built.services(), built.reach(), built.warnings(), options.workspace().isPresent());
+    }
+
+    /**
+     * Creates and provisions a bottle for a warm pool: network, firewall, container, gateway services, CA and the
+     * agent's files, but no task: its egress gateway starts with no routes and a credential source bound only at
+     * {@link #claim}, its workspace is copied in at claim, and its env values are resolved at claim.
+     */
+    Pooled pool(BottlePlan plan, LaunchOptions options) {
+        if (!plan.remotes().isEmpty()) {
+            throw new BottleException("bottle " + plan.bottle() + " has git remotes, whose deploy keys and gate are"
+                    + " bound to one task: it cannot be pooled yet; launch it without a pool");
+        }
+        long prepareStart = System.nanoTime();
+        Prepared agent = prepare(plan, true, false);
+        DeferredCredentials later = new DeferredCredentials();
+        BottlePlan empty = plan.withRoutes(List.of());
+        Built built = build(empty, options.withoutWorkspace(), agent, later, BottleMetadata.Status.POOLED,
+                prepareStart);
+        state.writeMetadata(state.readMetadata(plan.slug()).orElseThrow().withStatus(BottleMetadata.Status.POOLED)
+                .withGateways(Gateways.portsByName(built.services()), built.env(), HostSession.current()));
+        return new Pooled(plan, options, built, later);
+    }
+
+    /**
+     * Binds a pooled bottle to a task and hands it out: the credentials and env values resolved now, the plan's
+     * routes put in force in its egress gateway, the workspace copied in. A failure tears the bottle down: a claimed
+     * bottle never goes back to its pool.
+     *
+     * @param plan the launch's plan, with the pooled bottle's slug
+     */
+    RunningBottle claim(Pooled pooled, BottlePlan plan, LaunchOptions options, Prepared agent, BottleRuntime runtime) {
+        String slug = plan.slug();
+        long start = System.nanoTime();
+        Built built = pooled.built();
+        try {
+            pooled.credentials().bind(agent.credentials());
+            for (GatewayService g : built.services()) {
+                if (g instanceof dev.botbottle.spi.EgressControl egress) {
+                    egress.replaceRoutes(plan.routes());
+                }
+            }
+            state.writePlan(slug, PlanJson.write(plan));
+            Map<String, String> env = new LinkedHashMap<>(built.env());
+            options.workspace().ifPresent(dir -> env.putAll(new ProvisionEngine(progress).apply(built.bottle(),
+                    List.of(new dev.botbottle.spi.ProvisionStep.CopyTree(dir, BottleRuntime.WORKSPACE,
+                            dev.botbottle.spi.FileOwner.AGENT)), env).env()));
+            RunningBottle running = hold(runtime, plan, state.readMetadata(slug).orElseThrow(), built.bottle(), env,
+                    agent, built.services(), built.reach(), built.warnings(), options.workspace().isPresent());
+            phaseDone(slug, LaunchPhase.CLAIM, start);
+            return running;
+        } catch (RuntimeException e) {
+            LOG.warn("claim of pooled bottle {} failed; removing it: {}", slug, e.getMessage());
+            discard(pooled, e);
+            throw e;
+        }
+    }
+
+    /** Removes a pooled bottle (not claimed, or whose claim failed): its gateways, engine objects and state. */
+    void discard(Pooled pooled, RuntimeException into) {
+        String slug = pooled.plan().slug();
+        Gateways.closeAll(pooled.built().services(), into);
+        Failures undo = new Failures();
+        undo.run("removing pooled bottle " + slug, () -> teardown(slug, false));
+        if (into != null) {
+            undo.suppressInto(into);
+        } else {
+            undo.rethrow();
+        }
+    }
+
+    /** What {@link #build} made: the started bottle, its gateways and the environment its provisioning set. */
+    record Built(Bottle bottle, HostReach reach, List<GatewayService> services, Map<String, String> env,
+                 List<String> warnings) {
+    }
+
+    /** A bottle of a warm pool: made for {@code plan} (routes not in force), with credentials bound at claim. */
+    record Pooled(BottlePlan plan, LaunchOptions options, Built built, DeferredCredentials credentials) {
+    }
+
+    /**
+     * The shared part of a launch and of filling a pool: state, deploy keys, network, gateways, bottle, provisioning.
+     * What it made is removed when a step fails.
+     */
+    private Built build(BottlePlan plan, LaunchOptions options, Prepared agent, CredentialSource credentials,
+                        BottleMetadata.Status status, long prepareStart) {
+        String slug = plan.slug();
+        BottleBackend backend = backends.apply(plan.backend());
+        plan.notices().forEach(n -> LOG.warn("bottle {}: {}", slug, n));
         if (state.readMetadata(slug).isPresent()) {
             throw new BottleException("bottle " + slug + " already has state in " + state.directory(slug)
                     + "; resume it with `bottle resume " + slug + "` or remove it with `bottle rm " + slug + "`");
@@ -92,9 +180,9 @@ final class Lifecycle {
         try {
             // the holder is recorded before anything is created: a crash from here on is found and cleaned up
             state.writeMetadata(new BottleMetadata(slug, plan.agent(), plan.bottle(), plan.backend(), Instant.now(),
-                    BottleMetadata.Status.CREATING, Map.of(), Map.of(), Optional.of(HostSession.current()), null));
+                    status, Map.of(), Map.of(), Optional.of(HostSession.current()), null));
             state.writePlan(slug, PlanJson.write(plan));
-            deployKeys.provision(slug, plan.remotes(), agent.credentials());
+            deployKeys.provision(slug, plan.remotes(), credentials);
             phaseDone(slug, LaunchPhase.PREPARE, prepareStart);
 
             progress.onProgress("network", "preparing " + plan.backend() + " isolation for " + slug);
@@ -103,7 +191,7 @@ final class Lifecycle {
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
             started.addAll(timed(slug, LaunchPhase.GATEWAYS, () -> {
                 supervision.open(plan);
-                List<GatewayService> services = gateways.start(plan, reach, agent.credentials(), Map.of());
+                List<GatewayService> services = gateways.start(plan, reach, credentials, Map.of());
                 supervision.attach(slug, services, reach);
                 return services;
             }));
@@ -120,8 +208,7 @@ final class Lifecycle {
                             bottle), spec.env()));
             List<String> warnings = new ArrayList<>(plan.notices());
             warnings.addAll(result.warnings());
-            return hold(runtime, plan, state.readMetadata(slug).orElseThrow(), bottle, result.env(), agent, started,
-                    reach, warnings, options.workspace().isPresent());
+            return new Built(bottle, reach, List.copyOf(started), result.env(), warnings);
         } catch (RuntimeException e) {
             LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
             Gateways.closeAll(started, e);
@@ -132,7 +219,7 @@ final class Lifecycle {
             }
             boolean[] keysRevoked = {false};
             undo.run("deleting the deploy keys of bottle " + slug, () -> {
-                deployKeys.revoke(slug, agent.credentials());
+                deployKeys.revoke(slug, credentials);
                 keysRevoked[0] = true;
             });
             if (keysRevoked[0]) {
@@ -256,12 +343,17 @@ final class Lifecycle {
     }
 
     /** The agent side of a launch or resume, resolved before anything is created or started. */
-    private record Prepared(AgentProvider provider, AgentRequest request, CredentialSource credentials,
+    record Prepared(AgentProvider provider, AgentRequest request, CredentialSource credentials,
                             Map<String, String> secretEnv) {
     }
 
     /** @param checkAvailable whether an unavailable provider fails (a launch) or is left to fail later (a resume) */
-    private Prepared prepare(BottlePlan plan, boolean checkAvailable) {
+    Prepared prepare(BottlePlan plan, boolean checkAvailable) {
+        return prepare(plan, checkAvailable, true);
+    }
+
+    /** @param secret whether to resolve credentials and env values now (not for a pooled bottle: at its claim) */
+    private Prepared prepare(BottlePlan plan, boolean checkAvailable, boolean secret) {
         AgentProvider provider = plugins.agents().get(plan.agentPlan().provider());
         Availability available = provider.availability();
         if (checkAvailable && !available.isAvailable()) {
@@ -269,7 +361,8 @@ final class Lifecycle {
                     + available.reason());
         }
         AgentRequest request = plan.agentPlan().request(plan.agent(), plan.slug(), host.userHome(), host.environment());
-        return new Prepared(provider, request, secrets.credentials(plan, provider, request), secrets.env(plan));
+        return secret ? new Prepared(provider, request, secrets.credentials(plan, provider, request), secrets.env(plan))
+                : new Prepared(provider, request, null, Map.of());
     }
 
     /** Records the bottle as running and held here, and hands out its handle. */

@@ -46,7 +46,14 @@ public record BottleMetadata(String slug, String agent, String bottle, String ba
         /** created, started and provisioned */
         RUNNING,
         /** stopped and kept for {@code resume} */
-        STOPPED;
+        STOPPED,
+        /**
+         * created and provisioned ahead in a warm pool, holding nothing of a task (no routes, credentials, prompt or
+         * workspace) until a launch claims it; torn down with its pool
+         *
+         * @since 0.3
+         */
+        POOLED;
 
         /** @return the lower-case name, as written in {@code metadata.json} and shown by {@code ps} */
         public String label() {
