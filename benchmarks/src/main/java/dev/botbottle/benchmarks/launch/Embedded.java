@@ -8,6 +8,7 @@ import dev.botbottle.core.plan.Planner;
 import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.LaunchOptions;
+import dev.botbottle.core.runtime.LaunchRequest;
 import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.spi.ExecResult;
 
@@ -47,6 +48,11 @@ final class Embedded implements AutoCloseable {
 
     BottlePlan plan(String agent) {
         return planner.plan(manifest, agent, "docker", Optional.empty());
+    }
+
+    /** @return the request a pool of the agent and its launches use (the same default template as {@link #plan}) */
+    LaunchRequest request(String agent) {
+        return LaunchRequest.builder(manifest, agent).defaultTemplate("claude").build();
     }
 
     /** Launches the agent's bottle, runs {@code true} in it and removes it. */
