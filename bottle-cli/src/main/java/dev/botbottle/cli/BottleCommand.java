@@ -24,7 +24,7 @@ import java.nio.file.Path;
         subcommands = {ValidateCommand.class, ListCommand.class, PlanCommand.class, InfoCommand.class,
                 LaunchCommand.class, ExecCommand.class, PsCommand.class, StopCommand.class, ResumeCommand.class,
                 RmCommand.class, CleanupCommand.class, DoctorCommand.class, SuperviseCommand.class,
-                SchemaCommand.class})
+                SchemaCommand.class, PoolCommand.class})
 final class BottleCommand implements Runnable {
 
     /** Backend used when neither --backend nor BOT_BOTTLE_BACKEND says otherwise. */

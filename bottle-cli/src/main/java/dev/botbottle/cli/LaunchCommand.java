@@ -100,12 +100,17 @@ final class LaunchCommand implements Callable<Integer> {
                     answers.put("BOT_BOTTLE_PROMPT_" + name, parent.prompter().ask(name, p.message()).reveal());
                 }
             });
-            return Session.detach(relaunchArgs(plan.slug()), plan.slug(), parent.console, answers);
+            return Session.detach(relaunchArgs(), plan.slug(), parent.console, answers);
         }
         LaunchOptions options = new LaunchOptions(Optional.ofNullable(cwd).map(p -> p.toAbsolutePath()), trustHostCa,
                 allowWeakIsolation);
         BottleRuntime runtime = parent.runtime();
-        RunningBottle bottle = runtime.launch(plan, options);
+        // a warm pool (`bottle pool start`) serves launches that did not name their bottle
+        RunningBottle bottle = (label == null ? runtime.claim(plan, options) : Optional.<RunningBottle>empty())
+                .orElseGet(() -> runtime.launch(plan, options));
+        if (!bottle.slug().equals(plan.slug())) {
+            parent.console.err().println("claimed " + bottle.slug() + " from the warm pool of " + agent);
+        }
         bottle.warnings().forEach(w -> parent.console.err().println("warning: " + w));
         if (hold) {
             return Session.hold(runtime, bottle, parent.console.out());
@@ -117,7 +122,7 @@ final class LaunchCommand implements Callable<Integer> {
         return Session.interactive(runtime, bottle, provider, cwd != null, parent.console);
     }
 
-    private List<String> relaunchArgs(String slug) {
+    private List<String> relaunchArgs() {
         List<String> args = new ArrayList<>();
         if (parent.home != null) {
             args.addAll(List.of("--home", parent.home.toAbsolutePath().toString()));
@@ -126,7 +131,10 @@ final class LaunchCommand implements Callable<Integer> {
         if (parent.debug) {
             args.add("--debug");
         }
-        args.addAll(List.of("launch", agent, "--label", slug, "--yes", "--backend", parent.backend(backend)));
+        args.addAll(List.of("launch", agent, "--yes", "--backend", parent.backend(backend)));
+        if (label != null) {
+            args.addAll(List.of("--label", label));
+        }
         if (cwd != null) {
             args.addAll(List.of("--cwd", cwd.toAbsolutePath().toString()));
         }

@@ -22,6 +22,7 @@ final class RmCommand implements Callable<Integer> {
     public Integer call() {
         BottleRuntime runtime = parent.runtime();
         for (String slug : slugs) {
+            Session.refusePooled(runtime, slug);
             // the holder first: it lets go (its gateways stop), then nothing of the bottle is left running
             Session.stopHolder(runtime.state().readMetadata(slug).map(m -> m.hostPid()).orElse(0L));
             runtime.teardown(slug);

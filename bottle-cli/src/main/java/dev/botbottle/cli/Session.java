@@ -41,9 +41,17 @@ final class Session {
      * Holds the bottle's gateways until this process is told to stop (SIGTERM from {@code bottle stop/rm}).
      */
     static int hold(BottleRuntime runtime, RunningBottle bottle, PrintStream out) {
+        return hold(runtime, bottle.slug(), out);
+    }
+
+    /**
+     * Reports {@code ready} to the process that started this one, then holds what this runtime runs (gateways, warm
+     * pools) until this process is told to stop (SIGTERM), when the runtime is closed.
+     */
+    static int hold(BottleRuntime runtime, String ready, PrintStream out) {
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "bottle-gateway-shutdown"));
-        out.println(READY + bottle.slug());
+        out.println(READY + ready);
         out.flush();
         out.close();
         try {
@@ -59,6 +67,17 @@ final class Session {
      * bottle ready; its log goes to a file whose name is printed on failure.
      */
     static int detach(List<String> args, String slug, Console console, Map<String, String> extraEnv) {
+        return detach(args, slug, console, extraEnv, (ready, log) -> "bottle " + ready + " runs in the background"
+                + " (gateway log: " + log + "); `bottle exec " + ready + " -- CMD`, `bottle stop " + ready + "`, `bottle rm "
+                + ready + "`");
+    }
+
+    /**
+     * As {@link #detach(List, String, Console, Map)}, announcing the background process with {@code announce}
+     * (given what it reported ready and its log file).
+     */
+    static int detach(List<String> args, String slug, Console console, Map<String, String> extraEnv,
+                      java.util.function.BiFunction<String, Path, String> announce) {
         String java = ProcessHandle.current().info().command().orElse("java");
         // The marker comes first: the kernel shows only the first 4 KiB of a command line, and stopHolder looks for it.
         List<String> argv = new ArrayList<>(List.of(java, HOLDER_MARKER + slug));
@@ -79,9 +98,9 @@ final class Session {
             Process child = pb.start();
             String line = firstLine(child.getInputStream());
             if (line != null && line.startsWith(READY)) {
-                console.out().println(line.substring(READY.length()).strip());
-                console.err().println("bottle " + slug + " runs in the background (gateway log: " + log
-                        + "); `bottle exec " + slug + " -- CMD`, `bottle stop " + slug + "`, `bottle rm " + slug + "`");
+                String ready = line.substring(READY.length()).strip();
+                console.out().println(ready);
+                console.err().println(announce.apply(ready, log));
                 return 0;
             }
             child.waitFor(30, TimeUnit.SECONDS);
@@ -158,6 +177,20 @@ final class Session {
      *
      * @return false when the holder had to be killed (it did not let go); true otherwise
      */
+    /**
+     * Refuses to stop or remove a bottle of a running warm pool one at a time: its holder is the pool's process,
+     * which holds the pool's other bottles too.
+     */
+    static void refusePooled(BottleRuntime runtime, String slug) {
+        runtime.state().readMetadata(slug).filter(m -> m.status() == dev.botbottle.core.state.BottleMetadata.Status.POOLED)
+                .filter(m -> m.holder().filter(dev.botbottle.core.state.HostSession::running).isPresent())
+                .ifPresent(m -> {
+                    throw new BottleException("bottle " + slug + " belongs to the warm pool of " + m.agent()
+                            + " (process " + m.hostPid() + "); `bottle pool stop " + m.agent() + "` removes the pool's"
+                            + " bottles, `bottle launch " + m.agent() + "` claims one");
+                });
+    }
+
     static boolean stopHolder(long pid) {
         if (pid <= 0 || pid == ProcessHandle.current().pid()) {
             return true;

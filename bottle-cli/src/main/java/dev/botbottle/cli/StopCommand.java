@@ -20,6 +20,7 @@ final class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BottleRuntime runtime = parent.runtime();
+        Session.refusePooled(runtime, slug);
         long holder = runtime.state().readMetadata(slug).map(m -> m.hostPid()).orElse(0L);
         runtime.stop(slug);
         Session.stopHolder(holder);

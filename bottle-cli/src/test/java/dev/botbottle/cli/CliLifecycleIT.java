@@ -188,6 +188,38 @@ class CliLifecycleIT {
     }
 
     @Test
+    void aWarmPoolFromThePackagedLauncherServesAHeadlessLaunchBoundToItsTaskAndStopsCleanly() {
+        CliRun started = CliRun.packaged(env, "pool", "start", "worker", "--size", "1");
+        assertThat(started.exitCode()).as(started.err()).isZero();
+        try {
+            assertThat(started.err()).contains("warm pool of worker is full (1 bottles)");
+            assertThat(CliRun.packaged(env, "pool", "ls").out()).containsPattern("worker\\s+1\\s+1\\s+\\d+");
+            CliRun again = CliRun.packaged(env, "pool", "start", "worker");
+            assertThat(again.exitCode()).isEqualTo(Main.PROBLEM);
+            assertThat(again.err()).contains("already runs");
+            java.util.regex.Matcher pooled = java.util.regex.Pattern.compile("(worker-[a-z0-9]+)\\s+worker\\s+docker\\s+pooled")
+                    .matcher(CliRun.packaged(env, "ps").out());
+            assertThat(pooled.find()).as("ps shows the pooled bottle").isTrue();
+            String slug = pooled.group(1);
+            slugs.add(slug);
+
+            // the env value asked at launch and the prompt belong to the task: bound in the launching process
+            CliRun run = CliRun.packaged(env, "launch", "worker", "--headless", "--yes", "--prompt",
+                    "echo $ASKED; cat PROMPT.md");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.err()).contains("claimed " + slug + " from the warm pool of worker");
+            assertThat(run.out()).isEqualTo("typed at launch\nWork hard.");
+            assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=" + slug)).isEmpty();
+        } finally {
+            CliRun stop = CliRun.packaged(env, "pool", "stop", "worker");
+            assertThat(stop.exitCode()).as(stop.err()).isZero();
+        }
+        assertThat(CliRun.packaged(env, "pool", "ls").out()).isEqualTo("no warm pools\n");
+        assertThat(CliRun.packaged(env, "ps").out()).doesNotContain("pooled");
+        assertThat(CliRun.packaged(env, "pool", "stop", "worker").err()).contains("no warm pool of worker runs");
+    }
+
+    @Test
     void headlessRunsThePromptAndRemovesTheBottle() {
         CliRun run = CliRun.packaged(env, "launch", "worker", "--headless", "--label", "cli-it-two", "--prompt",
                 "echo $ASKED; git --version >/dev/null && echo ok");

@@ -128,6 +128,12 @@ public final class EgressGateway implements GatewayService, EgressControl {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitWarmUp(java.time.Duration timeout) throws InterruptedException {
+        return awaitReady(timeout);
+    }
+
+    /** Waits for the warm-up ({@link #awaitWarmUp}). */
+    @Override
+    public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
         Thread t = warmup;
         t.join(Math.max(1, timeout.toMillis()));
         return !t.isAlive();

@@ -30,6 +30,21 @@ public interface GatewayService extends AutoCloseable {
      */
     List<ProvisionStep> bottleSteps(HostReach reach);
 
+    /**
+     * Waits until what the service began in the background at start (the egress gateway's warm-up: route leaves, TLS
+     * handshakes, codecs) is done, so the bottle's first request pays nothing a later one does not. The runtime calls
+     * it after provisioning, before it hands the bottle out; the work overlaps the bottle's creation. Never needed for
+     * correctness. The default has nothing to wait for.
+     *
+     * @param timeout how long to wait at most
+     * @return whether the service is ready (false when the time ran out; the bottle is handed out anyway)
+     * @throws InterruptedException when the waiting thread is interrupted
+     * @since 0.3
+     */
+    default boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+        return true;
+    }
+
     /** Stops listening and releases everything; idempotent. */
     @Override
     void close();

@@ -79,6 +79,11 @@ final class LoopbackEgress implements GatewayServiceProvider {
         }
 
         @Override
+        public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+            return gateway.awaitReady(timeout);
+        }
+
+        @Override
         public void close() {
             gateway.close();
         }

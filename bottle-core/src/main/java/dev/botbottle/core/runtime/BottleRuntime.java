@@ -186,17 +186,48 @@ public final class BottleRuntime implements AutoCloseable {
      */
     public RunningBottle launch(LaunchRequest request) {
         BottlePlan plan = plan(request);
-        if (request.label().isEmpty()) {
-            for (WarmPool pool : pools) {
-                if (pool.serves(plan, request.options())) {
-                    Optional<Lifecycle.Pooled> taken = pool.take();
-                    if (taken.isPresent()) {
-                        return claim(taken.get(), request.options());
-                    }
+        if (request.label().isPresent()) {
+            return launch(plan, request.options());
+        }
+        return claim(plan, request.options()).orElseGet(() -> launch(plan, request.options()));
+    }
+
+    /**
+     * Claims a bottle from a warm pool that serves this plan (same agent definition, same isolation and CA options):
+     * one of this runtime's pools, or the pool another process runs on the same bot-bottle home ({@code bottle pool
+     * start}), whose bottle this runtime then holds. The bottle keeps its pooled slug, not the plan's.
+     *
+     * @param plan the launch's plan (its slug is not used)
+     * @param options the launch's options; the workspace is copied in at the claim
+     * @return the claimed bottle, bound to this launch, or empty when no running pool has one ready
+     * @throws BottleException when the claim fails (the bottle is removed, never returned to its pool)
+     * @since 0.3
+     */
+    public Optional<RunningBottle> claim(BottlePlan plan, LaunchOptions options) {
+        for (WarmPool pool : pools) {
+            if (pool.serves(plan, options)) {
+                Optional<Lifecycle.Pooled> taken = pool.take();
+                if (taken.isPresent()) {
+                    return Optional.of(claim(taken.get(), options));
                 }
             }
         }
-        return launch(plan, request.options());
+        Optional<String> handed = PoolDoor.claim(host.botBottleHome(), plan.agent(), WarmPool.key(plan, options));
+        if (handed.isEmpty()) {
+            return Optional.empty();
+        }
+        String slug = handed.get();
+        watch();
+        return Optional.of(lifecycle.takeOver(metadata(slug), plan(slug), this, options.workspace()));
+    }
+
+    /**
+     * @return the warm pools running on this runtime's home, in this process or others ({@code bottle pool ls})
+     * @since 0.3
+     */
+    public List<PoolStatus> poolStatus() {
+        return PoolDoor.list(host.botBottleHome()).stream()
+                .map(s -> new PoolStatus(s.agent(), s.size(), s.available(), s.pid())).toList();
     }
 
     /**
@@ -214,7 +245,8 @@ public final class BottleRuntime implements AutoCloseable {
     public WarmPool pool(LaunchRequest request, int size) {
         watch();
         WarmPool[] made = new WarmPool[1];
-        made[0] = new WarmPool(request, size, () -> plan(request), lifecycle, () -> pools.remove(made[0]));
+        made[0] = new WarmPool(request, size, () -> plan(request), lifecycle, host.botBottleHome(),
+                () -> pools.remove(made[0]));
         pools.add(made[0]);
         return made[0];
     }

@@ -133,6 +133,31 @@ final class Gateways {
         return ports;
     }
 
+    /** How long a launch waits for its gateways' background warm-up after provisioning, at most. */
+    static final java.time.Duration READY_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Waits (at most {@link #READY_TIMEOUT} in all) for what the services began in the background at start, so the
+     * bottle's first request is as fast as later ones; a service not ready by then is logged and used as it is.
+     */
+    static void awaitReady(String slug, List<GatewayService> gateways) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (GatewayService g : gateways) {
+            try {
+                java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (!g.awaitReady(left)) {
+                    LOG.info("the {} gateway of {} is still warming up; handing the bottle out anyway", g.name(),
+                            slug);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("the {} gateway of {} failed while getting ready: {}", g.name(), slug, e.toString());
+            }
+        }
+    }
+
     /** Closes every service; failures are logged and, when {@code into} is given, added to it as suppressed. */
     static void closeAll(List<GatewayService> gateways, RuntimeException into) {
         Failures failures = new Failures();

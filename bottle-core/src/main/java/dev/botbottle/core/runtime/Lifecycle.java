@@ -22,9 +22,11 @@ import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.PluginException;
 import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.ProvisionStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,8 +128,7 @@ final class Lifecycle {
             state.writePlan(slug, PlanJson.write(plan));
             Map<String, String> env = new LinkedHashMap<>(built.env());
             options.workspace().ifPresent(dir -> env.putAll(new ProvisionEngine(progress).apply(built.bottle(),
-                    List.of(new dev.botbottle.spi.ProvisionStep.CopyTree(dir, BottleRuntime.WORKSPACE,
-                            dev.botbottle.spi.FileOwner.AGENT)), env).env()));
+                    List.of(Provisioning.workspace(dir)), env).env()));
             RunningBottle running = hold(runtime, plan, state.readMetadata(slug).orElseThrow(), built.bottle(), env,
                     agent, built.services(), built.reach(), built.warnings(), options.workspace().isPresent());
             phaseDone(slug, LaunchPhase.CLAIM, start);
@@ -208,6 +209,7 @@ final class Lifecycle {
                             bottle), spec.env()));
             List<String> warnings = new ArrayList<>(plan.notices());
             warnings.addAll(result.warnings());
+            Gateways.awaitReady(slug, started);
             return new Built(bottle, reach, List.copyOf(started), result.env(), warnings);
         } catch (RuntimeException e) {
             LOG.warn("launch of {} failed; removing what was created: {}", slug, e.getMessage());
@@ -231,6 +233,45 @@ final class Lifecycle {
     }
 
     RunningBottle resume(BottleMetadata metadata, BottlePlan saved, BottleRuntime runtime) {
+        return resume(metadata, saved, runtime, Optional.empty());
+    }
+
+    /**
+     * Takes over a pooled bottle another process handed over ({@link #handOver}): a resume of the running bottle
+     * with the task's credentials, its routes in force and its workspace copied in. A failure removes the bottle.
+     */
+    RunningBottle takeOver(BottleMetadata metadata, BottlePlan saved, BottleRuntime runtime,
+                           Optional<Path> workspace) {
+        long start = System.nanoTime();
+        try {
+            RunningBottle running = resume(metadata, saved, runtime, workspace);
+            phaseDone(metadata.slug(), LaunchPhase.CLAIM, start);
+            return running;
+        } catch (RuntimeException e) {
+            LOG.warn("taking over pooled bottle {} failed; removing it: {}", metadata.slug(), e.getMessage());
+            Failures undo = new Failures();
+            undo.run("removing pooled bottle " + metadata.slug(), () -> teardown(metadata.slug(), false));
+            undo.suppressInto(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Lets go of a pooled bottle for another process to {@link #takeOver}: its gateways stop, its full plan (routes
+     * included) is written, and it is recorded running, preserved and held by nobody until that process holds it.
+     */
+    void handOver(Pooled pooled) {
+        String slug = pooled.plan().slug();
+        supervision.release(slug);
+        Gateways.closeAll(pooled.built().services(), null);
+        state.writePlan(slug, PlanJson.write(pooled.plan()));
+        state.setPreserved(slug, true);
+        state.writeMetadata(state.readMetadata(slug).orElseThrow().withStatus(BottleMetadata.Status.RUNNING)
+                .withHolder(Optional.empty()));
+    }
+
+    private RunningBottle resume(BottleMetadata metadata, BottlePlan saved, BottleRuntime runtime,
+                                 Optional<Path> workspace) {
         String slug = metadata.slug();
         BottlePlan plan = supervision.open(saved);
         BottleBackend backend = backends.apply(metadata.backend());
@@ -253,12 +294,14 @@ final class Lifecycle {
             }));
             Bottle bottle = timed(slug, LaunchPhase.RESUME, () -> supervision.resume(backend, plan,
                     labelled(plan.toSpec(false)), Gateways.ports(started)));
+            List<ProvisionStep> steps = new ArrayList<>(Provisioning.resumeSteps(started, reach, agent.provider()));
+            workspace.ifPresent(dir -> steps.add(Provisioning.workspace(dir)));
             ProvisionResult result = timed(slug, LaunchPhase.PROVISION, () -> new ProvisionEngine(progress).apply(
-                    bottle, Provisioning.resumeSteps(started, reach, agent.provider()), metadata.bottleEnv()));
+                    bottle, steps, metadata.bottleEnv()));
             Map<String, String> bottleEnv = new LinkedHashMap<>(metadata.bottleEnv());
             bottleEnv.putAll(result.env());
             return hold(runtime, plan, state.readMetadata(slug).orElseThrow(), bottle, bottleEnv, agent, started, reach,
-                    result.warnings(), false);
+                    result.warnings(), workspace.isPresent());
         } catch (RuntimeException e) {
             Gateways.closeAll(started, e);
             supervision.release(slug);

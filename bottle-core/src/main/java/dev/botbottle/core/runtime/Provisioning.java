@@ -38,8 +38,7 @@ final class Provisioning {
         }
         plan.identity().name().ifPresent(n -> steps.add(gitConfig("user.name", n)));
         plan.identity().email().ifPresent(m -> steps.add(gitConfig("user.email", m)));
-        options.workspace().ifPresent(dir -> steps.add(new ProvisionStep.CopyTree(dir, BottleRuntime.WORKSPACE,
-                FileOwner.AGENT)));
+        options.workspace().ifPresent(dir -> steps.add(workspace(dir)));
         steps.addAll(provider.provisioningSteps(request, bottle));
         steps.addAll(Supervision.registration(provider, gateways, reach));
         return steps;
@@ -72,6 +71,11 @@ final class Provisioning {
             }
         }
         return env;
+    }
+
+    /** @return the step copying a host directory into the bottle's workspace */
+    static ProvisionStep workspace(java.nio.file.Path dir) {
+        return new ProvisionStep.CopyTree(dir, BottleRuntime.WORKSPACE, FileOwner.AGENT);
     }
 
     private static List<ProvisionStep> gatewaySteps(List<GatewayService> gateways, HostReach reach) {

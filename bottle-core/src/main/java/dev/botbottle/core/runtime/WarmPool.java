@@ -7,6 +7,7 @@ import dev.botbottle.spi.BottleException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,18 +54,21 @@ public final class WarmPool implements AutoCloseable {
     private final String agent;
     private final int size;
     private final LaunchOptions options;
+    /** The {@link #key} launches must match. */
     private final String shape;
     private final Supplier<BottlePlan> planner;
     private final Function<BottlePlan, Lifecycle.Pooled> maker;
     private final Lifecycle lifecycle;
     private final Runnable onClose;
     private final ExecutorService filler;
+    private final PoolDoor door;
     private final Deque<Lifecycle.Pooled> ready = new ArrayDeque<>();
     private int filling;
     private boolean closed;
     private String lastFailure;
 
-    WarmPool(LaunchRequest request, int size, Supplier<BottlePlan> planner, Lifecycle lifecycle, Runnable onClose) {
+    WarmPool(LaunchRequest request, int size, Supplier<BottlePlan> planner, Lifecycle lifecycle, Path home,
+             Runnable onClose) {
         if (size < 1) {
             throw new IllegalArgumentException("a warm pool holds at least one bottle; got size " + size);
         }
@@ -83,7 +87,8 @@ public final class WarmPool implements AutoCloseable {
             throw new BottleException("agent " + agent + " has git remotes, whose deploy keys and gate are bound to one"
                     + " task: it cannot be pooled yet; launch it without a pool");
         }
-        this.shape = shape(first);
+        this.shape = key(first, options);
+        this.door = PoolDoor.open(home, agent, this::answer);
         this.filler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bottle-pool-" + agent);
             t.setDaemon(true);
@@ -152,6 +157,7 @@ public final class WarmPool implements AutoCloseable {
             ready.clear();
             notifyAll();
         }
+        door.close();
         filler.shutdown();
         try {
             // a bottle being made when the pool closes is torn down by its filler
@@ -171,8 +177,22 @@ public final class WarmPool implements AutoCloseable {
 
     /** @return whether a launch of {@code plan} with {@code launchOptions} may take a bottle of this pool */
     boolean serves(BottlePlan plan, LaunchOptions launchOptions) {
-        return plan.agent().equals(agent) && launchOptions.withoutWorkspace().equals(options)
-                && shape(plan).equals(shape);
+        return plan.agent().equals(agent) && key(plan, launchOptions).equals(shape);
+    }
+
+    /** Answers another process on this home (see {@link PoolDoor}). */
+    private String answer(String request) {
+        if (request.equals("STATUS")) {
+            return "POOL " + agent + " " + size + " " + available() + " " + ProcessHandle.current().pid();
+        }
+        if (request.startsWith("CLAIM ") && request.substring(6).strip().equals(shape)) {
+            Optional<Lifecycle.Pooled> taken = take();
+            if (taken.isPresent()) {
+                lifecycle.handOver(taken.get());
+                return "SLUG " + taken.get().plan().slug();
+            }
+        }
+        return "NONE";
     }
 
     /** @return a ready bottle, no longer in the pool (a refill starts), or empty when none is ready */
@@ -208,7 +228,7 @@ public final class WarmPool implements AutoCloseable {
                 }
             }
             BottlePlan plan = planner.get();
-            if (!shape(plan).equals(shape)) {
+            if (!key(plan, options).equals(shape)) {
                 throw new BottleException("the plan of agent " + agent + " changed since the pool started; restart"
                         + " the pool to pool the new one");
             }
@@ -233,6 +253,21 @@ public final class WarmPool implements AutoCloseable {
             if (discard) {
                 lifecycle.discard(made, null);
             }
+        }
+    }
+
+    /**
+     * @return what a launch must match to be served by a pool: the SHA-256 of the plan's {@link #shape} and of the
+     *         isolation and CA options (hex)
+     */
+    static String key(BottlePlan plan, LaunchOptions launchOptions) {
+        LaunchOptions o = launchOptions.withoutWorkspace();
+        String text = shape(plan) + "\n" + o.trustHostCa() + " " + o.allowWeakIsolation();
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 
