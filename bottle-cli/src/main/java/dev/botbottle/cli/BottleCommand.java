@@ -62,6 +62,19 @@ final class BottleCommand implements Runnable {
         return home == null ? current : new HostEnvironment(home, current.userHome(), current.environment());
     }
 
+    /** @return the global options of this command, for a background process running another command */
+    java.util.List<String> globalArgs() {
+        java.util.List<String> args = new java.util.ArrayList<>();
+        if (home != null) {
+            args.addAll(java.util.List.of("--home", home.toAbsolutePath().toString()));
+        }
+        args.addAll(java.util.List.of("--project-dir", projectDir().toAbsolutePath().toString()));
+        if (debug) {
+            args.add("--debug");
+        }
+        return args;
+    }
+
     Path projectDir() {
         return projectDir != null ? projectDir : Path.of("").toAbsolutePath();
     }

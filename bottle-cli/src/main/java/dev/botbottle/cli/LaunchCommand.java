@@ -105,7 +105,7 @@ final class LaunchCommand implements Callable<Integer> {
         LaunchOptions options = new LaunchOptions(Optional.ofNullable(cwd).map(p -> p.toAbsolutePath()), trustHostCa,
                 allowWeakIsolation);
         BottleRuntime runtime = parent.runtime();
-        // a warm pool (`bottle pool start`) serves launches that did not name their bottle
+        // a warm pool (bottle pool start AGENT) serves launches that did not name their bottle
         RunningBottle bottle = (label == null ? runtime.claim(plan, options) : Optional.<RunningBottle>empty())
                 .orElseGet(() -> runtime.launch(plan, options));
         if (!bottle.slug().equals(plan.slug())) {
@@ -123,14 +123,7 @@ final class LaunchCommand implements Callable<Integer> {
     }
 
     private List<String> relaunchArgs() {
-        List<String> args = new ArrayList<>();
-        if (parent.home != null) {
-            args.addAll(List.of("--home", parent.home.toAbsolutePath().toString()));
-        }
-        args.addAll(List.of("--project-dir", parent.projectDir().toAbsolutePath().toString()));
-        if (parent.debug) {
-            args.add("--debug");
-        }
+        List<String> args = new ArrayList<>(parent.globalArgs());
         args.addAll(List.of("launch", agent, "--yes", "--backend", parent.backend(backend)));
         if (label != null) {
             args.addAll(List.of("--label", label));

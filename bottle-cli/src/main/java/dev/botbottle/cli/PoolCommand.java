@@ -96,14 +96,7 @@ final class PoolCommand implements Callable<Integer> {
         }
 
         private List<String> args(BottleCommand parent) {
-            List<String> args = new ArrayList<>();
-            if (parent.home != null) {
-                args.addAll(List.of("--home", parent.home.toAbsolutePath().toString()));
-            }
-            args.addAll(List.of("--project-dir", parent.projectDir().toAbsolutePath().toString()));
-            if (parent.debug) {
-                args.add("--debug");
-            }
+            List<String> args = new ArrayList<>(parent.globalArgs());
             args.addAll(List.of("pool", "start", agent, "--size", Integer.toString(size), "--timeout",
                     Long.toString(timeout), "--backend", parent.backend(backend)));
             if (trustHostCa) {

@@ -69,10 +69,7 @@ final class ResumeCommand implements Callable<Integer> {
             }
         }
         if (detach && !hold) {
-            List<String> args = new ArrayList<>();
-            if (parent.home != null) {
-                args.addAll(List.of("--home", parent.home.toAbsolutePath().toString()));
-            }
+            List<String> args = new ArrayList<>(parent.globalArgs());
             args.addAll(List.of("resume", slug));
             return Session.detach(args, slug, parent.console, java.util.Map.of());
         }

@@ -135,7 +135,8 @@ public final class LaunchBenchmark {
             }
         }
         if (sections.contains("pool")) {
-            new PoolSection(home, agent, runs, report).run();
+            new PoolSection(repo, home, agent, runs, report).run(total.containsKey("raw") ? total.get("raw").median()
+                    : Double.NaN, total.containsKey("cli") ? total.get("cli").median() : Double.NaN);
         }
         if (sections.contains("scale")) {
             List<Integer> counts = Arrays.stream(opt.get("scale").split(",")).map(Integer::parseInt).toList();

@@ -17,19 +17,25 @@ import java.util.Locale;
  */
 final class PoolSection {
 
+    private final Path repo;
     private final Path home;
     private final String agent;
     private final int runs;
     private final LaunchBenchmark.Report report;
 
-    PoolSection(Path home, String agent, int runs, LaunchBenchmark.Report report) {
+    PoolSection(Path repo, Path home, String agent, int runs, LaunchBenchmark.Report report) {
+        this.repo = repo;
         this.home = home;
         this.agent = agent;
         this.runs = runs;
         this.report = report;
     }
 
-    void run() throws InterruptedException {
+    /**
+     * @param rawTotal the raw script's whole run in this benchmark run (ms), or NaN
+     * @param cliTotal the CLI's whole launch-run-teardown without a pool in this run (ms), or NaN
+     */
+    void run(double rawTotal, double cliTotal) throws InterruptedException {
         Samples claim = new Samples();
         Samples claimExec = new Samples();
         Samples direct = new Samples();
@@ -72,5 +78,56 @@ final class PoolSection {
         report.line(String.format(Locale.ROOT, "%-34s %s", "direct launch-to-ready (same run)", direct.describe()));
         report.line(String.format(Locale.ROOT, "%-34s %s (goal: claim at most 100 ms)", "claim / direct launch",
                 Samples.ratio(claim.median(), direct.median())));
+        cli(rawTotal, cliTotal);
+    }
+
+    /**
+     * {@code bottle launch AGENT --headless --prompt true} served by {@code bottle pool start AGENT} (another process:
+     * the launch takes the pooled bottle over), whole process, pool full before each launch.
+     */
+    private void cli(double rawTotal, double cliTotal) {
+        String bottle = repo.resolve("bottle").toString();
+        Processes.Run started = Processes.run(List.of(bottle, "--home", home.toString(), "pool", "start", agent,
+                "--size", "1"), repo, java.util.Map.of());
+        if (started.exitCode() != 0) {
+            throw new IllegalStateException("bottle pool start failed:\n" + String.join("\n", started.errLines()));
+        }
+        Samples whole = new Samples();
+        int served = 0;
+        try {
+            for (int i = 0; i < runs; i++) {
+                awaitCliPoolFull(bottle);
+                Processes.Run run = Processes.run(List.of(bottle, "--home", home.toString(), "launch", agent,
+                        "--headless", "--prompt", "true"), repo, java.util.Map.of());
+                if (run.exitCode() != 0) {
+                    throw new IllegalStateException("the pooled CLI launch failed:\n" + String.join("\n", run.errLines()));
+                }
+                served += run.errLines().stream().anyMatch(l -> l.contains("from the warm pool of")) ? 1 : 0;
+                whole.add(run.wallMillis());
+            }
+        } finally {
+            Processes.run(List.of(bottle, "--home", home.toString(), "pool", "stop", agent), repo, java.util.Map.of());
+        }
+        report.line("");
+        report.line("## CLI with a warm pool (`bottle pool start " + agent + " --size 1`, then `bottle launch " + agent
+                + " --headless --prompt true`; " + served + " of " + runs + " served by the pool)");
+        report.line(String.format(Locale.ROOT, "%-34s %s", "whole launch-run-teardown", whole.describe()));
+        report.line(String.format(Locale.ROOT, "%-34s %s (goal: CLI at most 2x)", "ratio to the raw script",
+                Samples.ratio(whole.median(), rawTotal)));
+        report.line(String.format(Locale.ROOT, "%-34s %s", "ratio to the CLI without a pool",
+                Samples.ratio(whole.median(), cliTotal)));
+    }
+
+    /** Waits (polling `bottle pool ls`, up to 3 minutes) until the CLI's pool has its bottle ready again. */
+    private void awaitCliPoolFull(String bottle) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            Processes.Run ls = Processes.run(List.of(bottle, "--home", home.toString(), "pool", "ls"), repo,
+                    java.util.Map.of());
+            if (ls.stdout().lines().anyMatch(l -> l.matches(agent + "\\s+1\\s+1\\s+\\d+"))) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the CLI's warm pool did not refill in 3 minutes");
     }
 }

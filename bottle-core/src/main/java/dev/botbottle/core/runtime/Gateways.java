@@ -141,7 +141,8 @@ final class Gateways {
      * bottle's first request is as fast as later ones; a service not ready by then is logged and used as it is.
      */
     static void awaitReady(String slug, List<GatewayService> gateways) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + READY_TIMEOUT.toNanos();
         for (GatewayService g : gateways) {
             try {
                 java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
@@ -156,6 +157,7 @@ final class Gateways {
                 LOG.warn("the {} gateway of {} failed while getting ready: {}", g.name(), slug, e.toString());
             }
         }
+        LOG.debug("bottle {}: waited {} ms for its gateways' warm-up", slug, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Closes every service; failures are logged and, when {@code into} is given, added to it as suppressed. */
