@@ -1,0 +1,152 @@
+package dev.botbottle.backend.kubernetes.internal;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The API calls of the backend, in one namespace: finding, creating and removing a bottle's objects by name and
+ * label, and the facts of the cluster the backend depends on (RuntimeClasses, the agent-sandbox CRD).
+ */
+final class Cluster {
+
+    static final ResourceDefinitionContext SANDBOXES = new ResourceDefinitionContext.Builder()
+            .withGroup(Manifests.SANDBOX_GROUP).withVersion("v1alpha1").withKind("Sandbox").withPlural("sandboxes")
+            .withNamespaced(true).build();
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    Cluster(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    /** @return whether the agent-sandbox Sandbox CRD is installed (read from the API's CRD list) */
+    boolean sandboxesInstalled() {
+        try {
+            return client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
+                    .anyMatch(crd -> Manifests.SANDBOX_CRD.equals(crd.getMetadata().getName()));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403 || e.getCode() == 404) {
+                // not allowed to list CRDs: take the Pod path, which needs nothing beyond the core API
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** @param name a RuntimeClass @return whether the cluster has it */
+    boolean hasRuntimeClass(String name) {
+        return client.runtimeClasses().withName(name).get() != null;
+    }
+
+    /** @return the cluster's RuntimeClass names, for a message */
+    List<String> runtimeClasses() {
+        return client.runtimeClasses().list().getItems().stream().map(r -> r.getMetadata().getName())
+                .sorted().toList();
+    }
+
+    MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            sandboxes() {
+        return client.genericKubernetesResources(SANDBOXES);
+    }
+
+    Optional<GenericKubernetesResource> sandbox(String slug) {
+        return Optional.ofNullable(sandboxes().inNamespace(namespace).withName(Names.workload(slug)).get());
+    }
+
+    /** @param slug the bottle @return its Pod: the one named after it, or the one its Sandbox made (by label) */
+    Optional<Pod> pod(String slug) {
+        Pod named = client.pods().inNamespace(namespace).withName(Names.workload(slug)).get();
+        if (named != null) {
+            return Optional.of(named);
+        }
+        return client.pods().inNamespace(namespace).withLabel(Names.SLUG_LABEL, slug)
+                .withLabel(Names.MANAGED_LABEL, "true").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst();
+    }
+
+    /** @param slug the bottle @return the names of every object of the bottle that exists, as kind/name */
+    List<String> objects(String slug, boolean withSandboxes) {
+        Stream<HasMetadata> all = Stream.of(
+                client.pods().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
+                client.network().v1().networkPolicies().inNamespace(namespace).withLabels(selector(slug)).list()
+                        .getItems().stream(),
+                client.secrets().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
+                client.persistentVolumeClaims().inNamespace(namespace).withLabels(selector(slug)).list().getItems()
+                        .stream(),
+                client.configMaps().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
+                withSandboxes ? sandboxes().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream()
+                        : Stream.<HasMetadata>empty()).flatMap(s -> s.map(HasMetadata.class::cast));
+        return all.map(o -> o.getKind() + "/" + o.getMetadata().getName()).sorted().toList();
+    }
+
+    /** @return the slugs of every bottle with an object carrying the managed label */
+    TreeSet<String> slugs(boolean withSandboxes) {
+        TreeSet<String> slugs = new TreeSet<>();
+        Stream.of(
+                client.pods().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems().stream(),
+                client.network().v1().networkPolicies().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true")
+                        .list().getItems().stream(),
+                client.secrets().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems()
+                        .stream(),
+                client.persistentVolumeClaims().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list()
+                        .getItems().stream(),
+                client.configMaps().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems()
+                        .stream(),
+                withSandboxes ? sandboxes().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list()
+                        .getItems().stream() : Stream.<HasMetadata>empty())
+                .flatMap(s -> s.map(HasMetadata.class::cast))
+                .map(o -> o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(Names.SLUG_LABEL))
+                .filter(s -> s != null && !s.isEmpty()).forEach(slugs::add);
+        return slugs;
+    }
+
+    static Map<String, String> selector(String slug) {
+        return Map.of(Names.SLUG_LABEL, slug, Names.MANAGED_LABEL, "true");
+    }
+
+    /** @param slug the bottle @param data the records @param labels the bottle's labels */
+    void writeState(String slug, Map<String, String> data, Map<String, String> labels) {
+        ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName(Names.stateMap(slug)).withNamespace(namespace)
+                .withLabels(labels).endMetadata().withData(data).build();
+        client.configMaps().inNamespace(namespace).resource(map).createOr(existing -> existing.update());
+    }
+
+    /** @param slug the bottle @return its records, empty when it has none */
+    Optional<Map<String, String>> readState(String slug) {
+        ConfigMap map = client.configMaps().inNamespace(namespace).withName(Names.stateMap(slug)).get();
+        return Optional.ofNullable(map).map(m -> m.getData() == null ? Map.of() : m.getData());
+    }
+
+    /** Deletes the Pod named after the bottle and waits until it is gone (its name can then be used again). */
+    void deletePodAndWait(String name, long seconds) {
+        var pod = client.pods().inNamespace(namespace).withName(name);
+        pod.delete();
+        pod.waitUntilCondition(p -> p == null, seconds, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,380 @@
+package dev.botbottle.backend.kubernetes.internal;
+
+import dev.botbottle.backend.kubernetes.GatewaySidecar;
+import dev.botbottle.backend.kubernetes.KubernetesGateways;
+import dev.botbottle.spi.BackendException;
+import dev.botbottle.spi.BackendPlan;
+import dev.botbottle.spi.Bottle;
+import dev.botbottle.spi.BottleBackend;
+import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.EngineState;
+import dev.botbottle.spi.ExecRequest;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.support.AgentUser;
+import dev.botbottle.spi.support.TeardownSteps;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code kubernetes} backend: each bottle is a Pod, or an agent-sandbox {@code Sandbox} where that CRD is
+ * installed, with the gateway as a sidecar container; a NetworkPolicy per bottle; the agent's home on a
+ * PersistentVolumeClaim so stop (Pod deleted, or the Sandbox scaled to zero) and resume keep it; the bottle's Pod
+ * manifest in a ConfigMap so any host with the kubeconfig can resume it.
+ */
+public final class KubernetesBottleBackend implements BottleBackend, KubernetesGateways {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesBottleBackend.class);
+    static final String POD_RECORD = "pod.json";
+    static final String WORKLOAD_RECORD = "workload";
+    private static final Duration SHORT = Duration.ofSeconds(60);
+
+    private final Cluster cluster;
+    private final Options options;
+    private final Manifests manifests;
+    private final ProgressListener progress;
+    private final String kubectl;
+    private final Map<String, GatewaySidecar> sidecars = new ConcurrentHashMap<>();
+
+    /**
+     * @param client the API client (the backend does not close it)
+     * @param options the checked backend options
+     * @param progress receives progress of long steps
+     * @param kubectl the kubectl command for {@link Bottle#attachCommand}
+     */
+    public KubernetesBottleBackend(io.fabric8.kubernetes.client.KubernetesClient client, Options options,
+                                   ProgressListener progress, String kubectl) {
+        this.cluster = new Cluster(client, options.namespace());
+        this.options = options;
+        this.manifests = new Manifests(options);
+        this.progress = progress;
+        this.kubectl = kubectl;
+    }
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public void useGateway(String slug, GatewaySidecar sidecar) {
+        sidecars.put(slug, sidecar);
+    }
+
+    private Optional<GatewaySidecar> sidecar(String slug) {
+        return Optional.ofNullable(sidecars.get(slug)).or(options::gateway);
+    }
+
+    private String workload() {
+        return switch (options.workload()) {
+            case "pod" -> "pod";
+            case "sandbox" -> {
+                if (!cluster.sandboxesInstalled()) {
+                    throw new BackendException("backend option kubernetes.workload=sandbox, but the cluster has no "
+                            + Manifests.SANDBOX_CRD + " CRD: install agent-sandbox (docs/kubernetes.md) or set "
+                            + "kubernetes.workload=auto");
+                }
+                yield "sandbox";
+            }
+            default -> cluster.sandboxesInstalled() ? "sandbox" : "pod";
+        };
+    }
+
+    @Override
+    public BackendPlan describe(BottleSpec spec) {
+        Map<String, String> details = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        details.put("namespace", options.namespace());
+        details.put("workload", options.workload().equals("auto") ? "auto (Sandbox where agent-sandbox is installed, "
+                + "a Pod otherwise)" : options.workload());
+        details.put("pod", Names.workload(spec.slug()) + " (uid " + Manifests.AGENT_UID + ", runAsNonRoot, no "
+                + "privilege escalation, all capabilities dropped, no service account token)");
+        details.put("runtime class", options.runtimeClass().orElse("the cluster's default"));
+        Optional<GatewaySidecar> sidecar = sidecar(spec.slug());
+        details.put("gateway", sidecar.map(s -> "sidecar " + s.image() + " on 127.0.0.1").orElse("none"));
+        details.put("network policy", Names.networkPolicy(spec.slug()) + (sidecar.isPresent()
+                ? " (egress: cluster DNS, TCP " + sidecar.get().egressPorts() + " to " + sidecar.get().egressCidrs() + ")"
+                : " (no egress)"));
+        details.put("home", options.agentHome() + " on claim " + Names.stateClaim(spec.slug()) + " ("
+                + options.homeSize() + ")");
+        if (options.runtimeClass().isEmpty()) {
+            warnings.add("no sandboxed runtime: kubernetes.runtime-class is unset, so the bottle shares the node's "
+                    + "kernel (set it to a gVisor or Kata RuntimeClass)");
+        }
+        if (sidecar.isPresent()) {
+            warnings.add("network policy per Pod: the agent container may open the same connections its gateway "
+                    + "sidecar may (cluster DNS, TCP " + sidecar.get().egressPorts() + " to "
+                    + sidecar.get().egressCidrs() + "), bypassing the gateway; see docs/kubernetes.md");
+        }
+        if (spec.limits().pids().isPresent()) {
+            warnings.add("no process limit: Kubernetes sets pid limits per node (kubelet podPidsLimit), not per Pod");
+        }
+        warnings.add("root provisioning: nothing runs as root in the bottle (root-owned copies and commands as "
+                + "another user are refused)");
+        return new BackendPlan(name(), details, warnings);
+    }
+
+    @Override
+    public HostReach prepare(BottleSpec spec) {
+        Names.checkSlug(spec.slug());
+        Names.labels(spec.slug(), spec.agent(), spec.labels(), "pod");
+        checkRuntimeClass();
+        boolean sandboxes = cluster.sandboxesInstalled();
+        List<String> existing = cluster.objects(spec.slug(), sandboxes);
+        if (!existing.isEmpty()) {
+            throw new BackendException("bottle " + spec.slug() + " already has objects in namespace "
+                    + options.namespace() + ": " + String.join(", ", existing) + "; remove them with `bottle cleanup` "
+                    + "(or kubectl delete all,networkpolicy,secret,pvc,configmap -n " + options.namespace() + " -l "
+                    + Names.selector(spec.slug()) + ")");
+        }
+        return new HostReach("127.0.0.1", "127.0.0.1", "NetworkPolicy " + Names.networkPolicy(spec.slug())
+                + " (needs a CNI that enforces NetworkPolicy); gateway as a sidecar on the Pod's loopback");
+    }
+
+    private void checkRuntimeClass() {
+        if (options.runtimeClass().isEmpty()) {
+            return;
+        }
+        String rc = options.runtimeClass().get();
+        boolean present;
+        try {
+            present = cluster.hasRuntimeClass(rc);
+        } catch (KubernetesClientException e) {
+            throw new BackendException("could not check RuntimeClass " + rc + " (backend option "
+                    + "kubernetes.runtime-class): " + e.getMessage() + "; check your rights to get runtimeclasses", e);
+        }
+        if (!present) {
+            List<String> known = cluster.runtimeClasses();
+            throw new BackendException("backend option kubernetes.runtime-class=" + rc + " names a RuntimeClass the "
+                    + "cluster does not have (it has: " + (known.isEmpty() ? "none" : String.join(", ", known)) + "): "
+                    + "install it (gVisor: GKE Sandbox or runsc with a RuntimeClass named " + rc + "; Kata: "
+                    + "kata-deploy; see docs/kubernetes.md), or set the option to one of those, or unset it");
+        }
+    }
+
+    @Override
+    public void create(BottleSpec spec, HostReach reach, List<Integer> gatewayPorts) {
+        String workload = workload();
+        Map<String, String> labels = manifests.labels(spec, workload);
+        Optional<GatewaySidecar> sidecar = sidecar(spec.slug());
+        var client = cluster.client();
+        String ns = options.namespace();
+        try {
+            progress.onProgress("create", "claim " + Names.stateClaim(spec.slug()) + " for the agent's home");
+            client.persistentVolumeClaims().inNamespace(ns).resource(manifests.homeClaim(spec, labels)).create();
+            if (sidecar.isPresent()) {
+                client.secrets().inNamespace(ns).resource(manifests.gatewaySecret(spec, labels, sidecar.get())).create();
+            }
+            progress.onProgress("create", "network policy " + Names.networkPolicy(spec.slug()));
+            client.network().v1().networkPolicies().inNamespace(ns)
+                    .resource(manifests.networkPolicy(spec, labels, sidecar)).create();
+            Pod pod = manifests.pod(spec, labels, sidecar, gatewayPorts);
+            Map<String, String> state = new TreeMap<>();
+            state.put(WORKLOAD_RECORD, workload);
+            state.put(POD_RECORD, client.getKubernetesSerialization().asJson(pod));
+            cluster.writeState(spec.slug(), state, labels);
+            if (workload.equals("sandbox")) {
+                progress.onProgress("create", "sandbox " + Names.workload(spec.slug()));
+                cluster.sandboxes().inNamespace(ns).resource(manifests.sandbox(spec, labels, sidecar, gatewayPorts,
+                        client.getKubernetesSerialization())).create();
+            } else {
+                progress.onProgress("create", "pod " + Names.workload(spec.slug()));
+                client.pods().inNamespace(ns).resource(pod).create();
+            }
+        } catch (KubernetesClientException e) {
+            throw new BackendException("could not create bottle " + spec.slug() + " in namespace " + ns + ": "
+                    + e.getMessage() + " (bottle teardown removes what was made)", e);
+        }
+    }
+
+    @Override
+    public Bottle start(String slug) {
+        Pod pod = waitReady(slug);
+        return handle(slug, pod);
+    }
+
+    private Pod waitReady(String slug) {
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        progress.onProgress("start", "waiting for the pod of " + slug + " to be ready");
+        Optional<Pod> pod = Optional.empty();
+        while (pod.isEmpty() && System.nanoTime() < deadline) {
+            pod = cluster.pod(slug);
+            if (pod.isEmpty()) {
+                // a Sandbox's controller makes the Pod: wait for it to appear
+                try {
+                    cluster.client().pods().inNamespace(options.namespace()).withLabels(Cluster.selector(slug))
+                            .informOnCondition(list -> !list.isEmpty()).get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    LOG.debug("no pod for {} yet", slug);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BackendException("interrupted while bottle " + slug + " started", e);
+                }
+            }
+        }
+        if (pod.isEmpty()) {
+            throw new BackendException("bottle " + slug + " has no pod in namespace " + options.namespace() + " after "
+                    + options.startTimeout().toSeconds() + " s (kubectl get sandbox,pod -n " + options.namespace()
+                    + " -l " + Names.selector(slug) + ")");
+        }
+        String name = pod.get().getMetadata().getName();
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+        try {
+            return cluster.client().pods().inNamespace(options.namespace()).withName(name)
+                    .waitUntilCondition(p -> p != null && (PodStates.ready(p) || PodStates.failed(p)), left,
+                            TimeUnit.SECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            Pod now = cluster.client().pods().inNamespace(options.namespace()).withName(name).get();
+            throw new BackendException("the pod of bottle " + slug + " is not ready after "
+                    + options.startTimeout().toSeconds() + " s: " + PodStates.why(now) + " (kubectl describe pod -n "
+                    + options.namespace() + " " + name + ")");
+        }
+    }
+
+    private Bottle handle(String slug, Pod pod) {
+        if (PodStates.failed(pod)) {
+            throw new BackendException("the pod of bottle " + slug + " failed: " + PodStates.why(pod));
+        }
+        PodExec exec = new PodExec(cluster.client(), options.namespace(), slug, pod.getMetadata().getName());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = exec.run(ExecRequest.of("cat", "/etc/passwd").withTimeout(SHORT), Optional.empty(), out,
+                OutputStream.nullOutputStream());
+        Map<String, AgentUser> users = code == 0 ? AgentUser.parse(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                : Map.of();
+        AgentUser agent = AgentUser.find(users, Long.toString(Manifests.AGENT_UID))
+                .orElse(new AgentUser(Long.toString(Manifests.AGENT_UID), (int) Manifests.AGENT_UID,
+                        (int) Manifests.AGENT_UID, options.agentHome()));
+        return new KubernetesBottle(slug, options.namespace(), agent.name(), agent.home(), exec, kubectl);
+    }
+
+    @Override
+    public void stop(String slug) {
+        try {
+            Optional<GenericKubernetesResource> sandbox = cluster.sandboxesInstalled() ? cluster.sandbox(slug)
+                    : Optional.empty();
+            if (sandbox.isPresent()) {
+                progress.onProgress("stop", "scaling sandbox " + Names.workload(slug) + " to zero");
+                cluster.sandboxes().inNamespace(options.namespace()).withName(Names.workload(slug))
+                        .edit(s -> withReplicas(s, 0));
+                return;
+            }
+            progress.onProgress("stop", "deleting pod " + Names.workload(slug) + " (its home stays on "
+                    + Names.stateClaim(slug) + ")");
+            cluster.deletePodAndWait(Names.workload(slug), options.startTimeout().toSeconds());
+        } catch (KubernetesClientException e) {
+            throw new BackendException("could not stop bottle " + slug + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static GenericKubernetesResource withReplicas(GenericKubernetesResource sandbox, int replicas) {
+        Object spec = sandbox.getAdditionalProperties().get("spec");
+        Map<String, Object> copy = spec instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+                : new LinkedHashMap<>();
+        copy.put("replicas", replicas);
+        sandbox.setAdditionalProperty("spec", copy);
+        return sandbox;
+    }
+
+    @Override
+    public Bottle resume(String slug, List<Integer> gatewayPorts) {
+        try {
+            Optional<GenericKubernetesResource> sandbox = cluster.sandboxesInstalled() ? cluster.sandbox(slug)
+                    : Optional.empty();
+            if (sandbox.isPresent()) {
+                progress.onProgress("resume", "scaling sandbox " + Names.workload(slug) + " to one");
+                cluster.sandboxes().inNamespace(options.namespace()).withName(Names.workload(slug))
+                        .edit(s -> withReplicas(s, 1));
+            } else if (cluster.client().pods().inNamespace(options.namespace()).withName(Names.workload(slug))
+                    .get() == null) {
+                String json = cluster.readState(slug).map(m -> m.get(POD_RECORD)).orElseThrow(() ->
+                        new BackendException("bottle " + slug + " has no saved pod in namespace " + options.namespace()
+                                + " (ConfigMap " + Names.stateMap(slug) + "): it cannot be resumed; launch it again"));
+                Pod pod = cluster.client().getKubernetesSerialization().unmarshal(json, Pod.class);
+                pod.getMetadata().setResourceVersion(null);
+                progress.onProgress("resume", "recreating pod " + Names.workload(slug));
+                cluster.client().pods().inNamespace(options.namespace()).resource(pod).create();
+            }
+        } catch (KubernetesClientException e) {
+            throw new BackendException("could not resume bottle " + slug + ": " + e.getMessage(), e);
+        }
+        return start(slug);
+    }
+
+    @Override
+    public Bottle attach(String slug) {
+        Pod pod = cluster.pod(slug).filter(PodStates::ready).orElseThrow(() -> new BackendException("no bottle named "
+                + slug + " runs in namespace " + options.namespace() + " (bottle ps lists them)"));
+        return handle(slug, pod);
+    }
+
+    @Override
+    public void teardown(String slug) {
+        TeardownSteps steps = new TeardownSteps(slug);
+        String ns = options.namespace();
+        var client = cluster.client();
+        Map<String, String> selector = Cluster.selector(slug);
+        steps.run("check for agent-sandbox", () -> {
+            if (cluster.sandboxesInstalled()) {
+                steps.run("delete sandbox " + Names.workload(slug),
+                        () -> cluster.sandboxes().inNamespace(ns).withLabels(selector).delete());
+            }
+        });
+        steps.run("delete pod " + Names.workload(slug), () -> client.pods().inNamespace(ns).withLabels(selector)
+                .withGracePeriod(0).delete());
+        steps.run("delete network policy " + Names.networkPolicy(slug),
+                () -> client.network().v1().networkPolicies().inNamespace(ns).withLabels(selector).delete());
+        steps.run("delete secret " + Names.gatewaySecret(slug),
+                () -> client.secrets().inNamespace(ns).withLabels(selector).delete());
+        steps.run("delete claim " + Names.stateClaim(slug),
+                () -> client.persistentVolumeClaims().inNamespace(ns).withLabels(selector).delete());
+        steps.run("delete config map " + Names.stateMap(slug),
+                () -> client.configMaps().inNamespace(ns).withLabels(selector).delete());
+        sidecars.remove(slug);
+        steps.finish();
+    }
+
+    @Override
+    public Set<String> list() {
+        try {
+            return cluster.slugs(cluster.sandboxesInstalled());
+        } catch (KubernetesClientException e) {
+            throw new BackendException("could not list bottles in namespace " + options.namespace() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, EngineState> states() {
+        Map<String, EngineState> states = new TreeMap<>();
+        for (String slug : list()) {
+            Optional<Pod> pod = cluster.pod(slug);
+            if (pod.isPresent()) {
+                states.put(slug, PodStates.ready(pod.get()) ? EngineState.RUNNING
+                        : PodStates.failed(pod.get()) ? EngineState.STOPPED : EngineState.UNKNOWN);
+            } else if (cluster.readState(slug).isPresent()) {
+                states.put(slug, EngineState.STOPPED);
+            } else {
+                states.put(slug, EngineState.INCOMPLETE);
+            }
+        }
+        return states;
+    }
+}

@@ -1,0 +1,292 @@
+package dev.botbottle.backend.kubernetes.internal;
+
+import dev.botbottle.backend.kubernetes.GatewaySidecar;
+import dev.botbottle.spi.BottleSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The Kubernetes objects of one bottle, made from its spec and the backend options; no API call. Every bottle gets:
+ * a PersistentVolumeClaim for the agent's home (kept across stop and resume), the Pod (or a {@code Sandbox} whose
+ * pod template is the same), a NetworkPolicy, and, with a gateway sidecar, the Secret holding its configuration.
+ */
+public final class Manifests {
+
+    /** The agent's uid and gid: the agent is never root. */
+    public static final long AGENT_UID = 1000;
+    /** The gateway sidecar's uid and gid: not the agent's, so the two can be told apart. */
+    public static final long GATEWAY_UID = 1001;
+
+    /** The agent-sandbox API group, version and kind. */
+    public static final String SANDBOX_GROUP = "agents.x-k8s.io";
+    /** The Sandbox API version this backend writes. */
+    public static final String SANDBOX_API_VERSION = SANDBOX_GROUP + "/v1alpha1";
+    /** The Sandbox CRD's name, as the API's CRD list names it. */
+    public static final String SANDBOX_CRD = "sandboxes." + SANDBOX_GROUP;
+
+    private static final String HOME_VOLUME = "home";
+    private static final String GATEWAY_VOLUME = "gateway-config";
+    private static final String SEED_MOUNT = "/bot-bottle-home";
+    private static final String SEEDED_MARKER = ".bot-bottle-seeded";
+    /** Keeps the agent container alive without a program of the image's own; ends at once on SIGTERM. */
+    static final List<String> KEEP_ALIVE = List.of("sh", "-c",
+            "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done");
+
+    private final Options options;
+
+    /** @param options the backend options */
+    public Manifests(Options options) {
+        this.options = options;
+    }
+
+    /**
+     * @param spec the bottle
+     * @param workload {@code pod} or {@code sandbox}
+     * @return the labels of every object of the bottle
+     */
+    public Map<String, String> labels(BottleSpec spec, String workload) {
+        return Names.labels(spec.slug(), spec.agent(), spec.labels(), workload);
+    }
+
+    private ObjectMeta meta(String name, Map<String, String> labels) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(options.namespace()).withLabels(labels).build();
+    }
+
+    /**
+     * @param spec the bottle
+     * @param labels its labels
+     * @return the claim for the agent's home
+     */
+    public PersistentVolumeClaim homeClaim(BottleSpec spec, Map<String, String> labels) {
+        return new PersistentVolumeClaimBuilder().withMetadata(meta(Names.stateClaim(spec.slug()), labels))
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(options.storageClass().orElse(null))
+                .withNewResources().addToRequests("storage", new Quantity(options.homeSize())).endResources()
+                .endSpec().build();
+    }
+
+    /**
+     * @param spec the bottle
+     * @param labels its labels
+     * @param sidecar its gateway
+     * @return the Secret with the gateway's configuration files
+     */
+    public Secret gatewaySecret(BottleSpec spec, Map<String, String> labels, GatewaySidecar sidecar) {
+        Map<String, String> data = new TreeMap<>();
+        sidecar.configFiles().forEach((name, bytes) -> data.put(name, Base64.getEncoder().encodeToString(bytes)));
+        return new SecretBuilder().withMetadata(meta(Names.gatewaySecret(spec.slug()), labels)).withType("Opaque")
+                .withImmutable(false).withData(data).build();
+    }
+
+    /**
+     * @param spec the bottle
+     * @param labels its labels
+     * @param sidecar its gateway, if any
+     * @param gatewayPorts the ports the gateway listens on, on the Pod's loopback
+     * @return the Pod
+     */
+    public Pod pod(BottleSpec spec, Map<String, String> labels, Optional<GatewaySidecar> sidecar,
+                   List<Integer> gatewayPorts) {
+        return new PodBuilder().withMetadata(meta(Names.workload(spec.slug()), labels))
+                .withSpec(podSpec(spec, sidecar, gatewayPorts, "Always")).build();
+    }
+
+    /**
+     * An agent-sandbox {@code Sandbox} running the same pod template as {@link #pod}, with one replica.
+     *
+     * @param spec the bottle
+     * @param labels its labels (the Sandbox's and its Pod's)
+     * @param sidecar its gateway, if any
+     * @param gatewayPorts the ports the gateway listens on
+     * @param serialization turns the pod spec into the generic resource's map
+     * @return the Sandbox
+     */
+    @SuppressWarnings("unchecked")
+    public GenericKubernetesResource sandbox(BottleSpec spec, Map<String, String> labels,
+                                             Optional<GatewaySidecar> sidecar, List<Integer> gatewayPorts,
+                                             KubernetesSerialization serialization) {
+        GenericKubernetesResource sandbox = new GenericKubernetesResource();
+        sandbox.setApiVersion(SANDBOX_API_VERSION);
+        sandbox.setKind("Sandbox");
+        sandbox.setMetadata(meta(Names.workload(spec.slug()), labels));
+        Map<String, Object> template = new LinkedHashMap<>();
+        template.put("metadata", Map.of("labels", labels));
+        template.put("spec", serialization.convertValue(podSpec(spec, sidecar, gatewayPorts, "Always"), Map.class));
+        Map<String, Object> sandboxSpec = new LinkedHashMap<>();
+        sandboxSpec.put("podTemplate", template);
+        sandboxSpec.put("replicas", 1);
+        sandbox.setAdditionalProperty("spec", sandboxSpec);
+        return sandbox;
+    }
+
+    PodSpec podSpec(BottleSpec spec, Optional<GatewaySidecar> sidecar, List<Integer> gatewayPorts,
+                    String restartPolicy) {
+        List<Container> containers = new ArrayList<>();
+        containers.add(agentContainer(spec, sidecar.isPresent(), gatewayPorts));
+        sidecar.ifPresent(s -> containers.add(gatewayContainer(s, gatewayPorts)));
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName(HOME_VOLUME).withNewPersistentVolumeClaim()
+                .withClaimName(Names.stateClaim(spec.slug())).endPersistentVolumeClaim().build());
+        sidecar.ifPresent(s -> volumes.add(new VolumeBuilder().withName(GATEWAY_VOLUME).withNewSecret()
+                .withSecretName(Names.gatewaySecret(spec.slug())).withDefaultMode(0440).endSecret().build()));
+        return new PodSpecBuilder()
+                .withRuntimeClassName(options.runtimeClass().orElse(null))
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withHostNetwork(false).withHostPID(false).withHostIPC(false).withShareProcessNamespace(false)
+                .withRestartPolicy(restartPolicy)
+                .withTerminationGracePeriodSeconds(5L)
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(AGENT_UID).withRunAsGroup(AGENT_UID)
+                .withFsGroup(AGENT_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withInitContainers(seedContainer(spec))
+                .withContainers(containers)
+                .withVolumes(volumes)
+                .build();
+    }
+
+    private Container agentContainer(BottleSpec spec, boolean gateway, List<Integer> gatewayPorts) {
+        List<EnvVar> env = new ArrayList<>();
+        new TreeMap<>(spec.env()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+        if (gateway && !gatewayPorts.isEmpty()) {
+            env.add(new EnvVar("BOT_BOTTLE_GATEWAY", "127.0.0.1", null));
+        }
+        ContainerBuilder c = new ContainerBuilder().withName(Names.AGENT_CONTAINER)
+                .withImage(spec.image().reference()).withImagePullPolicy("IfNotPresent")
+                .withCommand(KEEP_ALIVE).withWorkingDir(options.agentHome()).withEnv(env)
+                .withSecurityContext(restricted(AGENT_UID, false))
+                .withVolumeMounts(mount(HOME_VOLUME, options.agentHome(), false));
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        spec.limits().cpus().ifPresent(cpus -> limits.put("cpu", new Quantity(Math.round(cpus * 1000) + "m")));
+        spec.limits().memoryBytes().ifPresent(bytes -> limits.put("memory", new Quantity(Long.toString(bytes))));
+        if (!limits.isEmpty()) {
+            c.withNewResources().withLimits(limits).withRequests(limits).endResources();
+        }
+        return c.build();
+    }
+
+    private Container seedContainer(BottleSpec spec) {
+        // the home volume starts empty: the first start copies the image's home onto it, later starts keep it
+        String script = "[ -e " + SEED_MOUNT + "/" + SEEDED_MARKER + " ] && exit 0; "
+                + "if [ -d \"$0\" ]; then cp -a \"$0\"/. " + SEED_MOUNT + "/ || exit 1; fi; "
+                + "touch " + SEED_MOUNT + "/" + SEEDED_MARKER;
+        return new ContainerBuilder().withName(Names.SEED_CONTAINER).withImage(spec.image().reference())
+                .withImagePullPolicy("IfNotPresent").withCommand("sh", "-c", script, options.agentHome())
+                .withSecurityContext(restricted(AGENT_UID, false))
+                .withVolumeMounts(mount(HOME_VOLUME, SEED_MOUNT, false))
+                .build();
+    }
+
+    private Container gatewayContainer(GatewaySidecar sidecar, List<Integer> gatewayPorts) {
+        ContainerBuilder c = new ContainerBuilder().withName(Names.GATEWAY_CONTAINER).withImage(sidecar.image())
+                .withImagePullPolicy("IfNotPresent")
+                .withEnv(new EnvVar("BOT_BOTTLE_GATEWAY_CONFIG", GatewaySidecar.CONFIG_PATH, null))
+                .withSecurityContext(restricted(GATEWAY_UID, true))
+                .withVolumeMounts(mount(GATEWAY_VOLUME, GatewaySidecar.CONFIG_PATH, true));
+        if (!sidecar.command().isEmpty()) {
+            c.withCommand(sidecar.command());
+        }
+        for (int port : gatewayPorts) {
+            c.addNewPort().withContainerPort(port).withProtocol("TCP").endPort();
+        }
+        return c.build();
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    private static SecurityContext restricted(long uid, boolean readOnlyRoot) {
+        return new SecurityContextBuilder().withAllowPrivilegeEscalation(false).withPrivileged(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withRunAsNonRoot(true).withRunAsUser(uid).withRunAsGroup(uid)
+                .withReadOnlyRootFilesystem(readOnlyRoot ? Boolean.TRUE : null)
+                .build();
+    }
+
+    /**
+     * The bottle's NetworkPolicy: no ingress; egress only what the gateway needs (DNS to the cluster's resolver, its
+     * upstream ports in its CIDRs), or none at all without a gateway. NetworkPolicy selects Pods, not containers: with
+     * the gateway as a sidecar these rules are the agent container's too (see docs/kubernetes.md).
+     *
+     * @param spec the bottle
+     * @param labels its labels
+     * @param sidecar its gateway, if any
+     * @return the policy
+     */
+    public NetworkPolicy networkPolicy(BottleSpec spec, Map<String, String> labels, Optional<GatewaySidecar> sidecar) {
+        List<NetworkPolicyEgressRule> egress = new ArrayList<>();
+        sidecar.ifPresent(s -> {
+            NetworkPolicyPeer dns = new NetworkPolicyPeerBuilder()
+                    .withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
+                    .endNamespaceSelector()
+                    .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector().build();
+            egress.add(new NetworkPolicyEgressRuleBuilder().withTo(dns)
+                    .withPorts(port("UDP", 53), port("TCP", 53)).build());
+            if (!s.egressPorts().isEmpty() && !s.egressCidrs().isEmpty()) {
+                List<NetworkPolicyPeer> to = s.egressCidrs().stream().map(Manifests::ipBlock).toList();
+                egress.add(new NetworkPolicyEgressRuleBuilder().withTo(to)
+                        .withPorts(s.egressPorts().stream().map(p -> port("TCP", p)).toList()).build());
+            }
+        });
+        return new NetworkPolicyBuilder().withMetadata(meta(Names.networkPolicy(spec.slug()), labels))
+                .withNewSpec()
+                .withNewPodSelector().addToMatchLabels(Names.SLUG_LABEL, spec.slug())
+                .addToMatchLabels(Names.MANAGED_LABEL, "true").endPodSelector()
+                .withPolicyTypes("Ingress", "Egress")
+                .withIngress(List.of())
+                .withEgress(egress)
+                .endSpec().build();
+    }
+
+    private static NetworkPolicyPort port(String protocol, int port) {
+        NetworkPolicyPort p = new NetworkPolicyPort();
+        p.setProtocol(protocol);
+        p.setPort(new IntOrString(port));
+        return p;
+    }
+
+    private static NetworkPolicyPeer ipBlock(String cidrWithExceptions) {
+        List<String> parts = Arrays.asList(cidrWithExceptions.split("!"));
+        NetworkPolicyPeer peer = new NetworkPolicyPeer();
+        peer.setIpBlock(new IPBlock(parts.get(0), parts.subList(1, parts.size())));
+        return peer;
+    }
+}
