@@ -61,8 +61,8 @@ public final class KubernetesBackendProvider implements BackendProvider {
                     + "your cluster's kubeconfig (docs/kubernetes.md)");
         }
         try (var client = clients.get()) {
-            String version = client.getKubernetesVersion().getGitVersion();
-            return version == null || version.isBlank()
+            var version = client.getKubernetesVersion();
+            return version == null
                     ? Availability.unavailable("the Kubernetes API server at " + client.getMasterUrl()
                     + " answered without a version")
                     : Availability.ok();

@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -80,7 +79,7 @@ final class PodExec {
                 .orElse(null));
         byte[] header = header(request, in == null ? -1 : in.length());
         InputStream stream = in == null ? new ByteArrayInputStream(header)
-                : new SequenceInputStream(new ByteArrayInputStream(header), in.stream());
+                : new HeaderThenInput(new ByteArrayInputStream(header), in.stream());
         List<String> command = command(request);
         ErrorTail err = new ErrorTail(stderr);
         ExecWatch watch;
@@ -145,6 +144,44 @@ final class PodExec {
 
     /** @param stream the command's input @param length exactly how many bytes it holds */
     record Input(InputStream stream, long length) {
+    }
+
+    /**
+     * The header, then the input. Unlike {@link java.io.SequenceInputStream} it reports what both hold as
+     * {@link #available()}: the client's input pump polls it and would otherwise take the header's end for a pause.
+     * Both parts are a byte array or a file, whose {@code available()} is what is left.
+     */
+    private static final class HeaderThenInput extends InputStream {
+        private final InputStream header;
+        private final InputStream input;
+
+        HeaderThenInput(InputStream header, InputStream input) {
+            this.header = header;
+            this.input = input;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = header.read();
+            return b >= 0 ? b : input.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = header.read(b, off, len);
+            return n > 0 ? n : input.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws java.io.IOException {
+            long left = (long) header.available() + input.available();
+            return (int) Math.min(Integer.MAX_VALUE, left);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            input.close();
+        }
     }
 
     /** Passes standard error on, keeping its last bytes for the missing-program check. */

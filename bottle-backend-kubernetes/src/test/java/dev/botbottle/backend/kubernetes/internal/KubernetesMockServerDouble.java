@@ -1,0 +1,278 @@
+package dev.botbottle.backend.kubernetes.internal;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A DOUBLE of a Kubernetes cluster: fabric8's mock API server in CRUD mode (objects are stored and listed, watched,
+ * patched and deleted as a real API server would, but nothing runs them: no scheduler, no kubelet, no agent-sandbox
+ * controller, no CNI enforcing NetworkPolicy). Tests play those parts with {@link #runPod}, {@link #actAsSandboxController}.
+ *
+ * <p>Exec requests ({@code pods/NAME/exec}, a WebSocket upgrade CRUD mode does not serve) are answered here: the
+ * request is recorded, the backend's exec header on standard input is decoded exactly as {@link PodExec#WRAPPER}
+ * decodes it in a real container, and a handler the test registers plays the program, returning its output and exit
+ * code over the Kubernetes stream channels (1 stdout, 2 stderr, 3 status).
+ */
+final class KubernetesMockServerDouble implements AutoCloseable {
+
+    /** One exec the double answered. */
+    record Exec(String pod, String container, List<String> command, List<String> argv, Map<String, String> env,
+                Optional<String> workdir, byte[] stdin) {
+    }
+
+    /** What the played program returns. */
+    record Result(int exitCode, byte[] stdout, byte[] stderr) {
+        static Result ok(String stdout) {
+            return new Result(0, stdout.getBytes(StandardCharsets.UTF_8), new byte[0]);
+        }
+    }
+
+    static final String PASSWD = "root:x:0:0:root:/root:/bin/bash\nagent:x:1000:1000::/home/agent:/bin/bash\n";
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final List<Exec> execs = new CopyOnWriteArrayList<>();
+    private volatile Function<Exec, Result> programs = e -> e.argv().equals(List.of("cat", "/etc/passwd"))
+            ? Result.ok(PASSWD) : new Result(127, new byte[0],
+            (PodExec.MISSING + e.argv().get(0) + "\n").getBytes(StandardCharsets.UTF_8));
+
+    KubernetesMockServerDouble() {
+        Map<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> responses =
+                new HashMap<>();
+        KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses) {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getPath().contains("/exec?")) {
+                    return exec(request);
+                }
+                return super.dispatch(request);
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+        server.init();
+        server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(Manifests.SANDBOX_GROUP)
+                .withVersion("v1alpha1").withKind("Sandbox").withPlural("sandboxes").withScope("Namespaced").build());
+        client = server.createClient();
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    /** @param handler plays the programs of the execs to come (after the wrapper decoded their header) */
+    void programs(Function<Exec, Result> handler) {
+        this.programs = handler;
+    }
+
+    /** @return the execs answered so far, in order */
+    List<Exec> execs() {
+        return List.copyOf(execs);
+    }
+
+    /** Installs the agent-sandbox Sandbox CRD, as {@code kubectl apply} of its manifest would. */
+    void installSandboxCrd() {
+        client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+                .withNewMetadata().withName(Manifests.SANDBOX_CRD).endMetadata()
+                .withNewSpec().withGroup(Manifests.SANDBOX_GROUP).withScope("Namespaced")
+                .withNewNames().withKind("Sandbox").withPlural("sandboxes").withSingular("sandbox").endNames()
+                .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true).endVersion()
+                .endSpec().build()).create();
+    }
+
+    /** @param name a RuntimeClass to add (as gVisor's installation would) */
+    void addRuntimeClass(String name) {
+        client.runtimeClasses().resource(new RuntimeClassBuilder().withNewMetadata().withName(name).endMetadata()
+                .withHandler("runsc").build()).create();
+    }
+
+    /** Plays the kubelet: the named Pod runs and its containers are ready. */
+    void runPod(String namespace, String name) {
+        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withContainerStatuses(pod.getSpec().getContainers()
+                .stream().map(c -> new ContainerStatusBuilder().withName(c.getName()).withReady(true).build()).toList())
+                .build());
+        client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    }
+
+    /** Plays the agent-sandbox controller: makes the Sandbox's Pod from its pod template. */
+    @SuppressWarnings("unchecked")
+    Pod actAsSandboxController(String namespace, String sandboxName) {
+        GenericKubernetesResource sandbox = client.genericKubernetesResources(Cluster.SANDBOXES).inNamespace(namespace)
+                .withName(sandboxName).get();
+        Map<String, Object> spec = (Map<String, Object>) sandbox.getAdditionalProperties().get("spec");
+        Map<String, Object> template = (Map<String, Object>) spec.get("podTemplate");
+        Map<String, String> labels = (Map<String, String>) ((Map<String, Object>) template.get("metadata")).get("labels");
+        Pod pod = new Pod();
+        pod.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(sandboxName)
+                .withNamespace(namespace).withLabels(labels).build());
+        pod.setSpec(client.getKubernetesSerialization().convertValue(template.get("spec"), PodSpec.class));
+        client.pods().inNamespace(namespace).resource(pod).create();
+        runPod(namespace, sandboxName);
+        return pod;
+    }
+
+    private MockResponse exec(RecordedRequest request) {
+        String path = request.getPath();
+        String[] parts = path.substring(0, path.indexOf('?')).split("/");
+        String pod = parts[parts.length - 2];
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (String pair : path.substring(path.indexOf('?') + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            query.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                    .add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        List<String> command = query.getOrDefault("command", List.of());
+        String container = query.getOrDefault("container", List.of("")).get(0);
+        return new MockResponse().setHeader("Sec-WebSocket-Protocol", "v4.channel.k8s.io")
+                .withWebSocketUpgrade(new Stdin(pod, container, command));
+    }
+
+    /** Collects the exec's standard input until its header and announced input are complete, then answers. */
+    private final class Stdin extends WebSocketListener {
+        private final String pod;
+        private final String container;
+        private final List<String> command;
+        private final ByteArrayOutputStream in = new ByteArrayOutputStream();
+        private boolean answered;
+
+        Stdin(String pod, String container, List<String> command) {
+            this.pod = pod;
+            this.container = container;
+            this.command = command;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws, io.fabric8.mockwebserver.http.Response response) {
+            tryAnswer(ws);
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
+            onMessage(ws, bytes.toByteArray());
+        }
+
+        @Override
+        public synchronized void onMessage(WebSocket ws, byte[] bytes) {
+            if (bytes.length > 0 && bytes[0] == 0) {
+                in.write(bytes, 1, bytes.length - 1);
+            }
+            tryAnswer(ws);
+        }
+
+        private synchronized void tryAnswer(WebSocket ws) {
+            if (answered) {
+                return;
+            }
+            byte[] all = in.toByteArray();
+            Map<String, String> env = new LinkedHashMap<>();
+            Optional<String> workdir = Optional.empty();
+            long length = -1;
+            int at = 0;
+            while (true) {
+                int nl = indexOf(all, at);
+                if (nl < 0) {
+                    return; // the header is not complete yet
+                }
+                String line = new String(all, at, nl - at, StandardCharsets.UTF_8);
+                at = nl + 1;
+                if (line.equals(".")) {
+                    break;
+                } else if (line.startsWith("D ")) {
+                    workdir = Optional.of(decode(line.substring(2)));
+                } else if (line.startsWith("E ")) {
+                    String[] kv = line.substring(2).split(" ", 2);
+                    env.put(kv[0], decode(kv[1]));
+                } else if (line.startsWith("I ")) {
+                    length = Long.parseLong(line.substring(2));
+                }
+            }
+            if (length >= 0 && all.length - at < length) {
+                return; // the input is not complete yet
+            }
+            answered = true;
+            byte[] stdin = java.util.Arrays.copyOfRange(all, at, length < 0 ? at : at + (int) length);
+            List<String> argv = command.size() > 5 ? command.subList(5, command.size()) : command;
+            Exec exec = new Exec(pod, container, command, List.copyOf(argv), env, workdir, stdin);
+            execs.add(exec);
+            Result r;
+            try {
+                r = programs.apply(exec);
+            } catch (RuntimeException e) {
+                r = new Result(1, new byte[0], ("the double's program failed: " + e).getBytes(StandardCharsets.UTF_8));
+            }
+            if (r.stdout().length > 0) {
+                ws.send(channel(1, r.stdout()));
+            }
+            if (r.stderr().length > 0) {
+                ws.send(channel(2, r.stderr()));
+            }
+            ws.send(new StatusStreamMessage(r.exitCode()).getBytes());
+            ws.close(1000, "done");
+        }
+    }
+
+    private static byte[] channel(int channel, byte[] data) {
+        byte[] out = new byte[data.length + 1];
+        out[0] = (byte) channel;
+        System.arraycopy(data, 0, out, 1, data.length);
+        return out;
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String decode(String b64) {
+        return new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+    }
+
+    /** @return the paths of every request the server received so far (drains its record) */
+    List<String> requests() throws InterruptedException {
+        List<String> paths = new ArrayList<>();
+        RecordedRequest r;
+        while ((r = server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            paths.add(r.getMethod() + " " + r.getPath());
+        }
+        return paths;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
