@@ -94,6 +94,7 @@ final class KubernetesBottle implements Bottle {
     @Override
     public HostCommand attachCommand(ExecRequest request) {
         checkUser(request);
+        PodExec.header(request, -1); // refuses environment names that are no shell names
         String pod = Names.workload(slug);
         String target = " -n " + namespace + " " + pod + " -c " + Names.AGENT_CONTAINER + " -- ";
         String file = "/tmp/.bot-bottle-env-" + Long.toHexString(new java.security.SecureRandom().nextLong());

@@ -128,10 +128,8 @@ final class Tars {
 
     private static Path inside(Path root, String name, String what) throws IOException {
         Path p = root.resolve(name).normalize();
-        if (!p.startsWith(root) || p.equals(root) && !name.replace("/", "").equals(".")) {
-            if (!p.equals(root)) {
-                throw new IOException(what + ": the archive's entry " + name + " would land outside the copy");
-            }
+        if (!p.startsWith(root)) {
+            throw new IOException(what + ": the archive's entry " + name + " would land outside the copy");
         }
         return p;
     }
