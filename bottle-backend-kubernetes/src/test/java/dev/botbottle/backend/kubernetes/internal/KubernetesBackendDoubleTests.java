@@ -265,6 +265,32 @@ class KubernetesBackendDoubleTests {
     }
 
     @Test
+    void aCommandThatOutlivesItsTimeOutFailsAndCarriesTheKillInTheBottle() {
+        Bottle bottle = launch(backend(Map.of()), "slow");
+        cluster.programs(e -> e.argv().get(0).equals("sleep") ? null : KubernetesMockServerDouble.Result.ok("done"));
+        assertThat(bottle.exec(ExecRequest.of("true").withTimeout(java.time.Duration.ofSeconds(30))).stdoutText())
+                .isEqualTo("done");
+
+        assertThatThrownBy(() -> bottle.exec(ExecRequest.of("sleep", "3141")
+                .withTimeout(java.time.Duration.ofSeconds(1))))
+                .isInstanceOf(BackendException.class).hasMessageContaining("sleep").hasMessageContaining("timed out");
+        var exec = cluster.execs().get(cluster.execs().size() - 1);
+        assertThat(exec.command().subList(0, 5)).as("the wrapper's own kill, two seconds after the client gives up")
+                .containsExactly("sh", "-c", PodExec.WRAPPER, "bot-bottle-exec", "3");
+    }
+
+    @Test
+    void anEnvironmentNameThatIsNoShellNameIsRefusedBeforeAnythingRuns() {
+        Bottle bottle = launch(backend(Map.of()), "badenv");
+        int before = cluster.execs().size();
+        assertThatThrownBy(() -> bottle.exec(ExecRequest.of("env").withEnv(Map.of("A=B; rm -rf /", "x"))))
+                .isInstanceOf(BackendException.class).hasMessageContaining("not a valid name");
+        assertThatThrownBy(() -> bottle.attachCommand(ExecRequest.of("bash").withEnv(Map.of("$(id)", "x"))))
+                .isInstanceOf(BackendException.class).hasMessageContaining("not a valid name");
+        assertThat(cluster.execs()).hasSize(before);
+    }
+
+    @Test
     void nothingRunsAsRootOrAsAnotherUser() {
         Bottle bottle = launch(backend(Map.of()), "nonroot");
         cluster.programs(e -> KubernetesMockServerDouble.Result.ok("1000\n"));

@@ -88,7 +88,10 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         return client;
     }
 
-    /** @param handler plays the programs of the execs to come (after the wrapper decoded their header) */
+    /**
+     * @param handler plays the programs of the execs to come (after the wrapper decoded their header); a
+     *                {@code null} result is a program that never ends
+     */
     void programs(Function<Exec, Result> handler) {
         this.programs = handler;
     }
@@ -228,6 +231,9 @@ final class KubernetesMockServerDouble implements AutoCloseable {
                 r = programs.apply(exec);
             } catch (RuntimeException e) {
                 r = new Result(1, new byte[0], ("the double's program failed: " + e).getBytes(StandardCharsets.UTF_8));
+            }
+            if (r == null) {
+                return; // a program that never ends: the exec stays open until the client gives up
             }
             if (r.stdout().length > 0) {
                 ws.send(channel(1, r.stdout()));
