@@ -118,7 +118,13 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
             warnings.add("no sandboxed runtime: kubernetes.runtime-class is unset, so the bottle shares the node's "
                     + "kernel (set it to a gVisor or Kata RuntimeClass)");
         }
-        if (sidecar.isPresent()) {
+        details.put("agent firewall", options.agentFirewallImage().map(i -> "init container " + i + ": uid "
+                + Manifests.AGENT_UID + " may use the Pod's loopback only").orElse("none"));
+        if (options.agentFirewallImage().isPresent()) {
+            warnings.add("Pod Security: the agent-firewall init container runs as root with NET_ADMIN, so the Pod does "
+                    + "not meet the restricted profile (baseline does not admit NET_ADMIN either: the namespace must "
+                    + "be privileged or exempt it)");
+        } else if (sidecar.isPresent()) {
             warnings.add("network policy per Pod: the agent container may open the same connections its gateway "
                     + "sidecar may (cluster DNS, TCP " + sidecar.get().egressPorts() + " to "
                     + sidecar.get().egressCidrs() + "), bypassing the gateway; see docs/kubernetes.md");

@@ -70,6 +70,15 @@ public final class Manifests {
     static final List<String> KEEP_ALIVE = List.of("sh", "-c",
             "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done");
 
+    /**
+     * The {@code agent-firewall} init container's script: in the Pod's network namespace, the agent's uid may use
+     * loopback (its gateway) and nothing else, over IPv4 and IPv6; other uids (the gateway's) are left to the
+     * NetworkPolicy. Both tools are required: a missing one fails the Pod's start rather than leaving a family open.
+     */
+    static final String AGENT_FIREWALL = "set -e; for t in iptables ip6tables; do "
+            + "$t -A OUTPUT -o lo -j ACCEPT; "
+            + "$t -A OUTPUT -m owner --uid-owner " + AGENT_UID + " -j REJECT; done";
+
     private final Options options;
 
     /** @param options the backend options */
@@ -176,7 +185,7 @@ public final class Manifests {
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(AGENT_UID).withRunAsGroup(AGENT_UID)
                 .withFsGroup(AGENT_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
-                .withInitContainers(seedContainer(spec))
+                .withInitContainers(initContainers(spec))
                 .withContainers(containers)
                 .withVolumes(volumes)
                 .build();
@@ -200,6 +209,21 @@ public final class Manifests {
             c.withNewResources().withLimits(limits).withRequests(limits).endResources();
         }
         return c.build();
+    }
+
+    private List<Container> initContainers(BottleSpec spec) {
+        List<Container> init = new ArrayList<>();
+        options.agentFirewallImage().ifPresent(image -> init.add(new ContainerBuilder()
+                .withName(Names.FIREWALL_CONTAINER).withImage(image).withImagePullPolicy("IfNotPresent")
+                .withCommand("sh", "-c", AGENT_FIREWALL)
+                // root with NET_ADMIN for its two rules only, before the agent starts; it ends, nothing stays root
+                .withSecurityContext(new SecurityContextBuilder().withAllowPrivilegeEscalation(false)
+                        .withPrivileged(false).withRunAsNonRoot(false).withRunAsUser(0L).withRunAsGroup(0L)
+                        .withNewCapabilities().withDrop("ALL").withAdd("NET_ADMIN", "NET_RAW").endCapabilities()
+                        .withReadOnlyRootFilesystem(true).build())
+                .build()));
+        init.add(seedContainer(spec));
+        return init;
     }
 
     private Container seedContainer(BottleSpec spec) {

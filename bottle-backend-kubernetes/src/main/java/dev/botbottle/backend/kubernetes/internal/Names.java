@@ -29,6 +29,8 @@ public final class Names {
     public static final String AGENT_CONTAINER = "agent";
     /** The gateway's sidecar container in the bottle's Pod. */
     public static final String GATEWAY_CONTAINER = "gateway";
+    /** The init container that limits the agent's uid to the Pod's loopback (option {@code kubernetes.agent-firewall}). */
+    public static final String FIREWALL_CONTAINER = "agent-firewall";
     /** The init container that seeds the bottle's state volume from the image's home directory. */
     public static final String SEED_CONTAINER = "seed-home";
 

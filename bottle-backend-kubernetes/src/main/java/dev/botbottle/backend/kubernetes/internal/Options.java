@@ -30,16 +30,19 @@ import java.util.Optional;
  *                spaces), {@code .config} (a host file put into its Secret as {@code start.json}),
  *                {@code .egress-ports} (default {@code 443,22}), {@code .egress-cidrs} (default the public internet));
  *                empty without an image
+ * @param agentFirewallImage the image of the {@code agent-firewall} init container ({@code kubernetes.agent-firewall},
+ *                           an image with {@code iptables} and {@code ip6tables}); empty: no such container
  */
 public record Options(String namespace, Optional<String> runtimeClass, String workload, String agentHome,
                       String homeSize, Optional<String> storageClass, Duration startTimeout,
-                      Optional<GatewaySidecar> gateway) {
+                      Optional<GatewaySidecar> gateway, Optional<String> agentFirewallImage) {
 
     /** Every option key this backend reads. */
     public static final List<String> KEYS = List.of("kubernetes.namespace", "kubernetes.runtime-class",
             "kubernetes.workload", "kubernetes.agent-home", "kubernetes.home-size", "kubernetes.storage-class",
             "kubernetes.start-timeout", "kubernetes.gateway.image", "kubernetes.gateway.command",
-            "kubernetes.gateway.config", "kubernetes.gateway.egress-ports", "kubernetes.gateway.egress-cidrs");
+            "kubernetes.gateway.config", "kubernetes.gateway.egress-ports", "kubernetes.gateway.egress-cidrs",
+            "kubernetes.agent-firewall", "kubernetes.kubectl");
 
     /**
      * @param options the backend options
@@ -67,7 +70,7 @@ public record Options(String namespace, Optional<String> runtimeClass, String wo
         }
         return new Options(namespace, value(options, "kubernetes.runtime-class"), workload, home,
                 value(options, "kubernetes.home-size").orElse("5Gi"), value(options, "kubernetes.storage-class"),
-                timeout, gateway(options));
+                timeout, gateway(options), value(options, "kubernetes.agent-firewall"));
     }
 
     private static Optional<GatewaySidecar> gateway(Map<String, String> options) {

@@ -113,6 +113,8 @@ class KubernetesBackendDoubleTests {
         List<Container> all = new java.util.ArrayList<>(pod.getSpec().getContainers());
         all.addAll(pod.getSpec().getInitContainers());
         assertThat(all).extracting(Container::getName).containsExactlyInAnyOrder("agent", "gateway", "seed-home");
+        assertThat(pod.getSpec().getInitContainers()).as("no root container without kubernetes.agent-firewall")
+                .extracting(Container::getName).containsExactly("seed-home");
         for (Container c : all) {
             assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
             assertThat(c.getSecurityContext().getPrivileged()).as(c.getName()).isFalse();
@@ -127,6 +129,23 @@ class KubernetesBackendDoubleTests {
                 .containsEntry("dev.botbottle.managed", "true").containsEntry("team", "infra");
         assertThat(container(pod, "agent").getEnv()).anyMatch(e -> e.getName().equals("BOTTLE_KIND")
                 && e.getValue().equals("test"));
+    }
+
+    @Test
+    void theAgentFirewallOptionAddsARootInitContainerWithOnlyTheNetworkCapabilitiesBeforeTheSeed() {
+        launch(backend(Map.of("kubernetes.agent-firewall", "bot-bottle/iptables:dev")), "walled");
+        Pod pod = pod("walled");
+        assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName)
+                .containsExactly("agent-firewall", "seed-home");
+        Container firewall = pod.getSpec().getInitContainers().get(0);
+        assertThat(firewall.getCommand()).containsExactly("sh", "-c", Manifests.AGENT_FIREWALL);
+        assertThat(firewall.getSecurityContext().getRunAsUser()).isZero();
+        assertThat(firewall.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(firewall.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(firewall.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN", "NET_RAW");
+        assertThat(container(pod, "agent").getSecurityContext().getRunAsUser()).isEqualTo(1000L);
+        assertThat(backend(Map.of("kubernetes.agent-firewall", "x")).describe(spec("walled")).warnings())
+                .anyMatch(w -> w.contains("Pod Security")).noneMatch(w -> w.contains("network policy per Pod"));
     }
 
     @Test
