@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * Options read from {@link BackendContext#options()}: {@code kubernetes.namespace}, {@code kubernetes.runtime-class}
  * (checked: the RuntimeClass must exist), {@code kubernetes.workload} ({@code auto}, {@code pod}, {@code sandbox}),
  * {@code kubernetes.agent-home}, {@code kubernetes.home-size}, {@code kubernetes.storage-class},
- * {@code kubernetes.start-timeout}, {@code kubernetes.kubectl}, and the default gateway sidecar's
- * {@code kubernetes.gateway.image}, {@code .command}, {@code .config}, {@code .egress-ports},
+ * {@code kubernetes.start-timeout}, {@code kubernetes.kubectl}, {@code kubernetes.agent-firewall}, and the default
+ * gateway sidecar's {@code kubernetes.gateway.image}, {@code .command}, {@code .config}, {@code .egress-ports},
  * {@code .egress-cidrs}; the module's README describes each. A runtime that knows this backend can give a bottle its
  * own sidecar through {@link KubernetesGateways}.
  *
