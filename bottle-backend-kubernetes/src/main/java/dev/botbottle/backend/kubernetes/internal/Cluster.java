@@ -79,10 +79,14 @@ final class Cluster {
         return Optional.ofNullable(sandboxes().inNamespace(namespace).withName(Names.workload(slug)).get());
     }
 
-    /** @param slug the bottle @return its Pod: the one named after it, or the one its Sandbox made (by label) */
+    /**
+     * @param slug the bottle
+     * @return its Pod: the one named after it, or the one its Sandbox made (by label); never one being deleted (a
+     *         Sandbox scaled to zero and back may still have its old Pod terminating)
+     */
     Optional<Pod> pod(String slug) {
         Pod named = client.pods().inNamespace(namespace).withName(Names.workload(slug)).get();
-        if (named != null) {
+        if (named != null && named.getMetadata().getDeletionTimestamp() == null) {
             return Optional.of(named);
         }
         return client.pods().inNamespace(namespace).withLabel(Names.SLUG_LABEL, slug)

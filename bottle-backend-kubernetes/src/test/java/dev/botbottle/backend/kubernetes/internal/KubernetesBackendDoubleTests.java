@@ -237,7 +237,16 @@ class KubernetesBackendDoubleTests {
         backend.stop("sbx");
         assertThat(replicas(cluster.client().genericKubernetesResources(Cluster.SANDBOXES).inNamespace(NS)
                 .withName(Names.workload("sbx")).get())).isEqualTo(0);
-        backend.resume("sbx", List.of(8080));
+        // the controller's part: the Pod of a Sandbox at zero replicas goes; at one, a new one comes
+        cluster.client().pods().inNamespace(NS).withName(Names.workload("sbx")).delete();
+        Thread controller = new Thread(() -> {
+            cluster.client().genericKubernetesResources(Cluster.SANDBOXES).inNamespace(NS)
+                    .withName(Names.workload("sbx")).waitUntilCondition(s -> s != null && replicas(s) == 1, 20,
+                            java.util.concurrent.TimeUnit.SECONDS);
+            cluster.actAsSandboxController(NS, Names.workload("sbx"));
+        });
+        controller.start();
+        assertThat(backend.resume("sbx", List.of(8080)).agentUser()).isEqualTo("agent");
         assertThat(replicas(cluster.client().genericKubernetesResources(Cluster.SANDBOXES).inNamespace(NS)
                 .withName(Names.workload("sbx")).get())).isEqualTo(1);
     }
