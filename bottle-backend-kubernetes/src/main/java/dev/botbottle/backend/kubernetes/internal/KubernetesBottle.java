@@ -170,7 +170,10 @@ final class KubernetesBottle implements Bottle {
         Path staging = null;
         Path tar = null;
         try {
-            staging = Files.createTempDirectory("bot-bottle-k8s-out-");
+            // staged beside the target, so the final move is a rename on one file system
+            Path parentDir = target.toAbsolutePath().getParent();
+            Files.createDirectories(parentDir);
+            staging = Files.createTempDirectory(parentDir, ".bot-bottle-copy-");
             tar = Files.createTempFile("bot-bottle-k8s-out-", ".tar");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code;
@@ -187,9 +190,6 @@ final class KubernetesBottle implements Bottle {
             }
             Path staged = staging.resolve(name);
             CopiedTrees.check(staged, source, slug);
-            if (target.getParent() != null) {
-                Files.createDirectories(target.getParent());
-            }
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new BackendException("could not copy " + source + " out of bottle " + slug + ": " + e.getMessage(), e);
