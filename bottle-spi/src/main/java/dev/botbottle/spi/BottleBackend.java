@@ -1,6 +1,7 @@
 package dev.botbottle.spi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,6 +66,21 @@ public interface BottleBackend {
      */
     default void create(BottleSpec spec, HostReach reach, GatewayPorts ports) {
         create(spec, reach, ports.tcp());
+    }
+
+    /**
+     * Says where this backend wants a bottle's gateway services to run. Empty (the default): in the runtime's JVM,
+     * bound on {@link HostReach#bindAddress()}. Otherwise the runtime starts them through a {@link GatewayLauncher}
+     * with this runner (a host process, a container on the bottle's network) and uses the runner's reach from then on.
+     * Called after {@link #prepare} and again on {@link #resume}.
+     *
+     * @param spec the bottle
+     * @param reach what {@link #prepare} returned
+     * @return the runner, or empty for in-process gateways
+     * @since 0.3
+     */
+    default Optional<GatewayRunner> gatewayRunner(BottleSpec spec, HostReach reach) {
+        return Optional.empty();
     }
 
     /**
