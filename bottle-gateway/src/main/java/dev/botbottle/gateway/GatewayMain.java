@@ -107,7 +107,7 @@ public final class GatewayMain {
                 entry.put("udp", s.ports().udp());
                 services.add(entry);
             }
-            out.write(Wire.line(Map.of("ready", true, "services", services)));
+            out.write(Wire.line(Map.of("ok", true, "ready", true, "services", services)));
             LOG.info("gateway of bottle {} ready: {}", config.slug(), services);
             Thread lifeline = new Thread(() -> {
                 try {

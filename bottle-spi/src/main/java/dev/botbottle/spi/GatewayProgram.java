@@ -19,18 +19,16 @@ import java.util.Objects;
  * @param controlDirectory the directory (mode 0700, inside the state directory) where the program creates its control
  *                         socket
  * @param readOnlyFiles host files the program reads (extra CA files, git key files), at the same paths
- * @param reach where the bottle reaches the host, as {@link BottleBackend#prepare} returned it
  * @since 0.3
  * @see #builder(String, String) the way to make one (ADR 11)
  */
 public record GatewayProgram(String slug, String mainClass, List<Path> classPath, List<String> arguments,
-                             Path stateDirectory, Path controlDirectory, List<Path> readOnlyFiles, HostReach reach) {
+                             Path stateDirectory, Path controlDirectory, List<Path> readOnlyFiles) {
     public GatewayProgram {
         Objects.requireNonNull(slug, "slug");
         Objects.requireNonNull(mainClass, "mainClass");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(controlDirectory, "controlDirectory");
-        Objects.requireNonNull(reach, "reach");
         classPath = List.copyOf(classPath);
         arguments = List.copyOf(arguments);
         readOnlyFiles = List.copyOf(readOnlyFiles);
@@ -42,7 +40,7 @@ public record GatewayProgram(String slug, String mainClass, List<Path> classPath
     /**
      * @param slug the bottle
      * @param mainClass the main class
-     * @return a builder: no arguments, no read-only files; class path, directories and reach must be set
+     * @return a builder: no arguments, no read-only files; class path and directories must be set
      */
     public static Builder builder(String slug, String mainClass) {
         return new Builder(slug, mainClass);
@@ -51,7 +49,7 @@ public record GatewayProgram(String slug, String mainClass, List<Path> classPath
     /** @return a builder holding this program's values */
     public Builder toBuilder() {
         return new Builder(slug, mainClass).classPath(classPath).arguments(arguments).stateDirectory(stateDirectory)
-                .controlDirectory(controlDirectory).readOnlyFiles(readOnlyFiles).reach(reach);
+                .controlDirectory(controlDirectory).readOnlyFiles(readOnlyFiles);
     }
 
     /** Makes a {@link GatewayProgram}. */
@@ -63,7 +61,6 @@ public record GatewayProgram(String slug, String mainClass, List<Path> classPath
         private Path stateDirectory;
         private Path controlDirectory;
         private List<Path> readOnlyFiles = List.of();
-        private HostReach reach;
 
         private Builder(String slug, String mainClass) {
             this.slug = Objects.requireNonNull(slug, "slug");
@@ -100,16 +97,10 @@ public record GatewayProgram(String slug, String mainClass, List<Path> classPath
             return this;
         }
 
-        /** @param value where the bottle reaches the host @return this builder */
-        public Builder reach(HostReach value) {
-            this.reach = value;
-            return this;
-        }
-
         /** @return the program */
         public GatewayProgram build() {
             return new GatewayProgram(slug, mainClass, classPath, arguments, stateDirectory, controlDirectory,
-                    readOnlyFiles, reach);
+                    readOnlyFiles);
         }
     }
 }

@@ -32,13 +32,6 @@ public interface GatewayRunner {
         /** @return the program's standard output: it announces there that it is ready */
         InputStream stdout();
 
-        /**
-         * @return where the program listens and where the bottle dials it: the program binds
-         *         {@link HostReach#bindAddress()} (as it sees its own network), the bottle dials
-         *         {@link HostReach#bottleAddress()}; for a host process, the reach the backend prepared
-         */
-        HostReach reach();
-
         /** @return the id of the local process behind it (the program, or the engine client attached to it) */
         long pid();
 

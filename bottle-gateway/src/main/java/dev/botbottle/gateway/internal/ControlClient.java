@@ -103,6 +103,6 @@ public final class ControlClient {
 
     private BottleException unreachable(String op, IOException e) {
         return new BottleException("cannot reach the gateway of bottle " + slug + " (" + op + ") at " + socket + ": "
-                + e.getMessage() + "; it may have ended, see gateway.log in its state directory", e);
+                + e.getMessage() + "; it may have ended, see gateway/gateway.log in its state directory", e);
     }
 }

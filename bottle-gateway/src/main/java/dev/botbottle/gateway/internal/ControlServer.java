@@ -6,8 +6,10 @@ import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayAudit;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.Secret;
 import dev.botbottle.spi.SuperviseService;
 import org.slf4j.Logger;
@@ -140,8 +142,9 @@ public final class ControlServer implements AutoCloseable {
         ObjectNode ok = Wire.object();
         ok.put("ok", true);
         switch (op) {
-            case "bottleSteps" -> ok.set("steps", Wire.MAPPER.valueToTree(
-                    service(request).bottleSteps(Wire.read(request.path("reach"), HostReach.class))));
+            case "bottleSteps" -> ok.set("steps", Wire.tree(service(request).bottleSteps(
+                    Wire.read(request.path("reach"), HostReach.class)).toArray(new ProvisionStep[0]),
+                    ProvisionStep[].class));
             case "superviseEndpoint" -> {
                 if (!(service(request) instanceof SuperviseService supervise)) {
                     throw new IllegalArgumentException("service " + request.path("service").asText()
@@ -149,6 +152,13 @@ public final class ControlServer implements AutoCloseable {
                 }
                 ok.set("endpoint", Wire.MAPPER.valueToTree(
                         supervise.endpoint(Wire.read(request.path("reach"), HostReach.class))));
+            }
+            case "auditEntries" -> {
+                if (!(service(request) instanceof GatewayAudit audit)) {
+                    throw new IllegalArgumentException("service " + request.path("service").asText()
+                            + " keeps no audit");
+                }
+                ok.set("entries", Wire.MAPPER.valueToTree(audit.auditEntries()));
             }
             case "routes" -> ok.set("routes", Wire.MAPPER.valueToTree(egress().routes()));
             case "replaceRoutes" -> {

@@ -73,7 +73,7 @@ public final class GatewayDesk implements ProposalDesk {
     @Override
     public Proposal submit(ProposedChange change, String justification) {
         ObjectNode args = Wire.object();
-        args.set("change", Wire.MAPPER.valueToTree(change));
+        args.set("change", Wire.tree(change, ProposedChange.class));
         args.put("justification", justification);
         return Wire.read(call("submit", args, CALL).path("proposal"), Proposal.class);
     }

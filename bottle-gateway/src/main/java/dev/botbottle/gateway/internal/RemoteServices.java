@@ -6,6 +6,8 @@ import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.GatewayAudit;
+import dev.botbottle.spi.GatewayAuditEntry;
 import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
@@ -40,6 +42,7 @@ public final class RemoteServices {
         return switch (name) {
             case "egress" -> new Egress(gateway, name, port, ports);
             case "supervise" -> new Supervise(gateway, name, port, ports);
+            case "gitgate" -> new Audited(gateway, name, port, ports);
             default -> new Service(gateway, name, port, ports);
         };
     }
@@ -161,8 +164,23 @@ public final class RemoteServices {
         }
     }
 
+    /** A service that keeps an audit (the git gate, the supervise server). */
+    static class Audited extends Service implements GatewayAudit {
+        Audited(RemoteGateway gateway, String name, int port, GatewayPorts ports) {
+            super(gateway, name, port, ports);
+        }
+
+        @Override
+        public List<GatewayAuditEntry> auditEntries() {
+            ObjectNode request = gateway.control().request("auditEntries");
+            request.put("service", name());
+            return Arrays.asList(Wire.read(gateway.control().call(request).path("entries"),
+                    GatewayAuditEntry[].class));
+        }
+    }
+
     /** The supervise server: its endpoint over the channel. */
-    static final class Supervise extends Service implements SuperviseService {
+    static final class Supervise extends Audited implements SuperviseService {
         Supervise(RemoteGateway gateway, String name, int port, GatewayPorts ports) {
             super(gateway, name, port, ports);
         }

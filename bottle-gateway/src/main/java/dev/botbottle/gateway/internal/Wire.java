@@ -87,6 +87,21 @@ public final class Wire {
         }
     }
 
+    /**
+     * @param value a value
+     * @param declared the type to write it as: an interface whose implementations carry their kind (a
+     *                 {@code ProvisionStep[]}, a {@code ProposedChange}), which a plain {@code valueToTree} drops
+     * @return its tree
+     */
+    public static JsonNode tree(Object value, Class<?> declared) {
+        try {
+            return MAPPER.readTree(MAPPER.writerFor(declared).writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + declared.getSimpleName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
     /** @param line a JSON line @return the tree */
     public static JsonNode parse(String line) {
         try {

@@ -3,7 +3,6 @@ package dev.botbottle.spi.support;
 import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.GatewayProgram;
 import dev.botbottle.spi.GatewayRunner;
-import dev.botbottle.spi.HostReach;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a {@link GatewayProgram} as a process of this host with this JVM's {@code java}: bound where the backend
- * prepared the bottle's reach, its log ({@code gateway.log}, standard error) in the control directory. Its environment
- * is cleared down to {@code PATH}, {@code LANG}, {@code LC_ALL}, {@code TZ} and {@code TMPDIR}, so no credential the
+ * Runs a {@link GatewayProgram} as a process of this host with this JVM's {@code java}, bound where the backend
+ * prepared the bottle's reach (the configuration it reads says where), its log ({@code gateway.log}, its standard
+ * error) in the control directory. Its environment is cleared down to {@code PATH}, {@code LANG}, {@code LC_ALL}, {@code TZ} and {@code TMPDIR}, so no credential the
  * host process holds in its own environment shows up in the gateway's ({@code /proc/<pid>/environ}).
  *
  * <p>A backend whose bottles reach this host (Docker with {@code docker.gateway=process}) returns it from
@@ -76,7 +75,7 @@ public final class HostProcessGatewayRunner implements GatewayRunner {
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
             Process process = builder.start();
-            return new HostProcess(process, program.reach(), log);
+            return new HostProcess(process, log);
         } catch (IOException e) {
             throw new BackendException("cannot start the gateway process of bottle " + program.slug() + " with "
                     + java + ": " + e.getMessage(), e);
@@ -84,7 +83,7 @@ public final class HostProcessGatewayRunner implements GatewayRunner {
     }
 
     /** The started process. */
-    private record HostProcess(Process process, HostReach reach, Path log) implements Running {
+    private record HostProcess(Process process, Path log) implements Running {
         @Override
         public OutputStream stdin() {
             return process.getOutputStream();
