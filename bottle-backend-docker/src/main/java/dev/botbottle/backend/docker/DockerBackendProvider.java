@@ -18,7 +18,9 @@ import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.Diagnostic;
+import dev.botbottle.spi.GatewayRunner;
 import dev.botbottle.spi.ImageSpec;
+import dev.botbottle.spi.support.HostProcessGatewayRunner;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +34,9 @@ import java.util.Optional;
  *
  * <p>Registered in {@code META-INF/services/dev.botbottle.spi.BackendProvider}. Options read from
  * {@link BackendContext#options()}: {@code docker.binary} (the docker executable; default {@code docker} on
- * PATH) and {@code docker.iptables} (default {@code iptables} on PATH or in {@code /usr/sbin}, {@code /sbin}).
+ * PATH), {@code docker.iptables} (default {@code iptables} on PATH or in {@code /usr/sbin}, {@code /sbin}) and
+ * {@value #GATEWAY_OPTION} ({@code in-process}, the default, or {@code process}: each bottle's gateway services run
+ * in a gateway program of their own on this host, see {@link #gatewayRunner}).
  * Host firewall rules need root; without them a bottle is created only when
  * {@link dev.botbottle.spi.BottleSpec#allowWeakIsolation()} allows it. When the engine offers gVisor's
  * {@code runsc} runtime, bottles use it.
@@ -44,6 +48,15 @@ import java.util.Optional;
  * @since 0.1
  */
 public final class DockerBackendProvider implements BackendProvider {
+
+    /** The backend option naming where gateways run: {@code in-process} or {@code process}. */
+    public static final String GATEWAY_OPTION = "docker.gateway";
+    /** The system property giving {@link #GATEWAY_OPTION}'s default (the test suite sets it). */
+    public static final String GATEWAY_PROPERTY = "bot-bottle.gateway.mode";
+    /** The environment variable giving {@link #GATEWAY_OPTION}'s default when the property is not set. */
+    public static final String GATEWAY_ENV = "BOT_BOTTLE_GATEWAY_MODE";
+    static final String IN_PROCESS = "in-process";
+    static final String PROCESS = "process";
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
     /** How long a positive availability answer is trusted before the engine is asked again. */
@@ -108,8 +121,10 @@ public final class DockerBackendProvider implements BackendProvider {
     public BottleBackend create(BackendContext context) {
         var runner = new ExecCommandRunner();
         var docker = new DockerCli(binary(context), runner);
-        return new DockerBottleBackend(docker, new HostFirewall(iptables(context), runner),
+        Optional<GatewayRunner> gateways = gatewayRunner(context.options());
+        DockerBottleBackend backend = new DockerBottleBackend(docker, new HostFirewall(iptables(context), runner),
                 new Images(docker, context.hostCaCertificates()), context.progress(), facts, runs);
+        return gateways.map(backend::gatewaysRunBy).orElse(backend);
     }
 
     @Override
@@ -122,6 +137,27 @@ public final class DockerBackendProvider implements BackendProvider {
         var runner = new ExecCommandRunner();
         return new DockerDoctor(new DockerCli(binary(context), runner), new HostFirewall(iptables(context), runner))
                 .diagnose(images);
+    }
+
+    /**
+     * Where each bottle's gateway services run: option {@value #GATEWAY_OPTION}, else system property
+     * {@value #GATEWAY_PROPERTY}, else variable {@value #GATEWAY_ENV}: {@code in-process} (the default: in the
+     * runtime's JVM) or {@code process} (a gateway program of its own per bottle, ADR 60).
+     *
+     * @param options the backend options
+     * @return the runner for {@code process}, empty for {@code in-process}
+     * @throws BackendException for another value
+     */
+    static Optional<GatewayRunner> gatewayRunner(Map<String, String> options) {
+        String mode = options.getOrDefault(GATEWAY_OPTION, System.getProperty(GATEWAY_PROPERTY,
+                Optional.ofNullable(System.getenv(GATEWAY_ENV)).filter(v -> !v.isBlank()).orElse(IN_PROCESS)));
+        return switch (mode.strip()) {
+            case IN_PROCESS -> Optional.empty();
+            case PROCESS -> Optional.of(new HostProcessGatewayRunner());
+            default -> throw new BackendException("the docker backend's gateway mode is '" + mode + "' (option "
+                    + GATEWAY_OPTION + ", property " + GATEWAY_PROPERTY + " or variable " + GATEWAY_ENV
+                    + "); use '" + IN_PROCESS + "' (the default) or '" + PROCESS + "'");
+        };
     }
 
     private static String binary(BackendContext context) {

@@ -1,8 +1,13 @@
 package dev.botbottle.backend.docker;
 
 import dev.botbottle.spi.BackendContext;
+import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.BackendProvider;
+import dev.botbottle.spi.BottleSpec;
+import dev.botbottle.spi.HostReach;
+import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
+import dev.botbottle.spi.support.HostProcessGatewayRunner;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -10,6 +15,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DockerBackendProviderTests {
 
@@ -27,5 +33,29 @@ class DockerBackendProviderTests {
         var backend = new DockerBackendProvider().create(new BackendContext(Path.of("/tmp"), ProgressListener.NONE,
                 Map.of("docker.binary", "/nonexistent/docker")));
         assertThat(backend.name()).isEqualTo("docker");
+    }
+
+    @Test
+    void gatewaysRunInTheRuntimesJvmUnlessTheOptionSaysProcess() {
+        BottleSpec spec = BottleSpec.builder("gw-mode", "shell", ImageSpec.of("bot-bottle/base:bookworm")).build();
+        HostReach reach = new HostReach("172.18.0.1", "172.18.0.1", "test");
+        var inProcess = new DockerBackendProvider().create(context(Map.of("docker.gateway", "in-process")));
+        assertThat(inProcess.gatewayRunner(spec, reach)).isEmpty();
+        var process = new DockerBackendProvider().create(context(Map.of("docker.gateway", "process")));
+        assertThat(process.gatewayRunner(spec, reach)).get().isInstanceOf(HostProcessGatewayRunner.class);
+    }
+
+    @Test
+    void anUnknownGatewayModeIsAnErrorNamingTheOptionAndTheValues() {
+        assertThatThrownBy(() -> new DockerBackendProvider().create(context(Map.of("docker.gateway", "sidecar"))))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("'sidecar'").hasMessageContaining("docker.gateway")
+                .hasMessageContaining("in-process").hasMessageContaining("process");
+    }
+
+    private static BackendContext context(Map<String, String> options) {
+        Map<String, String> all = new java.util.HashMap<>(options);
+        all.put("docker.binary", "/nonexistent/docker");
+        return new BackendContext(Path.of("/tmp"), ProgressListener.NONE, all);
     }
 }

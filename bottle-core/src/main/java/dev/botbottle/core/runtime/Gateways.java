@@ -6,8 +6,10 @@ import dev.botbottle.core.state.StateStore;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.CredentialException;
 import dev.botbottle.spi.CredentialSource;
+import dev.botbottle.spi.GatewayLauncher;
 import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.GatewayRequest;
+import dev.botbottle.spi.GatewayRunner;
 import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.HostReach;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -65,7 +69,10 @@ final class Gateways {
      * @param previousPorts ports to ask for again, by service name (resume); others get an ephemeral port
      */
     List<GatewayService> start(BottlePlan plan, HostReach reach, CredentialSource creds,
-                               Map<String, Integer> previousPorts) {
+                               Map<String, Integer> previousPorts, Optional<GatewayRunner> runner) {
+        if (runner.isPresent()) {
+            return launch(plan, reach, creds, previousPorts, runner.get());
+        }
         List<CompletableFuture<GatewayService>> starting = new ArrayList<>();
         for (GatewayServiceProvider provider : plugins.gateways().all().values()) {
             if (plan.wants(provider.name())) {
@@ -92,6 +99,18 @@ final class Gateways {
             throw failure;
         }
         return started;
+    }
+
+    /** Starts the services in one gateway program the backend's runner runs (DESIGN §12, ADR 60). */
+    private List<GatewayService> launch(BottlePlan plan, HostReach reach, CredentialSource creds,
+                                        Map<String, Integer> previousPorts, GatewayRunner runner) {
+        List<String> names = plugins.gateways().all().keySet().stream().filter(plan::wants).toList();
+        GatewayLauncher launcher = ServiceLoader.load(GatewayLauncher.class).findFirst().orElseThrow(() ->
+                new BottleException("the " + plan.backend() + " backend runs gateways out of process, but no gateway"
+                        + " launcher is on the class path: add dev.botbottle:bottle-gateway"));
+        progress.onProgress("gateway", "starting " + String.join(", ", names) + " in a gateway program on "
+                + reach.bindAddress());
+        return launcher.launch(request(plan, reach, creds, 0), names, previousPorts, runner);
     }
 
     private GatewayService startOne(GatewayServiceProvider provider, BottlePlan plan, HostReach reach,

@@ -192,7 +192,8 @@ final class Lifecycle {
             state.writeMetadata(state.readMetadata(slug).orElseThrow().withReach(reach));
             started.addAll(timed(slug, LaunchPhase.GATEWAYS, () -> {
                 supervision.open(plan);
-                List<GatewayService> services = gateways.start(plan, reach, credentials, Map.of());
+                List<GatewayService> services = gateways.start(plan, reach, credentials, Map.of(),
+                        backend.gatewayRunner(spec, reach));
                 supervision.attach(slug, services, reach);
                 return services;
             }));
@@ -288,7 +289,7 @@ final class Lifecycle {
             state.setPreserved(slug, false);
             started.addAll(timed(slug, LaunchPhase.GATEWAYS, () -> {
                 List<GatewayService> services = gateways.start(plan, reach, agent.credentials(),
-                        metadata.gatewayPorts());
+                        metadata.gatewayPorts(), backend.gatewayRunner(labelled(plan.toSpec(false)), reach));
                 supervision.attach(slug, services, reach);
                 return services;
             }));

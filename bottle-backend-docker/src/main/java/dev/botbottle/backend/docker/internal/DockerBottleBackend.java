@@ -7,6 +7,7 @@ import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.EngineState;
 import dev.botbottle.spi.GatewayPorts;
+import dev.botbottle.spi.GatewayRunner;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
@@ -48,6 +49,8 @@ public final class DockerBottleBackend implements BottleBackend {
     private final EngineFacts facts;
     private final PendingRuns runs;
     private final Handles handles;
+
+    private volatile Optional<GatewayRunner> gatewayRunner = Optional.empty();
 
     /**
      * A backend that shares nothing with others.
@@ -92,6 +95,23 @@ public final class DockerBottleBackend implements BottleBackend {
                                Optional<Boolean> runsc) {
         this(docker, firewall, images, progress);
         runsc.ifPresent(facts::learnRunsc);
+    }
+
+    /**
+     * Runs this backend's bottles' gateways with {@code runner} instead of in the runtime's JVM (the
+     * {@code docker.gateway=process} option); call it once, before the backend is used.
+     *
+     * @param runner how each bottle's gateway program runs
+     * @return this backend
+     */
+    public DockerBottleBackend gatewaysRunBy(GatewayRunner runner) {
+        this.gatewayRunner = Optional.of(runner);
+        return this;
+    }
+
+    @Override
+    public Optional<GatewayRunner> gatewayRunner(BottleSpec spec, HostReach reach) {
+        return gatewayRunner;
     }
 
     @Override
