@@ -1,6 +1,7 @@
 package dev.botbottle.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.botbottle.egress.EgressLimits;
 import dev.botbottle.gateway.internal.ControlClient;
 import dev.botbottle.gateway.internal.Lines;
 import dev.botbottle.gateway.internal.RemoteGateway;
@@ -58,6 +59,8 @@ public final class ProcessGatewayLauncher implements GatewayLauncher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<Path> classPath;
+    private final Map<String, String> upstreamAddresses;
+    private final Optional<EgressLimits> egressLimits;
 
     /** A launcher whose programs run with this JVM's class path; {@link java.util.ServiceLoader} calls this. */
     public ProcessGatewayLauncher() {
@@ -67,7 +70,28 @@ public final class ProcessGatewayLauncher implements GatewayLauncher {
 
     /** @param classPath the gateway program's class path: bottle-gateway, the services and their libraries */
     public ProcessGatewayLauncher(List<Path> classPath) {
+        this(classPath, Map.of(), Optional.empty());
+    }
+
+    private ProcessGatewayLauncher(List<Path> classPath, Map<String, String> upstreamAddresses,
+                                   Optional<EgressLimits> egressLimits) {
         this.classPath = List.copyOf(classPath);
+        this.upstreamAddresses = Map.copyOf(upstreamAddresses);
+        this.egressLimits = egressLimits;
+    }
+
+    /**
+     * @param addresses fixed upstream addresses by host name ({@code "*"} for every other host), as {@code ip:port}
+     *                  (split-horizon set-ups, tests with a loopback upstream); see {@link GatewayConfig}
+     * @return a launcher whose programs' egress gateways connect there instead of resolving the names
+     */
+    public ProcessGatewayLauncher withUpstreamAddresses(Map<String, String> addresses) {
+        return new ProcessGatewayLauncher(classPath, addresses, egressLimits);
+    }
+
+    /** @param limits the egress gateway's bounds @return a launcher whose programs use them */
+    public ProcessGatewayLauncher withEgressLimits(EgressLimits limits) {
+        return new ProcessGatewayLauncher(classPath, upstreamAddresses, Optional.of(limits));
     }
 
     @Override
@@ -76,8 +100,8 @@ public final class ProcessGatewayLauncher implements GatewayLauncher {
         Path controlDir = controlDirectory(request);
         Path socket = controlDir.resolve("control.sock");
         GatewayConfig config = new GatewayConfig(request.slug(), services, request.bindAddress(), ports,
-                request.stateDir(), socket, request.routes(), request.remotes(), request.extraCaFiles(), Map.of(),
-                Optional.empty(), Optional.empty(), GatewayConfig.CREDENTIALS_FROM_STDIN);
+                request.stateDir(), socket, request.routes(), request.remotes(), request.extraCaFiles(),
+                upstreamAddresses, egressLimits, Optional.empty(), GatewayConfig.CREDENTIALS_FROM_STDIN);
         List<Path> readOnly = new ArrayList<>(request.extraCaFiles());
         request.remotes().stream().map(GitRemote::identity).flatMap(Optional::stream).forEach(readOnly::add);
         GatewayProgram program = GatewayProgram.builder(request.slug(), GatewayMain.class.getName())

@@ -46,25 +46,39 @@ class ArchitectureTests {
     void theCoreReachesGatewaysBackendsAndProvidersOnlyThroughTheSpi() {
         noClasses().that().resideInAPackage("dev.botbottle.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.botbottle.egress..", "dev.botbottle.gitgate..",
-                        "dev.botbottle.supervise..", "dev.botbottle.backend..", "dev.botbottle.provider..",
-                        "dev.botbottle.contrib..", "dev.botbottle.cli..")
+                        "dev.botbottle.supervise..", "dev.botbottle.gateway..", "dev.botbottle.backend..",
+                        "dev.botbottle.provider..", "dev.botbottle.contrib..", "dev.botbottle.cli..")
                 .check(main);
     }
 
     @Test
     void pluginsDependOnTheSpiAndNotOnTheCore() {
         noClasses().that().resideInAnyPackage("dev.botbottle.backend..", "dev.botbottle.provider..",
-                        "dev.botbottle.egress..", "dev.botbottle.gitgate..", "dev.botbottle.contrib..")
+                        "dev.botbottle.egress..", "dev.botbottle.gitgate..", "dev.botbottle.gateway..",
+                        "dev.botbottle.contrib..")
                 .should().dependOnClassesThat().resideInAPackage("dev.botbottle.core..")
                 .check(main);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "egress", "gitgate", "backend.docker", "backend.smolvm", "provider.claude", "provider.codex", "cli"})
+    @ValueSource(strings = {"core", "egress", "gitgate", "gateway", "backend.docker", "backend.smolvm", "provider.claude", "provider.codex", "cli"})
     void noModuleReachesIntoAnothersInternals(String module) {
         noClasses().that().resideOutsideOfPackage("dev.botbottle." + module + "..")
                 .should().dependOnClassesThat().resideInAPackage("dev.botbottle." + module + ".internal..")
                 .allowEmptyShould(true)
+                .check(main);
+    }
+
+    /**
+     * The gateway program sits above the services it runs (ADR 60): the services, backends and providers never
+     * reach it (a backend offers a runner through the SPI; the launcher is found with ServiceLoader).
+     */
+    @Test
+    void nothingBelowTheGatewayProgramReachesIt() {
+        noClasses().that().resideInAnyPackage("dev.botbottle.spi..", "dev.botbottle.egress..",
+                        "dev.botbottle.gitgate..", "dev.botbottle.supervise..", "dev.botbottle.backend..",
+                        "dev.botbottle.provider..", "dev.botbottle.dlp..")
+                .should().dependOnClassesThat().resideInAPackage("dev.botbottle.gateway..")
                 .check(main);
     }
 

@@ -1,10 +1,7 @@
 package dev.botbottle.it;
 
 import dev.botbottle.core.provision.ProvisionEngine;
-import dev.botbottle.egress.EgressGateway;
-import dev.botbottle.egress.EgressGatewayProvider;
 import dev.botbottle.egress.EgressLimits;
-import dev.botbottle.egress.EgressOptions;
 import dev.botbottle.spi.BackendContext;
 import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.Bottle;
@@ -12,17 +9,18 @@ import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.EgressAuditEntry;
+import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.GatewayRequest;
+import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.ResourceLimits;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,16 +40,19 @@ import java.util.UUID;
 final class EgressBottle implements AutoCloseable {
 
     final String slug;
-    final EgressGateway gateway;
+    /** the gateway, in this JVM or a gateway program's stand-in ({@link TestEgress}) */
+    final EgressControl gateway;
+    private final GatewayService service;
     final Bottle bottle;
     final Map<String, String> env;
     private final BottleBackend backend;
 
-    private EgressBottle(String slug, BottleBackend backend, EgressGateway gateway, Bottle bottle,
+    private EgressBottle(String slug, BottleBackend backend, GatewayService gateway, Bottle bottle,
                          Map<String, String> env) {
         this.slug = slug;
         this.backend = backend;
-        this.gateway = gateway;
+        this.service = gateway;
+        this.gateway = (EgressControl) gateway;
         this.bottle = bottle;
         this.env = env;
     }
@@ -75,11 +76,10 @@ final class EgressBottle implements AutoCloseable {
         BottleSpec spec = new BottleSpec(slug, "egress-attacks", ImageSpec.of(Docker.BASE_IMAGE), Map.of(), Map.of(),
                 ResourceLimits.NONE, false);
         HostReach reach = backend.prepare(spec);
-        EgressOptions options = EgressOptions.defaults().withLimits(limits)
-                .withResolver((host, port) -> new InetSocketAddress("127.0.0.1", upstreamPort));
-        EgressGateway gateway = new EgressGatewayProvider(options).start(new GatewayRequest(slug, reach.bindAddress(),
-                0, state.resolve("state-" + slug), routes, List.of(), CredentialSource.fromEnvironment(credentials),
-                List.of(upstreamCa), ProgressListener.NONE));
+        GatewayService gateway = TestEgress.start(backend, spec, reach, new GatewayRequest(slug,
+                reach.bindAddress(), 0, state.resolve("state-" + slug), routes, List.of(),
+                CredentialSource.fromEnvironment(credentials), List.of(upstreamCa), ProgressListener.NONE),
+                Map.of("*", upstreamPort), limits);
         try {
             backend.create(spec, reach, List.of(gateway.port()));
             Bottle bottle = backend.start(slug);
@@ -131,7 +131,7 @@ final class EgressBottle implements AutoCloseable {
             try {
                 backend.teardown(slug);
             } finally {
-                gateway.close();
+                service.close();
             }
         }
     }

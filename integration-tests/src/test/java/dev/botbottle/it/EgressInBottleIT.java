@@ -2,9 +2,7 @@ package dev.botbottle.it;
 
 import dev.botbottle.core.provision.ProvisionEngine;
 import dev.botbottle.core.provision.ProvisionResult;
-import dev.botbottle.egress.EgressGateway;
-import dev.botbottle.egress.EgressGatewayProvider;
-import dev.botbottle.egress.EgressOptions;
+import dev.botbottle.egress.EgressLimits;
 import dev.botbottle.egress.testing.GrpcUpstream;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
@@ -16,11 +14,13 @@ import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.DlpPolicy;
 import dev.botbottle.spi.EgressAuditEntry;
+import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.FileOwner;
 import dev.botbottle.spi.GatewayRequest;
+import dev.botbottle.spi.GatewayService;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.PathMatch;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,9 @@ class EgressInBottleIT {
     private GrpcUpstream grpc;
     private BottleBackend backend;
     private String slug;
-    private EgressGateway gateway;
+    private GatewayService service;
+    /** the gateway, in this JVM or a gateway program's stand-in ({@link TestEgress}) */
+    private EgressControl gateway;
     private Bottle bottle;
     private Map<String, String> env;
 
@@ -99,17 +100,16 @@ class EgressInBottleIT {
                         DlpPolicy.DEFAULT))
                 // the upstream is on loopback: the routes say so (the SSRF floor refuses it otherwise)
                 .stream().map(r -> r.toBuilder().allowPrivate(true).build()).toList();
-        EgressOptions options = EgressOptions.defaults()
-                .withResolver((host, port) -> new InetSocketAddress("127.0.0.1",
-                        host.equals(GRPC) ? grpc.port() : upstream.port()));
-        gateway = new EgressGatewayProvider(options).start(new GatewayRequest(slug, reach.bindAddress(), 0,
+        service = TestEgress.start(backend, spec, reach, new GatewayRequest(slug, reach.bindAddress(), 0,
                 state.resolve("state"), routes, List.of(), CredentialSource.fromEnvironment(Map.of("GH_TOKEN", TOKEN)),
-                List.of(caFile), ProgressListener.NONE));
+                List.of(caFile), ProgressListener.NONE), Map.of(GRPC, grpc.port(), "*", upstream.port()),
+                EgressLimits.defaults());
+        gateway = (EgressControl) service;
 
-        backend.create(spec, reach, List.of(gateway.port()));
+        backend.create(spec, reach, List.of(service.port()));
         bottle = backend.start(slug);
         ProvisionResult provisioned = new ProvisionEngine(ProgressListener.NONE)
-                .apply(bottle, gateway.bottleSteps(reach), Map.of());
+                .apply(bottle, service.bottleSteps(reach), Map.of());
         env = provisioned.env();
         bottle.copyIn(caFile, "/tmp/upstream-ca.pem", FileOwner.AGENT, 0644);
     }
@@ -122,8 +122,8 @@ class EgressInBottleIT {
         if (backend != null && slug != null) {
             backend.teardown(slug);
         }
-        if (gateway != null) {
-            gateway.close();
+        if (service != null) {
+            service.close();
         }
         if (upstream != null) {
             upstream.close();
