@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -90,8 +89,8 @@ public final class GatewayMain {
             GatewayConfig config = start.config();
             Map<String, Secret> credentials = new ConcurrentHashMap<>();
             start.credentials().forEach((ref, value) -> credentials.put(ref, Secret.of(value)));
-            CredentialSource source = ref -> Optional.ofNullable(credentials.get(ref));
             GatewayDesk desk = new GatewayDesk();
+            CredentialSource source = desk.credentials(credentials);
             for (String name : config.services()) {
                 started.add(start(provider(name, config), config, source, desk));
             }

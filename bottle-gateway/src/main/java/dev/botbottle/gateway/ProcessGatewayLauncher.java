@@ -124,9 +124,8 @@ public final class ProcessGatewayLauncher implements GatewayLauncher {
                         new GatewayPorts(ints(s.path("tcp")), ints(s.path("udp")))));
             }
             gateway.handOut(handed);
-            if (request.proposals() != null) {
-                gateway.serveDesk(request.proposals());
-            }
+            // proposals and credential refreshes of the program are answered here
+            gateway.serveDesk(request.proposals());
             LOG.info("gateway program of bottle {} runs as process {}: {}", request.slug(), running.pid(), handed);
             return handed;
         } catch (IOException e) {

@@ -168,16 +168,54 @@ class GatewayProcessIT {
         assertThat(runner.last.isAlive()).isFalse();
     }
 
+    @Test
+    void aCredentialTheUpstreamRefusesIsAskedForAgainThroughTheRuntimesSource() throws Exception {
+        String rotated = "gw-rotated-" + UUID.randomUUID().toString().replace("-", "");
+        java.util.concurrent.atomic.AtomicReference<String> vault = new java.util.concurrent.atomic.AtomicReference<>(
+                TOKEN);
+        List<String> invalidated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CredentialSource source = new CredentialSource() {
+            @Override
+            public java.util.Optional<dev.botbottle.spi.Secret> resolve(String reference) {
+                return reference.equals("GW_TOKEN") ? java.util.Optional.of(dev.botbottle.spi.Secret.of(vault.get()))
+                        : java.util.Optional.empty();
+            }
+
+            @Override
+            public void invalidate(String reference) {
+                invalidated.add(reference);
+            }
+        };
+        try (Launched gw = launch(List.of(tokenRoute()), source)) {
+            // control: the value sent at start is in force
+            upstream.acceptBearer(TOKEN);
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out).isEqualTo("200");
+            upstream.drain();
+
+            vault.set(rotated);
+            upstream.acceptBearer(rotated);
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out).isEqualTo("401");
+            assertThat(invalidated).containsExactly("GW_TOKEN");
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out).isEqualTo("200");
+            assertThat(upstream.drain()).extracting(r -> r.headers().get("authorization"))
+                    .contains("Bearer " + rotated);
+        }
+    }
+
     private EgressRoute tokenRoute() {
         return EgressRoute.builder(HOST).ports(List.of(upstream.port())).auth(new RouteAuth("Bearer", "GW_TOKEN"))
                 .allowPrivate(true).build();
     }
 
     private Launched launch(List<EgressRoute> routes) {
+        return launch(routes, CredentialSource.fromEnvironment(Map.of("GW_TOKEN", TOKEN)));
+    }
+
+    private Launched launch(List<EgressRoute> routes, CredentialSource credentials) {
         String slug = "gw-" + UUID.randomUUID().toString().substring(0, 6);
         GatewayRequest request = GatewayRequest.builder(slug).bindAddress("127.0.0.1").port(0)
                 .stateDir(state.resolve("state-" + slug)).routes(routes)
-                .credentials(CredentialSource.fromEnvironment(Map.of("GW_TOKEN", TOKEN)))
+                .credentials(credentials)
                 .extraCaFiles(List.of(upstreamCa)).progress(ProgressListener.NONE).build();
         List<GatewayService> services = new ProcessGatewayLauncher()
                 .launch(request, List.of("egress"), Map.of(), runner);

@@ -11,11 +11,14 @@ import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
+import dev.botbottle.spi.Decision;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.EgressRoute;
+import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.GatewayServiceProvider;
+import dev.botbottle.spi.ProposedChange;
 import dev.botbottle.spi.SuperviseService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +76,9 @@ class GatewayProcessInBottleIT {
                 """.formatted(Docker.BASE_IMAGE, ca, upstream.port()));
         Manifests.write(home, "agents/worker.md", "---\nbottle: outside\n---\nWork.\n");
         runtime = BottleRuntime.builder().host(host()).plugins(Plugins.builder().build())
-                .backendOption("docker.gateway", "process").build();
+                .backendOption("docker.gateway", "process")
+                .supervisor(p -> Optional.of(p.change() instanceof ProposedChange.Route
+                        ? Decision.approve("granted for the test") : Decision.reject("not in this test"))).build();
     }
 
     @AfterEach
@@ -156,6 +161,38 @@ class GatewayProcessInBottleIT {
         assertThat(curl(resumed, url).stdoutText()).isEqualTo("200");
         assertThat(upstream.take().headers().get("authorization")).isEqualTo("Bearer " + TOKEN);
         assertThat(gatewayProgram().pid()).isNotEqualTo(first.pid());
+    }
+
+    @Test
+    void aProposalFromTheBottleReachesTheRuntimesDeskAndItsApprovalWidensTheProgramsRoutes() {
+        RunningBottle bottle = launch();
+        EgressControl egress = bottle.gateway(GatewayServiceProvider.EGRESS, EgressControl.class).orElseThrow();
+        // control: the host is not allowed yet
+        ExecResult refused = curl(bottle, "https://wanted.example.test/");
+        assertThat(refused.stdoutText() + refused.stderrText()).contains("403");
+
+        var reach = runtime.state().readMetadata(slug).orElseThrow().reach();
+        String url = bottle.gateway(GatewayServiceProvider.SUPERVISE, SuperviseService.class).orElseThrow()
+                .endpoint(reach).url();
+        ExecResult answer = mcp(bottle, url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"egress-block\",\"arguments\":{\"host\":\"wanted.example.test\",\"methods\":[\"GET\"],"
+                + "\"justification\":\"the task needs it\"}}}");
+        assertThat(answer.stdoutText()).as(answer.stderrText()).contains("APPROVED").contains("granted for the test");
+        assertThat(egress.routes()).extracting(EgressRoute::host).contains("localhost", "wanted.example.test");
+    }
+
+    /** Initializes, then sends one request, as an MCP client does over streamable HTTP (SuperviseInBottleIT's way). */
+    private static ExecResult mcp(RunningBottle bottle, String url, String request) {
+        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"curl-agent\",\"version\":\"1\"}}}";
+        String script = """
+                post() { curl -sS --max-time 60 -H "Authorization: Bearer $BOT_BOTTLE_SUPERVISE_TOKEN" \\
+                  -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\
+                  -H 'MCP-Protocol-Version: 2025-06-18' --data "$1" "$URL"; }
+                post "$1" >/dev/null || exit 1
+                post "$2"
+                """;
+        return bottle.exec(ExecRequest.of("sh", "-c", script, "mcp", init, request).withEnv(Map.of("URL", url)));
     }
 
     private RunningBottle launch() {

@@ -3,11 +3,14 @@ package dev.botbottle.gateway.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botbottle.spi.BottleException;
+import dev.botbottle.spi.Credential;
+import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.Decision;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.Proposal;
 import dev.botbottle.spi.ProposalDesk;
 import dev.botbottle.spi.ProposedChange;
+import dev.botbottle.spi.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +28,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The gateway program's side of the bottle's proposal desk: every call goes to the runtime's desk over the
- * {@code desk} connection the runtime opened. Without a runtime attached, proposals are refused (the agent is told to
+ * The gateway program's side of the bottle's proposal desk and credential sources: every call goes to the runtime
+ * over the {@code desk} connection the runtime opened. Without a runtime attached, proposals are refused (the agent is told to
  * ask again later); nothing is queued here, so nothing is lost when the program ends.
  */
 public final class GatewayDesk implements ProposalDesk {
@@ -100,6 +103,55 @@ public final class GatewayDesk implements ProposalDesk {
     @Override
     public List<EgressRoute> routes() {
         return Arrays.asList(Wire.read(call("routes", Wire.object(), CALL).path("routes"), EgressRoute[].class));
+    }
+
+    /**
+     * The program's credential source: the values the runtime sent (at start, with replaced routes), refreshed
+     * through the runtime's own sources while a runtime is attached — asked again before an expiry or after an
+     * upstream refused a value, as in process (the egress gateway calls these from its own threads).
+     *
+     * @param sent the values the runtime sent, by reference; a refreshed value replaces its entry
+     * @return the source
+     */
+    public CredentialSource credentials(Map<String, Secret> sent) {
+        return new CredentialSource() {
+            @Override
+            public Optional<Secret> resolve(String reference) {
+                return credential(reference).map(Credential::value);
+            }
+
+            @Override
+            public Optional<Credential> credential(String reference) {
+                if (runtime != null) {
+                    try {
+                        ObjectNode args = Wire.object();
+                        args.put("reference", reference);
+                        JsonNode answer = call("credential", args, CALL).path("credential");
+                        if (!answer.isMissingNode() && !answer.isNull()) {
+                            Credential fresh = Wire.read(answer, Credential.class);
+                            sent.put(reference, fresh.value());
+                            return Optional.of(fresh);
+                        }
+                    } catch (BottleException e) {
+                        LOG.warn("the runtime could not refresh credential {}: {}", reference, e.getMessage());
+                    }
+                }
+                return Optional.ofNullable(sent.get(reference)).map(Credential::of);
+            }
+
+            @Override
+            public void invalidate(String reference) {
+                if (runtime != null) {
+                    ObjectNode args = Wire.object();
+                    args.put("reference", reference);
+                    try {
+                        call("invalidate", args, CALL);
+                    } catch (BottleException e) {
+                        LOG.warn("the runtime could not drop credential {}: {}", reference, e.getMessage());
+                    }
+                }
+            }
+        };
     }
 
     private JsonNode call(String op, ObjectNode args, Duration timeout) {

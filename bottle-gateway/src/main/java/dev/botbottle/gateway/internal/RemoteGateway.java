@@ -2,6 +2,7 @@ package dev.botbottle.gateway.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.CredentialSource;
 import dev.botbottle.spi.EgressRoute;
 import dev.botbottle.spi.GatewayRunner;
@@ -106,10 +107,11 @@ public final class RemoteGateway {
     }
 
     /**
-     * Opens the {@code desk} connection and answers the program's desk calls with the runtime's desk, each on a
-     * thread of its own (an {@code await} blocks), until the program ends.
+     * Opens the {@code desk} connection and answers the program's calls (proposals with the runtime's desk,
+     * credential refreshes with the runtime's sources), each on a thread of its own (an {@code await} blocks), until
+     * the program ends.
      *
-     * @param real the runtime's desk of this bottle
+     * @param real the runtime's desk of this bottle; null when it has none (supervise off)
      * @throws IOException when the program does not answer
      */
     public void serveDesk(ProposalDesk real) throws IOException {
@@ -141,14 +143,17 @@ public final class RemoteGateway {
         answer.put("ok", true);
         try {
             switch (call.path("call").asText()) {
-                case "submit" -> answer.set("proposal", Wire.MAPPER.valueToTree(real.submit(
+                case "submit" -> answer.set("proposal", Wire.MAPPER.valueToTree(desk(real).submit(
                         Wire.read(call.path("change"), ProposedChange.class), call.path("justification").asText())));
-                case "await" -> real.await(call.path("proposalId").asText(),
+                case "await" -> desk(real).await(call.path("proposalId").asText(),
                                 Duration.ofMillis(call.path("timeoutMillis").asLong()))
                         .ifPresent(d -> answer.set("decision", Wire.MAPPER.valueToTree(d)));
-                case "find" -> real.find(call.path("proposalId").asText())
+                case "find" -> desk(real).find(call.path("proposalId").asText())
                         .ifPresent(p -> answer.set("proposal", Wire.MAPPER.valueToTree(p)));
-                case "routes" -> answer.set("routes", Wire.MAPPER.valueToTree(real.routes()));
+                case "routes" -> answer.set("routes", Wire.MAPPER.valueToTree(desk(real).routes()));
+                case "credential" -> credentials.credential(call.path("reference").asText())
+                        .ifPresent(c -> answer.set("credential", Wire.MAPPER.valueToTree(c)));
+                case "invalidate" -> credentials.invalidate(call.path("reference").asText());
                 default -> throw new IllegalArgumentException("unknown desk call " + call.path("call").asText());
             }
             reply(lines, call, answer);
@@ -157,6 +162,13 @@ public final class RemoteGateway {
         } catch (RuntimeException e) {
             reply(lines, call, Wire.error(e));
         }
+    }
+
+    private ProposalDesk desk(ProposalDesk real) {
+        if (real == null) {
+            throw new BottleException("bottle " + slug + " has no proposal desk (supervise is off)");
+        }
+        return real;
     }
 
     private void reply(Lines lines, JsonNode call, ObjectNode answer) {
