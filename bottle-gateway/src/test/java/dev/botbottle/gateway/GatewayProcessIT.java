@@ -161,6 +161,21 @@ class GatewayProcessIT {
     }
 
     @Test
+    void theProgramStopsItsServicesWhenItsStandardInputCloses() throws Exception {
+        Launched gw = launch(List.of(tokenRoute()));
+        GatewayRunner.Running process = runner.last;
+        int port = gw.services().get(0).port();
+        // control: the proxy port accepts
+        new java.net.Socket("127.0.0.1", port).close();
+        // what the runtime holding it dying (even by SIGKILL) does: its end of the pipe closes
+        process.stdin().close();
+        ProcessHandle.of(process.pid()).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertThat(process.isAlive()).isFalse();
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+        gw.close();
+    }
+
+    @Test
     void aCredentialNoSourceKnowsFailsTheLaunchNamingIt() {
         EgressRoute unknown = EgressRoute.builder(HOST).auth(new RouteAuth("Bearer", "NOBODY_KNOWS")).build();
         assertThatThrownBy(() -> launch(List.of(unknown))).isInstanceOf(CredentialException.class)
