@@ -246,7 +246,8 @@ class GatewayProcessIT {
         Curl curl(String url) throws IOException, InterruptedException {
             String proxy = null;
             Path ca = state.resolve("ca-" + slug + ".pem");
-            for (ProvisionStep step : services.get(0).bottleSteps(new HostReach("127.0.0.1", "127.0.0.1", "test: loopback"))) {
+            HostReach reach = new HostReach("127.0.0.1", "127.0.0.1", "test: loopback");
+            for (ProvisionStep step : services.get(0).bottleSteps(reach)) {
                 if (step instanceof ProvisionStep.SetEnv env && env.name().equals("HTTPS_PROXY")) {
                     proxy = env.value();
                 }

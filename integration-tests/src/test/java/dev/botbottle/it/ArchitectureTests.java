@@ -61,7 +61,8 @@ class ArchitectureTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "egress", "gitgate", "gateway", "backend.docker", "backend.smolvm", "provider.claude", "provider.codex", "cli"})
+    @ValueSource(strings = {"core", "egress", "gitgate", "gateway", "backend.docker", "backend.smolvm", "provider.claude",
+            "provider.codex", "cli"})
     void noModuleReachesIntoAnothersInternals(String module) {
         noClasses().that().resideOutsideOfPackage("dev.botbottle." + module + "..")
                 .should().dependOnClassesThat().resideInAPackage("dev.botbottle." + module + ".internal..")

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The gateway program's side of the bottle's proposal desk and credential sources: every call goes to the runtime
- * over the {@code desk} connection the runtime opened. Without a runtime attached, proposals are refused (the agent is told to
- * ask again later); nothing is queued here, so nothing is lost when the program ends.
+ * over the {@code desk} connection the runtime opened. Without a runtime attached, proposals are refused (the agent
+ * is told to ask again later); nothing is queued here, so nothing is lost when the program ends.
  */
 public final class GatewayDesk implements ProposalDesk {
 

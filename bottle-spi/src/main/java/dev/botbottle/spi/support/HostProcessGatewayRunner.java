@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a {@link GatewayProgram} as a process of this host with this JVM's {@code java}, bound where the backend
  * prepared the bottle's reach (the configuration it reads says where), its log ({@code gateway.log}, its standard
- * error) in the control directory. Its environment is cleared down to {@code PATH}, {@code LANG}, {@code LC_ALL}, {@code TZ} and {@code TMPDIR}, so no credential the
- * host process holds in its own environment shows up in the gateway's ({@code /proc/<pid>/environ}).
+ * error) in the control directory. Its environment is cleared down to {@code PATH}, {@code LANG}, {@code LC_ALL},
+ * {@code TZ} and {@code TMPDIR}, so no credential the host process holds in its own environment shows up in the
+ * gateway's ({@code /proc/<pid>/environ}). Its command line holds the class path and main class only.
  *
  * <p>A backend whose bottles reach this host (Docker with {@code docker.gateway=process}) returns it from
  * {@link dev.botbottle.spi.BottleBackend#gatewayRunner}.
