@@ -70,6 +70,7 @@ class GatewayProcessIT {
     @Test
     void anAllowedHostIsReachedWithTheTokenInjectedAndAnotherIsRefused() throws Exception {
         try (Launched gw = launch(List.of(tokenRoute()))) {
+            assertThat(gw.services().get(0).awaitReady(java.time.Duration.ofSeconds(60))).as("warmed up").isTrue();
             Curl allowed = gw.curl("https://" + HOST + ":" + upstream.port() + "/echo");
             assertThat(allowed.code).as(allowed.err).isZero();
             assertThat(allowed.out).startsWith("200");

@@ -166,6 +166,15 @@ public final class ControlServer implements AutoCloseable {
                         credentials.put(e.getKey(), Secret.of(e.getValue().asText())));
                 egress().replaceRoutes(Arrays.asList(Wire.read(request.path("routes"), EgressRoute[].class)));
             }
+            case "awaitReady" -> {
+                try {
+                    ok.put("ready", service(request).awaitReady(
+                            java.time.Duration.ofMillis(Math.max(0, request.path("timeoutMillis").asLong()))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ok.put("ready", false);
+                }
+            }
             case "ping" -> ok.put("services", services.size());
             case "stop" -> stop.run();
             default -> throw new IllegalArgumentException("unknown control operation '" + op + "'");

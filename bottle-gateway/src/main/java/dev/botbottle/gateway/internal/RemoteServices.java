@@ -86,6 +86,14 @@ public final class RemoteServices {
         }
 
         @Override
+        public boolean awaitReady(java.time.Duration timeout) {
+            ObjectNode request = gateway.control().request("awaitReady");
+            request.put("service", name);
+            request.put("timeoutMillis", timeout.toMillis());
+            return gateway.control().call(request).path("ready").asBoolean(false);
+        }
+
+        @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;
