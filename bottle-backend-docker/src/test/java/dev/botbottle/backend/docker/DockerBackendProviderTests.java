@@ -43,6 +43,8 @@ class DockerBackendProviderTests {
         assertThat(inProcess.gatewayRunner(spec, reach)).isEmpty();
         var process = new DockerBackendProvider().create(context(Map.of("docker.gateway", "process")));
         assertThat(process.gatewayRunner(spec, reach)).get().isInstanceOf(HostProcessGatewayRunner.class);
+        assertThat(inProcess.describe(spec).details().get("gateway")).contains("in the runtime's JVM");
+        assertThat(process.describe(spec).details().get("gateway")).contains("a gateway program of its own");
     }
 
     @Test

@@ -135,6 +135,9 @@ public final class DockerBottleBackend implements BottleBackend {
                 + " (root's, for provisioning; the agent user has none); no-new-privileges; not privileged;"
                 + " no docker socket");
         details.put("limits", Refusals.describe(spec.limits()));
+        details.put("gateway", gatewayRunner.isPresent()
+                ? "a gateway program of its own on this host (docker.gateway=process), bound on the bridge address"
+                : "in the runtime's JVM, bound on the bridge address (docker.gateway=in-process)");
         List<String> warnings = new ArrayList<>();
         noFirewall.ifPresent(why -> warnings.add("weak isolation: no host firewall chain (" + why + "); the bottle"
                 + " can reach every service listening on this host's addresses"
