@@ -220,6 +220,21 @@ class CliLifecycleIT {
     }
 
     @Test
+    void withTheGatewayInItsOwnProcessTheHeadlessLaunchIsServedByAGatewayProgram() {
+        Map<String, String> processMode = new HashMap<>(env);
+        processMode.put("BOT_BOTTLE_GATEWAY_MODE", "process");
+        assertThat(CliRun.packaged(processMode, "plan", "worker").out())
+                .contains("a gateway program of its own on this host");
+        CliRun run = CliRun.packaged(processMode, "launch", "worker", "--headless", "--label", "cli-it-proc",
+                "--prompt", "echo $ASKED; curl -s -o /dev/null -w '%{http_code}' http://example.com/");
+        slugs.add("cli-it-proc");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).as("the program's egress gateway refuses an undeclared host").isEqualTo("typed at launch\n403");
+        assertThat(run.err()).as("the launch used the gateway program").contains("gateway program");
+        assertThat(home.resolve("state/cli-it-proc")).doesNotExist();
+    }
+
+    @Test
     void headlessRunsThePromptAndRemovesTheBottle() {
         CliRun run = CliRun.packaged(env, "launch", "worker", "--headless", "--label", "cli-it-two", "--prompt",
                 "echo $ASKED; git --version >/dev/null && echo ok");
