@@ -81,7 +81,13 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         server.init();
         server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(Manifests.SANDBOX_GROUP)
                 .withVersion("v1alpha1").withKind("Sandbox").withPlural("sandboxes").withScope("Namespaced").build());
-        client = server.createClient();
+        // the client's request timeout also bounds how long an exec WebSocket may take to open: 10 s by default,
+        // which a loaded CI machine exceeded; the double's tests are about behaviour, not speed
+        KubernetesClient plain = server.createClient();
+        io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder(
+                plain.getConfiguration()).withRequestTimeout(120_000).build();
+        plain.close();
+        client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
     }
 
     KubernetesClient client() {
