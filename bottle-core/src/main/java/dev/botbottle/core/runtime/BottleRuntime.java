@@ -404,9 +404,9 @@ public final class BottleRuntime implements AutoCloseable {
 
     /**
      * Tears down the warm pools' unclaimed bottles, then lets go of every bottle this runtime holds: stops their
-     * gateways and records them as preserved and held by nobody, so they can be resumed (by this or another process) and are not taken for a crash's leftovers. The
-     * bottles themselves are left as they are. Handles of bottles launched here are not closed: close those first to
-     * tear them down.
+     * gateways and records them as preserved and held by nobody, so they can be resumed (by this or another process)
+     * and are not taken for a crash's leftovers. The bottles themselves are left as they are. Handles of bottles
+     * launched here are not closed: close those first to tear them down.
      */
     @Override
     public void close() {
