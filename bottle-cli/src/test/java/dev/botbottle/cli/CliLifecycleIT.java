@@ -230,7 +230,7 @@ class CliLifecycleIT {
         slugs.add("cli-it-proc");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).as("the program's egress gateway refuses an undeclared host").isEqualTo("typed at launch\n403");
-        assertThat(run.err()).as("the launch used the gateway program").contains("gateway program");
+        assertThat(run.err()).as("the launch used the gateway program").contains("in a gateway program on");
         assertThat(home.resolve("state/cli-it-proc")).doesNotExist();
     }
 

@@ -15,7 +15,6 @@ import dev.botbottle.spi.Decision;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
 import dev.botbottle.spi.EgressRoute;
-import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.GatewayServiceProvider;
 import dev.botbottle.spi.ProposedChange;
@@ -174,25 +173,11 @@ class GatewayProcessInBottleIT {
         var reach = runtime.state().readMetadata(slug).orElseThrow().reach();
         String url = bottle.gateway(GatewayServiceProvider.SUPERVISE, SuperviseService.class).orElseThrow()
                 .endpoint(reach).url();
-        ExecResult answer = mcp(bottle, url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+        ExecResult answer = McpCurl.call(bottle, url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
                 + "{\"name\":\"egress-block\",\"arguments\":{\"host\":\"wanted.example.test\",\"methods\":[\"GET\"],"
                 + "\"justification\":\"the task needs it\"}}}");
         assertThat(answer.stdoutText()).as(answer.stderrText()).contains("APPROVED").contains("granted for the test");
         assertThat(egress.routes()).extracting(EgressRoute::host).contains("localhost", "wanted.example.test");
-    }
-
-    /** Initializes, then sends one request, as an MCP client does over streamable HTTP (SuperviseInBottleIT's way). */
-    private static ExecResult mcp(RunningBottle bottle, String url, String request) {
-        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"curl-agent\",\"version\":\"1\"}}}";
-        String script = """
-                post() { curl -sS --max-time 60 -H "Authorization: Bearer $BOT_BOTTLE_SUPERVISE_TOKEN" \\
-                  -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\
-                  -H 'MCP-Protocol-Version: 2025-06-18' --data "$1" "$URL"; }
-                post "$1" >/dev/null || exit 1
-                post "$2"
-                """;
-        return bottle.exec(ExecRequest.of("sh", "-c", script, "mcp", init, request).withEnv(Map.of("URL", url)));
     }
 
     private RunningBottle launch() {

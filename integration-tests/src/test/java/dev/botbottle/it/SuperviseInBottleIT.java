@@ -16,7 +16,6 @@ import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
 import dev.botbottle.spi.Decision;
 import dev.botbottle.spi.EgressRoute;
-import dev.botbottle.spi.ExecRequest;
 import dev.botbottle.spi.ExecResult;
 import dev.botbottle.spi.Proposal;
 import dev.botbottle.spi.ProposedChange;
@@ -121,7 +120,7 @@ class SuperviseInBottleIT {
         assertThat(curl(bottle, "https://" + WANTED + "/simple/").exitCode()).isNotZero();
 
         String url = endpointUrl(bottle);
-        ExecResult answer = mcp(bottle, url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+        ExecResult answer = McpCurl.call(bottle, url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
                 + "\"egress-block\",\"arguments\":{\"host\":\"" + WANTED + "\",\"methods\":[\"GET\"],\"justification\":"
                 + "\"the task installs a package\"}}}");
         assertThat(answer.stdoutText()).as(answer.stderrText()).contains("APPROVED").contains("granted for the test");
@@ -139,7 +138,7 @@ class SuperviseInBottleIT {
         runtime.stop(bottle.slug());
         RunningBottle resumed = runtime.resume(bottle.slug());
         assertThat(curl(resumed, "https://" + WANTED + "/simple/").stdoutText()).as("resume keeps the route").isEqualTo("ok");
-        assertThat(mcp(resumed, endpointUrl(resumed), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+        assertThat(McpCurl.call(resumed, endpointUrl(resumed), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"list-egress-routes\",\"arguments\":{}}}").stdoutText())
                 .contains(WANTED + " {GET}");
     }
@@ -148,7 +147,7 @@ class SuperviseInBottleIT {
     void anApprovedImageChangeIsBuiltOnResumeKeepingTheBottlesFiles() {
         RunningBottle bottle = launch("sv-agent");
         assertThat(bottle.exec("sh", "-c", "echo kept > work.txt").exitCode()).isZero();
-        ExecResult answer = mcp(bottle, endpointUrl(bottle), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+        ExecResult answer = McpCurl.call(bottle, endpointUrl(bottle), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"capability-block\",\"arguments\":{\"dockerfile\":"
                 + "\"RUN touch /opt/rebuilt-by-supervise\",\"justification\":\"the task needs a tool\"}}}");
         assertThat(answer.stdoutText()).as(answer.stderrText()).contains("APPROVED").contains("rebuilds the bottle");
@@ -187,20 +186,6 @@ class SuperviseInBottleIT {
     private String endpointUrl(RunningBottle bottle) {
         var reach = runtime.state().readMetadata(bottle.slug()).orElseThrow().reach();
         return bottle.gateway("supervise", SuperviseService.class).orElseThrow().endpoint(reach).url();
-    }
-
-    /** Initializes, then sends one request, the way an MCP client does over streamable HTTP; prints the answer. */
-    private static ExecResult mcp(RunningBottle bottle, String url, String request) {
-        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"curl-agent\",\"version\":\"1\"}}}";
-        String script = """
-                post() { curl -sS --max-time 60 -H "Authorization: Bearer $BOT_BOTTLE_SUPERVISE_TOKEN" \\
-                  -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\
-                  -H 'MCP-Protocol-Version: 2025-06-18' --data "$1" "$URL"; }
-                post "$1" >/dev/null || exit 1
-                post "$2"
-                """;
-        return bottle.exec(ExecRequest.of("sh", "-c", script, "mcp", init, request).withEnv(Map.of("URL", url)));
     }
 
     private static ExecResult curl(RunningBottle bottle, String... args) {

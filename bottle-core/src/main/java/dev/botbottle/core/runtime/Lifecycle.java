@@ -102,7 +102,7 @@ final class Lifecycle {
         BottlePlan empty = plan.withRoutes(List.of());
         Built built = build(empty, options.withoutWorkspace(), agent, later, BottleMetadata.Status.POOLED,
                 prepareStart);
-        state.writeMetadata(state.readMetadata(plan.slug()).orElseThrow().withStatus(BottleMetadata.Status.POOLED)
+        state.writeMetadata(state.readMetadata(plan.slug()).orElseThrow()
                 .withGateways(Gateways.portsByName(built.services()), built.env(), HostSession.current()));
         return new Pooled(plan, options, built, later);
     }

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -57,7 +56,6 @@ public final class WarmPool implements AutoCloseable {
     /** The {@link #key} launches must match. */
     private final String shape;
     private final Supplier<BottlePlan> planner;
-    private final Function<BottlePlan, Lifecycle.Pooled> maker;
     private final Lifecycle lifecycle;
     private final Runnable onClose;
     private final ExecutorService filler;
@@ -80,7 +78,6 @@ public final class WarmPool implements AutoCloseable {
         this.options = request.options().withoutWorkspace();
         this.planner = planner;
         this.lifecycle = lifecycle;
-        this.maker = plan -> lifecycle.pool(plan, options);
         this.onClose = onClose;
         BottlePlan first = planner.get();
         if (!first.remotes().isEmpty()) {
@@ -232,7 +229,7 @@ public final class WarmPool implements AutoCloseable {
                 throw new BottleException("the plan of agent " + agent + " changed since the pool started; restart"
                         + " the pool to pool the new one");
             }
-            made = maker.apply(plan);
+            made = lifecycle.pool(plan, options);
         } catch (RuntimeException e) {
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.warn("warm pool of {}: could not make a bottle (the pool refills at the next claim): {}", agent,
