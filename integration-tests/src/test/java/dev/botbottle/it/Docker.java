@@ -39,6 +39,15 @@ final class Docker {
         return lines(run("docker", "network", "ls", "-q", "--filter", "label=dev.botbottle.slug=" + slug).out());
     }
 
+    /** @return this host's address on the engine's default {@code bridge} (where a gateway container reaches it) */
+    static String defaultBridgeAddress() {
+        Result r = run("docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}");
+        if (r.exitCode() != 0 || r.out().isBlank()) {
+            throw new IllegalStateException("cannot read the default bridge's address: " + r.out());
+        }
+        return r.out().strip();
+    }
+
     static Result run(String... argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();

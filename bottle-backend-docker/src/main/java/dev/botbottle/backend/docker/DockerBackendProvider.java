@@ -18,7 +18,6 @@ import dev.botbottle.spi.BackendException;
 import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.Diagnostic;
-import dev.botbottle.spi.GatewayRunner;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.support.HostProcessGatewayRunner;
 
@@ -49,7 +48,7 @@ import java.util.Optional;
  */
 public final class DockerBackendProvider implements BackendProvider {
 
-    /** The backend option naming where gateways run: {@code in-process} or {@code process}. */
+    /** The backend option naming where gateways run: {@code in-process}, {@code process} or {@code container}. */
     public static final String GATEWAY_OPTION = "docker.gateway";
     /** The system property giving {@link #GATEWAY_OPTION}'s default (the test suite sets it). */
     public static final String GATEWAY_PROPERTY = "bot-bottle.gateway.mode";
@@ -57,6 +56,12 @@ public final class DockerBackendProvider implements BackendProvider {
     public static final String GATEWAY_ENV = "BOT_BOTTLE_GATEWAY_MODE";
     static final String IN_PROCESS = "in-process";
     static final String PROCESS = "process";
+    static final String CONTAINER = "container";
+    /**
+     * The backend option naming the image {@code docker.gateway=container} builds the gateway image from and idles
+     * the gateway's holder container in; default {@code bot-bottle/base:bookworm}.
+     */
+    public static final String GATEWAY_BASE_OPTION = "docker.gateway.base-image";
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
     /** How long a positive availability answer is trusted before the engine is asked again. */
@@ -121,10 +126,15 @@ public final class DockerBackendProvider implements BackendProvider {
     public BottleBackend create(BackendContext context) {
         var runner = new ExecCommandRunner();
         var docker = new DockerCli(binary(context), runner);
-        Optional<GatewayRunner> gateways = gatewayRunner(context.options());
+        String mode = gatewayMode(context.options());
         DockerBottleBackend backend = new DockerBottleBackend(docker, new HostFirewall(iptables(context), runner),
                 new Images(docker, context.hostCaCertificates()), context.progress(), facts, runs);
-        return gateways.map(backend::gatewaysRunBy).orElse(backend);
+        return switch (mode) {
+            case PROCESS -> backend.gatewaysRunBy(new HostProcessGatewayRunner());
+            case CONTAINER -> backend.gatewaysInContainers(runner, context.options().getOrDefault(GATEWAY_BASE_OPTION,
+                    DockerDoctor.BASE_IMAGE), Path.of(System.getProperty("java.home")));
+            default -> backend;
+        };
     }
 
     @Override
@@ -142,22 +152,22 @@ public final class DockerBackendProvider implements BackendProvider {
     /**
      * Where each bottle's gateway services run: option {@value #GATEWAY_OPTION}, else system property
      * {@value #GATEWAY_PROPERTY}, else variable {@value #GATEWAY_ENV}: {@code in-process} (the default: in the
-     * runtime's JVM) or {@code process} (a gateway program of its own per bottle, ADR 60).
+     * runtime's JVM), {@code process} (a gateway program of its own per bottle on this host, ADR 60) or
+     * {@code container} (that program in a container on the bottle's network, ADR 14).
      *
      * @param options the backend options
-     * @return the runner for {@code process}, empty for {@code in-process}
+     * @return the mode
      * @throws BackendException for another value
      */
-    static Optional<GatewayRunner> gatewayRunner(Map<String, String> options) {
+    static String gatewayMode(Map<String, String> options) {
         String mode = options.getOrDefault(GATEWAY_OPTION, System.getProperty(GATEWAY_PROPERTY,
-                Optional.ofNullable(System.getenv(GATEWAY_ENV)).filter(v -> !v.isBlank()).orElse(IN_PROCESS)));
-        return switch (mode.strip()) {
-            case IN_PROCESS -> Optional.empty();
-            case PROCESS -> Optional.of(new HostProcessGatewayRunner());
-            default -> throw new BackendException("the docker backend's gateway mode is '" + mode + "' (option "
+                Optional.ofNullable(System.getenv(GATEWAY_ENV)).filter(v -> !v.isBlank()).orElse(IN_PROCESS))).strip();
+        if (!List.of(IN_PROCESS, PROCESS, CONTAINER).contains(mode)) {
+            throw new BackendException("the docker backend's gateway mode is '" + mode + "' (option "
                     + GATEWAY_OPTION + ", property " + GATEWAY_PROPERTY + " or variable " + GATEWAY_ENV
-                    + "); use '" + IN_PROCESS + "' (the default) or '" + PROCESS + "'");
-        };
+                    + "); use '" + IN_PROCESS + "' (the default), '" + PROCESS + "' or '" + CONTAINER + "'");
+        }
+        return mode;
     }
 
     private static String binary(BackendContext context) {

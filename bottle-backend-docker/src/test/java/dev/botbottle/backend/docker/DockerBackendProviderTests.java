@@ -45,6 +45,10 @@ class DockerBackendProviderTests {
         assertThat(process.gatewayRunner(spec, reach)).get().isInstanceOf(HostProcessGatewayRunner.class);
         assertThat(inProcess.describe(spec).details().get("gateway")).contains("in the runtime's JVM");
         assertThat(process.describe(spec).details().get("gateway")).contains("a gateway program of its own");
+        var container = new DockerBackendProvider().create(context(Map.of("docker.gateway", "container")));
+        assertThat(container.gatewayRunner(spec, reach)).isPresent();
+        assertThat(container.describe(spec).details().get("gateway")).contains("bb-gw-mode.gateway")
+                .contains("docker.gateway=container");
     }
 
     @Test
@@ -52,7 +56,7 @@ class DockerBackendProviderTests {
         assertThatThrownBy(() -> new DockerBackendProvider().create(context(Map.of("docker.gateway", "sidecar"))))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("'sidecar'").hasMessageContaining("docker.gateway")
-                .hasMessageContaining("in-process").hasMessageContaining("process");
+                .hasMessageContaining("in-process").hasMessageContaining("'process'").hasMessageContaining("'container'");
     }
 
     private static BackendContext context(Map<String, String> options) {

@@ -66,10 +66,21 @@ public final class LoopbackUpstream implements AutoCloseable {
      * @return the running server on 127.0.0.1, ephemeral port
      */
     public static LoopbackUpstream start(TestPki pki, List<String> hosts, int threads) {
+        return start(pki, hosts, threads, "127.0.0.1");
+    }
+
+    /**
+     * @param pki the PKI whose certificate it presents
+     * @param hosts the names its certificate covers
+     * @param threads handler threads
+     * @param bindAddress the address it listens on (a gateway in a container reaches the host on its bridge address)
+     * @return the running server, ephemeral port
+     */
+    public static LoopbackUpstream start(TestPki pki, List<String> hosts, int threads, String bindAddress) {
         // without it the JDK server's separate header and body writes meet the client's delayed ACK (~40 ms each)
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
-            HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            HttpsServer s = HttpsServer.create(new InetSocketAddress(bindAddress, 0), 256);
             SSLContext ctx = pki.serverContext(hosts);
             s.setHttpsConfigurator(new HttpsConfigurator(ctx) {
                 @Override

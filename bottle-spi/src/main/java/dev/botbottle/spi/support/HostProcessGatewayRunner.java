@@ -61,6 +61,24 @@ public final class HostProcessGatewayRunner implements GatewayRunner {
         command.add(String.join(File.pathSeparator, program.classPath().stream().map(Path::toString).toList()));
         command.add(program.mainClass());
         command.addAll(program.arguments());
+        return start(program, command, Map.of());
+    }
+
+    /**
+     * Starts the process that runs (or attaches to) a gateway program: {@code command} with this process's
+     * environment cleared down to {@link #KEPT_ENVIRONMENT} and {@code environment}, its standard error appended to
+     * {@code gateway.log} in the program's control directory. A runner that places the program elsewhere (an engine
+     * client attached to a container, say) uses it for the local half.
+     *
+     * @param program the program (for its slug and control directory)
+     * @param command the command; no secret (it is visible in the process listing)
+     * @param environment variables to set besides the kept ones (no secret: the process's environment is readable
+     *                    by its user)
+     * @return the running process; closing it closes its standard input, then ends it if it has not ended 10 s later
+     * @throws BackendException when it cannot be started
+     * @since 0.3
+     */
+    public static Running start(GatewayProgram program, List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         Map<String, String> kept = new java.util.HashMap<>();
@@ -72,6 +90,7 @@ public final class HostProcessGatewayRunner implements GatewayRunner {
         });
         env.clear();
         env.putAll(kept);
+        env.putAll(environment);
         Path log = program.controlDirectory().resolve("gateway.log");
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
@@ -79,7 +98,7 @@ public final class HostProcessGatewayRunner implements GatewayRunner {
             return new HostProcess(process, log);
         } catch (IOException e) {
             throw new BackendException("cannot start the gateway process of bottle " + program.slug() + " with "
-                    + java + ": " + e.getMessage(), e);
+                    + command.get(0) + ": " + e.getMessage(), e);
         }
     }
 

@@ -114,6 +114,64 @@ public final class DockerArgs {
         return args;
     }
 
+    /**
+     * The container that holds a bottle's gateway address ({@code docker.gateway=container}): on the bottle's
+     * internal network (connected to the engine's default {@code bridge} afterwards, for the upstreams), idle under an
+     * init, with no capability, a read-only root and ports below 1024 open to any user of its network namespace (the
+     * gateway's DNS responder listens on 53). {@code host.docker.internal} names this host, as on Docker Desktop.
+     *
+     * @param spec the bottle
+     * @param image the image it idles in (the base image)
+     * @return {@code run -d ...}
+     */
+    public static List<String> gatewayHolderRun(BottleSpec spec, String image) {
+        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", Names.gatewayHolder(spec.slug()),
+                "--network", Names.network(spec.slug()), "--init", "--cap-drop", "ALL",
+                "--security-opt", "no-new-privileges", "--read-only",
+                "--sysctl", "net.ipv4.ip_unprivileged_port_start=0",
+                "--add-host", "host.docker.internal:host-gateway"));
+        Map<String, String> labels = labels(spec);
+        labels.put(Names.ROLE_LABEL, Names.ROLE_GATEWAY);
+        addLabels(args, labels);
+        args.addAll(List.of("--entrypoint", "sleep", image, "infinity"));
+        return args;
+    }
+
+    /**
+     * The container a bottle's gateway program runs in: in its holder's network namespace, attached (standard input
+     * is the program's configuration, credentials and lifeline), removed when it ends, as the host user that owns the
+     * state directory, with no capability, a read-only root and a private {@code /tmp} (where Netty unpacks its
+     * native libraries). The state and control directories are mounted at their host paths, the read-only files
+     * read-only; nothing else of the host is.
+     *
+     * @param slug the bottle
+     * @param image the gateway image
+     * @param user {@code uid:gid}
+     * @param mounts host paths to mount at the same paths, read-write
+     * @param readOnly host paths to mount at the same paths, read-only
+     * @param java the {@code java} executable in the image
+     * @param javaArgs the arguments after it (class path, main class, program arguments: no secret)
+     * @return {@code run -i --rm ...}
+     */
+    public static List<String> gatewayProgramRun(String slug, String image, String user, List<Path> mounts,
+                                                 List<Path> readOnly, String java, List<String> javaArgs) {
+        List<String> args = new ArrayList<>(List.of("run", "-i", "--rm", "--name", Names.gatewayProgram(slug),
+                "--network", "container:" + Names.gatewayHolder(slug), "--user", user, "--cap-drop", "ALL",
+                "--security-opt", "no-new-privileges", "--read-only", "--tmpfs", "/tmp:rw,exec,nosuid,size=256m",
+                "--log-driver", "none"));
+        for (Path p : mounts) {
+            args.addAll(List.of("--mount", "type=bind,source=" + p + ",target=" + p));
+        }
+        for (Path p : readOnly) {
+            args.addAll(List.of("--mount", "type=bind,source=" + p + ",target=" + p + ",readonly"));
+        }
+        addLabels(args, Map.of(Names.MANAGED_LABEL, "true", Names.SLUG_LABEL, slug,
+                Names.ROLE_LABEL, Names.ROLE_GATEWAY_PROGRAM));
+        args.addAll(List.of("--entrypoint", java, image));
+        args.addAll(javaArgs);
+        return args;
+    }
+
     /** @return the slug cut to a valid host name (63 characters, no trailing hyphen) */
     static String hostname(String slug) {
         String name = slug.length() <= 63 ? slug : slug.substring(0, 63);

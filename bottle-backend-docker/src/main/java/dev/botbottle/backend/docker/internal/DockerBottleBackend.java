@@ -51,6 +51,7 @@ public final class DockerBottleBackend implements BottleBackend {
     private final Handles handles;
 
     private volatile Optional<GatewayRunner> gatewayRunner = Optional.empty();
+    private volatile Optional<GatewayContainers> gatewayContainers = Optional.empty();
 
     /**
      * A backend that shares nothing with others.
@@ -109,9 +110,26 @@ public final class DockerBottleBackend implements BottleBackend {
         return this;
     }
 
+    /**
+     * Runs this backend's bottles' gateways as containers on their networks (the {@code docker.gateway=container}
+     * option, ADR 14): a holder container per bottle (idling in {@code holderImage}) gives the gateway its address on
+     * the bottle's network, and the gateway program runs in the gateway image, built from {@code holderImage} with a
+     * copy of {@code javaHome}; call it once, before the backend is used.
+     *
+     * @param runner runs {@code jlink} for the gateway image's Java runtime
+     * @param holderImage the base image
+     * @param javaHome the Java runtime the gateway image carries
+     * @return this backend
+     */
+    public DockerBottleBackend gatewaysInContainers(CommandRunner runner, String holderImage, java.nio.file.Path javaHome) {
+        GatewayImage image = new GatewayImage(docker, images, runner, holderImage, javaHome);
+        this.gatewayContainers = Optional.of(new GatewayContainers(docker, image, holderImage, progress));
+        return this;
+    }
+
     @Override
     public Optional<GatewayRunner> gatewayRunner(BottleSpec spec, HostReach reach) {
-        return gatewayRunner;
+        return gatewayContainers.map(c -> c.runner(spec.slug(), reach.bindAddress())).or(() -> gatewayRunner);
     }
 
     @Override
@@ -135,7 +153,11 @@ public final class DockerBottleBackend implements BottleBackend {
                 + " (root's, for provisioning; the agent user has none); no-new-privileges; not privileged;"
                 + " no docker socket");
         details.put("limits", Refusals.describe(spec.limits()));
-        details.put("gateway", gatewayRunner.isPresent()
+        details.put("gateway", gatewayContainers.isPresent()
+                ? "containers " + Names.gatewayHolder(spec.slug()) + " (its address on the bottle's network) and "
+                + Names.gatewayProgram(spec.slug()) + " (the gateway program), image " + GatewayImage.REPOSITORY
+                + " (docker.gateway=container)"
+                : gatewayRunner.isPresent()
                 ? "a gateway program of its own on this host (docker.gateway=process), bound on the bridge address"
                 : "in the runtime's JVM, bound on the bridge address (docker.gateway=in-process)");
         List<String> warnings = new ArrayList<>();
@@ -181,12 +203,16 @@ public final class DockerBottleBackend implements BottleBackend {
             }
             DockerCli.require("create network " + network, created);
         }
-        String gateway = handles.bridgeAddress(slug);
-        boolean weak = !installFirewall(slug, gateway, GatewayPorts.NONE, spec.allowWeakIsolation(), session(spec));
+        String bridge = handles.bridgeAddress(slug);
+        boolean weak = !installFirewall(slug, bridge, GatewayPorts.NONE, spec.allowWeakIsolation(), session(spec));
+        // in a container, the gateway is a neighbour on the bottle's network; the host admits the bottle nothing
+        String gateway = gatewayContainers.isPresent() ? gatewayContainers.get().startHolder(spec) : bridge;
         runs.start(slug, weak, () -> run(spec, gateway, weak, imagePresent));
         Optional<String> problem = weak ? Optional.of(firewallProblem.orElse("the chain could not be installed"))
                 : Optional.empty();
-        return new HostReach(gateway, gateway, Refusals.isolation(slug, problem, spec.allowWeakIsolation()));
+        String isolation = Refusals.isolation(slug, problem, spec.allowWeakIsolation());
+        return new HostReach(gateway, gateway, gatewayContainers.isPresent() ? isolation + "; the gateway is container "
+                + Names.gatewayHolder(slug) + " at " + gateway + " on the bottle's network" : isolation);
     }
 
     /** Opens the gateway ports in the bottle's chain and waits for its container (starting it if prepare did not). */
@@ -201,12 +227,12 @@ public final class DockerBottleBackend implements BottleBackend {
         PendingRuns.Run pending = runs.get(slug);
         if (pending == null) {
             ImageInfo image = images.ensure(spec.image(), progress);
-            boolean weak = !installFirewall(slug, reach.bindAddress(), gatewayPorts, spec.allowWeakIsolation(),
-                    session(spec));
+            boolean weak = !installFirewall(slug, hostAddress(slug, reach), hostPorts(gatewayPorts),
+                    spec.allowWeakIsolation(), session(spec));
             runs.done(slug, weak, startContainer(spec, reach.bindAddress(), weak, image));
             return;
         }
-        if (!pending.weak()) {
+        if (!pending.weak() && gatewayContainers.isEmpty()) {
             // the chain is in force already (admitting nothing): opening the ports never falls back to weak isolation
             firewall.install(slug, reach.bindAddress(), gatewayPorts, session(spec));
         }
@@ -262,7 +288,7 @@ public final class DockerBottleBackend implements BottleBackend {
         }
         DockerOutput.ContainerState state = DockerOutput.container(inspect.stdoutText());
         boolean weakAllowed = "weak".equals(state.labels().get(Names.ISOLATION_LABEL));
-        installFirewall(slug, handles.bridgeAddress(slug), gatewayPorts, weakAllowed,
+        installFirewall(slug, handles.bridgeAddress(slug), hostPorts(gatewayPorts), weakAllowed,
                 state.labels().getOrDefault(BottleSpec.SESSION_LABEL, ""));
         if (!state.running()) {
             docker.check("start container " + container, List.of("start", container));
@@ -305,7 +331,8 @@ public final class DockerBottleBackend implements BottleBackend {
             boolean weakAllowed = "weak".equals(state.labels().get(Names.ISOLATION_LABEL));
             BottleSpec next = BottleSpec.builder(slug, spec.agent(), image).env(spec.env()).labels(spec.labels())
                     .limits(spec.limits()).allowWeakIsolation(weakAllowed).build();
-            String bridge = handles.bridgeAddress(slug);
+            String bridge = gatewayContainers.isPresent() ? gatewayContainers.get().address(slug)
+                    : handles.bridgeAddress(slug);
             create(next, new HostReach(bridge, bridge, "rebuilt"), gatewayPorts);
             return start(slug);
         } finally {
@@ -319,8 +346,8 @@ public final class DockerBottleBackend implements BottleBackend {
     }
 
     /**
-     * Removes the container, then the network; the firewall chain goes at the same time (it needs neither). A
-     * container still being started for the slug is waited for first.
+     * Removes the container and its gateway containers (if it has them), then the network; the firewall chain goes
+     * at the same time (it needs neither). A container still being started for the slug is waited for first.
      */
     @Override
     public void teardown(String slug) {
@@ -329,6 +356,11 @@ public final class DockerBottleBackend implements BottleBackend {
         runs.settle(slug);
         TeardownSteps steps = new TeardownSteps(slug);
         var networkPresence = runs.async(() -> docker.network(network));
+        // whatever mode this backend is in: a bottle launched with docker.gateway=container may be removed by any
+        var gateways = runs.async(() -> {
+            GatewayContainers.remove(docker, slug);
+            return Boolean.TRUE;
+        });
         var chain = runs.async(() -> {
             Optional<String> problem = firewallProblem();
             if (problem.isEmpty()) {
@@ -344,6 +376,7 @@ public final class DockerBottleBackend implements BottleBackend {
                 docker.check("remove container " + container, List.of("rm", "-f", "-v", container));
             }
         });
+        steps.run("remove the gateway containers of " + slug, () -> joined(gateways));
         steps.run("remove network " + network, () -> {
             if (ours("network", network, joined(networkPresence))) {
                 docker.check("remove network " + network, List.of("network", "rm", network));
@@ -368,21 +401,35 @@ public final class DockerBottleBackend implements BottleBackend {
         String filter = "label=" + Names.MANAGED_LABEL + "=true";
         String slugFormat = "{{.Label \"" + Names.SLUG_LABEL + "\"}}";
         Map<String, EngineState> states = new TreeMap<>();
+        String roleFormat = "{{.Label \"" + Names.ROLE_LABEL + "\"}}";
+        Set<String> leftovers = new LinkedHashSet<>();
         for (String line : DockerOutput.lines(docker.check("list containers",
-                List.of("ps", "-a", "--filter", filter, "--format", slugFormat + "\t{{.State}}")))) {
-            String[] f = line.split("\t", 2);
-            if (!f[0].isBlank()) {
-                states.put(f[0], f.length > 1 && f[1].strip().equals("running") ? EngineState.RUNNING
+                List.of("ps", "-a", "--filter", filter, "--format", slugFormat + "\t" + roleFormat + "\t{{.State}}")))) {
+            String[] f = line.split("\t", 3);
+            if (f.length > 1 && !f[1].isBlank()) {
+                leftovers.add(f[0]); // a gateway container: its bottle's state is its bottle container's
+            } else if (!f[0].isBlank()) {
+                states.put(f[0], f.length > 2 && f[2].strip().equals("running") ? EngineState.RUNNING
                         : EngineState.STOPPED);
             }
         }
-        Set<String> leftovers = new LinkedHashSet<>(DockerOutput.lines(docker.check("list networks",
+        leftovers.addAll(DockerOutput.lines(docker.check("list networks",
                 List.of("network", "ls", "--filter", filter, "--format", slugFormat))));
         if (firewall.unavailableReason().isEmpty()) {
             leftovers.addAll(firewall.slugs());
         }
         leftovers.stream().filter(s -> !s.isBlank()).forEach(s -> states.putIfAbsent(s, EngineState.INCOMPLETE));
         return states;
+    }
+
+    /** @return the bottle's host address for its firewall chain */
+    private String hostAddress(String slug, HostReach reach) {
+        return gatewayContainers.isPresent() ? handles.bridgeAddress(slug) : reach.bindAddress();
+    }
+
+    /** @return the ports the host admits the bottle to: none when its gateway is a container */
+    private GatewayPorts hostPorts(GatewayPorts gatewayPorts) {
+        return gatewayContainers.isPresent() ? GatewayPorts.NONE : gatewayPorts;
     }
 
     /** @return whether the object exists and is ours to remove; a foreign one is left alone, with a warning */

@@ -11,7 +11,7 @@ import java.util.Optional;
 public final class DockerDoctor {
 
     /** The image the project's scripts build with debootstrap; the default base of every agent image. */
-    static final String BASE_IMAGE = "bot-bottle/base:bookworm";
+    public static final String BASE_IMAGE = "bot-bottle/base:bookworm";
 
     private final DockerCli docker;
     private final HostFirewall firewall;

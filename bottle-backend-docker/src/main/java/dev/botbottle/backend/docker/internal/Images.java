@@ -66,21 +66,7 @@ public final class Images {
         try {
             context = Files.createTempDirectory("bot-bottle-build-");
             writeContext(context, image);
-            progress.onProgress("image", "building " + image.reference());
-            LOG.info("building image {}", image.reference());
-            var lines = new LineSink(progress);
-            var errors = new LineSink(progress);
-            CommandResult r = docker.stream(DockerArgs.build(image.reference(), context, image.buildArgs(),
-                            Map.of(Names.MANAGED_LABEL, "true")),
-                    Map.of(), Optional.empty(), BUILD_TIMEOUT, lines, errors);
-            lines.close();
-            errors.close();
-            if (!r.succeeded()) {
-                throw new BackendException("docker could not build image '" + image.reference() + "' ("
-                        + (r.timedOut() ? "timed out after " + BUILD_TIMEOUT.toMinutes() + " minutes"
-                        : "exit " + r.exitCode()) + "); last output:\n" + errors.tail(lines));
-            }
-            progress.onProgress("image", "built " + image.reference());
+            build(image.reference(), context, image.buildArgs(), Map.of(), progress);
         } catch (IOException e) {
             throw new BackendException("could not prepare the build context for image '" + image.reference()
                     + "': " + e.getMessage(), e);
@@ -89,6 +75,41 @@ public final class Images {
                 deleteQuietly(context);
             }
         }
+    }
+
+    /**
+     * Builds an image from a prepared context (holding {@code Dockerfile}), its output handed to the progress
+     * listener.
+     *
+     * @param reference the tag
+     * @param context the context directory; the caller removes it
+     * @param buildArgs {@code --build-arg} values (not secret)
+     * @param labels labels besides {@code dev.botbottle.managed=true}
+     * @param progress receives the build's output, stage {@code image}
+     * @throws BackendException when the build failed, with its last output
+     */
+    void build(String reference, Path context, Map<String, String> buildArgs, Map<String, String> labels,
+               ProgressListener progress) {
+        progress.onProgress("image", "building " + reference);
+        LOG.info("building image {}", reference);
+        var lines = new LineSink(progress);
+        var errors = new LineSink(progress);
+        Map<String, String> all = new java.util.TreeMap<>(labels);
+        all.put(Names.MANAGED_LABEL, "true");
+        CommandResult r = docker.stream(DockerArgs.build(reference, context, buildArgs, all),
+                Map.of(), Optional.empty(), BUILD_TIMEOUT, lines, errors);
+        try {
+            lines.close();
+            errors.close();
+        } catch (IOException e) {
+            // a LogOutputStream flushes its last line on close; nothing is written anywhere that could fail
+        }
+        if (!r.succeeded()) {
+            throw new BackendException("docker could not build image '" + reference + "' ("
+                    + (r.timedOut() ? "timed out after " + BUILD_TIMEOUT.toMinutes() + " minutes"
+                    : "exit " + r.exitCode()) + "); last output:\n" + errors.tail(lines));
+        }
+        progress.onProgress("image", "built " + reference);
     }
 
     void writeContext(Path context, ImageSpec image) throws IOException {

@@ -19,6 +19,18 @@ public final class Names {
     public static final String AGENT_LABEL = "dev.botbottle.agent";
     /** Container label recording the isolation chosen at create ({@code firewall} or {@code weak}). */
     public static final String ISOLATION_LABEL = "dev.botbottle.isolation";
+    /**
+     * Label marking the containers that carry a bottle's gateway rather than the bottle itself
+     * ({@value #ROLE_GATEWAY} for the one holding the gateway's network, {@value #ROLE_GATEWAY_PROGRAM} for the
+     * program) and the gateway images ({@value #ROLE_GATEWAY_IMAGE}): listings of bottles leave them out.
+     */
+    public static final String ROLE_LABEL = "dev.botbottle.role";
+    /** {@link #ROLE_LABEL} of the container holding a bottle's gateway network namespace. */
+    public static final String ROLE_GATEWAY = "gateway";
+    /** {@link #ROLE_LABEL} of the container running a bottle's gateway program. */
+    public static final String ROLE_GATEWAY_PROGRAM = "gateway-program";
+    /** {@link #ROLE_LABEL} of a gateway image. */
+    public static final String ROLE_GATEWAY_IMAGE = "gateway-image";
     /** Image label naming the agent user; when absent the passwd entry with uid 1000 is used. */
     public static final String USER_LABEL = dev.botbottle.spi.support.AgentUser.LABEL;
 
@@ -28,6 +40,20 @@ public final class Names {
     /** @param slug the bottle @return the container's name */
     public static String container(String slug) {
         return "bb-" + slug;
+    }
+
+    /**
+     * @param slug the bottle
+     * @return the container that holds the bottle's gateway address on its network ({@code docker.gateway=container});
+     *         a dot cannot occur in a slug, so no bottle's container has this name
+     */
+    public static String gatewayHolder(String slug) {
+        return "bb-" + slug + ".gateway";
+    }
+
+    /** @param slug the bottle @return the container its gateway program runs in, inside the holder's network */
+    public static String gatewayProgram(String slug) {
+        return "bb-" + slug + ".gateway-program";
     }
 
     /** @param slug the bottle @return the internal network's name */
