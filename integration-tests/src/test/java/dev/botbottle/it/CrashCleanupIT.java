@@ -109,7 +109,7 @@ class CrashCleanupIT {
     void aHostKilledWhileItsBottleRunsLeavesNothingOnceItsWatchdogIsDone() throws Exception {
         Process host = host("run", true, "crash-run", "READY");
         ProcessHandle watchdog = watchdogOf(host).orElseThrow(() -> new AssertionError("no watchdog process"));
-        assertThat(Docker.containers("crash-run")).hasSize(1); // control: the bottle is there
+        assertThat(Docker.bottleContainers("crash-run")).hasSize(1); // control: the bottle is there
         assertThat(chainExists("crash-run")).isTrue();
         assertThat(Docker.run("docker", "inspect", "-f", "{{index .Config.Labels \"dev.botbottle.session\"}}",
                 "bb-crash-run").out().strip()).startsWith(host.pid() + "@");
@@ -139,7 +139,7 @@ class CrashCleanupIT {
         Process host = host("run", false, "crash-next", "READY");
         assertThat(watchdogOf(host)).isEmpty();
         sigkill(host);
-        assertThat(Docker.containers("crash-next")).hasSize(1); // nothing removed it yet
+        assertThat(Docker.bottleContainers("crash-next")).hasSize(1); // nothing removed it yet
 
         List<String> reaped = new CopyOnWriteArrayList<>();
         BottleListener listener = new BottleListener() {
@@ -162,7 +162,7 @@ class CrashCleanupIT {
         sigkill(host);
         watchdog.onExit().get(3, TimeUnit.MINUTES);
         try (BottleRuntime next = BottleRuntime.builder().home(home).watchdog(false).build()) {
-            assertThat(Docker.containers("crash-kept")).hasSize(1);
+            assertThat(Docker.bottleContainers("crash-kept")).hasSize(1);
             assertThat(next.status("crash-kept").orElseThrow().status()).isEqualTo("stopped");
             assertThat(next.status("crash-kept").orElseThrow().preserved()).isTrue();
             next.teardown("crash-kept");

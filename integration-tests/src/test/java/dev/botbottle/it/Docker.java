@@ -34,6 +34,16 @@ final class Docker {
         return lines(run("docker", "ps", "-a", "-q", "--filter", "label=dev.botbottle.slug=" + slug).out());
     }
 
+    /**
+     * @return ids of the bottle's own containers (any state), without its gateway's ({@code docker.gateway=container}
+     *         adds two, labelled {@code dev.botbottle.role})
+     */
+    static List<String> bottleContainers(String slug) {
+        return lines(run("docker", "ps", "-a", "--filter", "label=dev.botbottle.slug=" + slug, "--format",
+                "{{.ID}}\t{{.Label \"dev.botbottle.role\"}}").out()).stream().filter(l -> !l.contains("\t"))
+                .toList();
+    }
+
     /** @return ids of networks labelled with the slug */
     static List<String> networks(String slug) {
         return lines(run("docker", "network", "ls", "-q", "--filter", "label=dev.botbottle.slug=" + slug).out());

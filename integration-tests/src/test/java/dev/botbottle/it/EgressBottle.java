@@ -45,11 +45,14 @@ final class EgressBottle implements AutoCloseable {
     private final GatewayService service;
     final Bottle bottle;
     final Map<String, String> env;
+    /** where the gateway dials the upstream ({@link TestEgress#upstreamAddress}) */
+    final String upstreamAddress;
     private final BottleBackend backend;
 
     private EgressBottle(String slug, BottleBackend backend, GatewayService gateway, Bottle bottle,
-                         Map<String, String> env) {
+                         Map<String, String> env, String upstreamAddress) {
         this.slug = slug;
+        this.upstreamAddress = upstreamAddress;
         this.backend = backend;
         this.service = gateway;
         this.gateway = (EgressControl) gateway;
@@ -86,7 +89,7 @@ final class EgressBottle implements AutoCloseable {
             Map<String, String> env = new ProvisionEngine(ProgressListener.NONE)
                     .apply(bottle, gateway.bottleSteps(reach), Map.of()).env();
             bottle.copyIn(upstreamCa, "/tmp/upstream-ca.pem", FileOwner.AGENT, 0644);
-            return new EgressBottle(slug, backend, gateway, bottle, env);
+            return new EgressBottle(slug, backend, gateway, bottle, env, TestEgress.upstreamAddress(backend, spec));
         } catch (RuntimeException e) {
             gateway.close();
             backend.teardown(slug);

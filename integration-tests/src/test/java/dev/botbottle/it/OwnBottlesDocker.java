@@ -12,13 +12,16 @@ import dev.botbottle.spi.GatewayPorts;
 import dev.botbottle.spi.HostReach;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The real Docker backend, registered as {@code docker}, whose {@link BottleBackend#list()} shows only the bottles
  * whose slug starts with a test's prefix: other sessions run bottles on the same engine, and a test of
- * {@code cleanup} must never remove theirs. Everything else goes to the real backend unchanged.
+ * {@code cleanup} must never remove theirs. Everything else goes to the real backend unchanged, except where its
+ * gateways run: always in the runtime's JVM ({@code docker.gateway=in-process}), since the tests using it register
+ * gateway service instances of their own, which only run in process.
  */
 final class OwnBottlesDocker implements BackendProvider {
     private final BackendProvider real = Plugins.discover().backends().get("docker");
@@ -40,7 +43,10 @@ final class OwnBottlesDocker implements BackendProvider {
 
     @Override
     public BottleBackend create(BackendContext context) {
-        BottleBackend b = real.create(context);
+        Map<String, String> options = new java.util.HashMap<>(context.options());
+        options.put("docker.gateway", "in-process");
+        BottleBackend b = real.create(new BackendContext(context.home(), context.progress(), options,
+                context.hostCaCertificates()));
         return new BottleBackend() {
             @Override
             public String name() {

@@ -146,7 +146,7 @@ class RuntimeLifecycleIT {
             assertThat(attached.exec("cat", "PROMPT.md").stdoutText()).isEqualTo("Do the work.");
         }
 
-        assertThat(Docker.containers(plan.slug())).hasSize(1);
+        assertThat(Docker.bottleContainers(plan.slug())).hasSize(1);
         assertThat(held.exec("cat", "PROMPT.md").stdoutText()).isEqualTo("Do the work.");
         held.close();
         assertThat(Docker.containers(plan.slug())).isEmpty();
@@ -297,6 +297,13 @@ class RuntimeLifecycleIT {
         runtime.stop(plan.slug());
         var metadata = runtime.state().readMetadata(plan.slug()).orElseThrow();
         int oldPort = metadata.gatewayPorts().get("egress");
+        boolean onHost = java.net.NetworkInterface.getByInetAddress(
+                java.net.InetAddress.getByName(metadata.reach().bindAddress())) != null;
+        if (!onHost) {
+            System.out.println("SKIPPED: the gateway of " + plan.slug() + " listens in a container's network namespace"
+                    + " (docker.gateway=container), where this test cannot take its port");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(onHost, "the gateway's address is not on this host");
         try (java.net.ServerSocket squatter = new java.net.ServerSocket(oldPort, 1,
                 java.net.InetAddress.getByName(metadata.reach().bindAddress()))) {
             RunningBottle resumed = runtime.resume(plan.slug());
