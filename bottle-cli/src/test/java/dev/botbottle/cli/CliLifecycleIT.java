@@ -219,19 +219,23 @@ class CliLifecycleIT {
         assertThat(CliRun.packaged(env, "pool", "stop", "worker").err()).contains("no warm pool of worker runs");
     }
 
-    @Test
-    void withTheGatewayInItsOwnProcessTheHeadlessLaunchIsServedByAGatewayProgram() {
-        Map<String, String> processMode = new HashMap<>(env);
-        processMode.put("BOT_BOTTLE_GATEWAY_MODE", "process");
-        assertThat(CliRun.packaged(processMode, "plan", "worker").out())
-                .contains("a gateway program of its own on this host");
-        CliRun run = CliRun.packaged(processMode, "launch", "worker", "--headless", "--label", "cli-it-proc",
+    @org.junit.jupiter.params.ParameterizedTest(name = "BOT_BOTTLE_GATEWAY_MODE={0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "process   | a gateway program of its own on this host",
+            "container | (docker.gateway=container)"})
+    void withTheGatewayOutOfTheCliTheHeadlessLaunchIsServedByAGatewayProgram(String mode, String described) {
+        Map<String, String> outOfProcess = new HashMap<>(env);
+        outOfProcess.put("BOT_BOTTLE_GATEWAY_MODE", mode);
+        assertThat(CliRun.packaged(outOfProcess, "plan", "worker").out()).contains(described);
+        String label = "cli-it-" + mode;
+        CliRun run = CliRun.packaged(outOfProcess, "launch", "worker", "--headless", "--label", label,
                 "--prompt", "echo $ASKED; curl -s -o /dev/null -w '%{http_code}' http://example.com/");
-        slugs.add("cli-it-proc");
+        slugs.add(label);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).as("the program's egress gateway refuses an undeclared host").isEqualTo("typed at launch\n403");
         assertThat(run.err()).as("the launch used the gateway program").contains("in a gateway program on");
-        assertThat(home.resolve("state/cli-it-proc")).doesNotExist();
+        assertThat(home.resolve("state/" + label)).doesNotExist();
+        assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=" + label)).isEmpty();
     }
 
     @Test

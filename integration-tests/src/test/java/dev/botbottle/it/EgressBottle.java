@@ -84,7 +84,7 @@ final class EgressBottle implements AutoCloseable {
                 CredentialSource.fromEnvironment(credentials), List.of(upstreamCa), ProgressListener.NONE),
                 Map.of("*", upstreamPort), limits);
         try {
-            backend.create(spec, reach, List.of(gateway.port()));
+            backend.create(spec, reach, gateway.ports()); // its DNS responder's UDP port too
             Bottle bottle = backend.start(slug);
             Map<String, String> env = new ProvisionEngine(ProgressListener.NONE)
                     .apply(bottle, gateway.bottleSteps(reach), Map.of()).env();

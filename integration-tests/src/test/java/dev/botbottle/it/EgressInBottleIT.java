@@ -106,7 +106,7 @@ class EgressInBottleIT {
                 EgressLimits.defaults());
         gateway = (EgressControl) service;
 
-        backend.create(spec, reach, List.of(service.port()));
+        backend.create(spec, reach, service.ports()); // its DNS responder's UDP port too
         bottle = backend.start(slug);
         ProvisionResult provisioned = new ProvisionEngine(ProgressListener.NONE)
                 .apply(bottle, service.bottleSteps(reach), Map.of());

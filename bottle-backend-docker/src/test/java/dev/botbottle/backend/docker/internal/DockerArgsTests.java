@@ -33,6 +33,32 @@ class DockerArgsTests {
     }
 
     @Test
+    void theGatewayHolderIdlesOnTheBottlesNetworkWithNoCapabilityAndLowPortsOpenToItsUser() {
+        List<String> args = DockerArgs.gatewayHolderRun(spec(ResourceLimits.NONE), "bot-bottle/base:bookworm");
+        assertThat(args).startsWith("run", "-d", "--name", "bb-dev-abc.gateway")
+                .containsSequence("--network", "bb-dev-abc").containsSequence("--cap-drop", "ALL")
+                .contains("--read-only").containsSequence("--sysctl", "net.ipv4.ip_unprivileged_port_start=0")
+                .containsSequence("--label", Names.ROLE_LABEL + "=" + Names.ROLE_GATEWAY)
+                .containsSequence("--label", "dev.botbottle.slug=dev-abc")
+                .endsWith("--entrypoint", "sleep", "bot-bottle/base:bookworm", "infinity");
+    }
+
+    @Test
+    void theGatewayProgramRunsAttachedInTheHoldersNamespaceWithOnlyItsDirectoriesMounted() {
+        List<String> args = DockerArgs.gatewayProgramRun("dev-abc", "bot-bottle/gateway:1", "1000:1000",
+                List.of(Path.of("/home/u/state/dev-abc")), List.of(Path.of("/etc/ca.pem")), "/opt/java",
+                List.of("-cp", "/opt/lib/a.jar", "Main"));
+        assertThat(args).startsWith("run", "-i", "--rm", "--name", "bb-dev-abc.gateway-program")
+                .containsSequence("--network", "container:bb-dev-abc.gateway").containsSequence("--user", "1000:1000")
+                .containsSequence("--cap-drop", "ALL").contains("--read-only")
+                .containsSequence("--mount", "type=bind,source=/home/u/state/dev-abc,target=/home/u/state/dev-abc")
+                .containsSequence("--mount", "type=bind,source=/etc/ca.pem,target=/etc/ca.pem,readonly")
+                .containsSequence("--label", Names.ROLE_LABEL + "=" + Names.ROLE_GATEWAY_PROGRAM)
+                .endsWith("--entrypoint", "/opt/java", "bot-bottle/gateway:1", "-cp", "/opt/lib/a.jar", "Main");
+        assertThat(args).noneMatch(a -> a.startsWith("-e") || a.startsWith("--env"));
+    }
+
+    @Test
     void ownLabelsWinOverTheSpecsLabels() {
         assertThat(DockerArgs.labels(spec(ResourceLimits.NONE))).containsEntry(Names.SLUG_LABEL, "dev-abc");
     }

@@ -258,7 +258,9 @@ class DockerBottleBackendTests {
 
     @Test
     void statesSayWhatTheEngineReportsNow() {
-        docker.when("ps -a", CommandResult.ok("dev-abc\trunning\nold-y\texited\ncrashed\tcreated\n"))
+        // slug, role (gateway containers of docker.gateway=container carry one), state
+        docker.when("ps -a", CommandResult.ok("dev-abc\t\trunning\nold-y\t\texited\nold-y\tgateway\trunning\n"
+                        + "crashed\t\tcreated\ngw-only\tgateway\trunning\n"))
                 .when("network ls", CommandResult.ok("dev-abc\nold-x\nold-y\n"));
         iptables.when("-S INPUT", CommandResult.ok("-A INPUT -i " + Names.bridgeInterface("chain-only")
                 + " -m comment --comment \"bot-bottle slug=chain-only\" -j " + Names.chain("chain-only") + "\n"));
@@ -267,6 +269,7 @@ class DockerBottleBackendTests {
                 "old-y", dev.botbottle.spi.EngineState.STOPPED,
                 "crashed", dev.botbottle.spi.EngineState.STOPPED,
                 "old-x", dev.botbottle.spi.EngineState.INCOMPLETE,
+                "gw-only", dev.botbottle.spi.EngineState.INCOMPLETE,
                 "chain-only", dev.botbottle.spi.EngineState.INCOMPLETE));
     }
 
