@@ -11,6 +11,7 @@ import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
+import dev.botbottle.gitgate.testing.SshUpstream;
 import dev.botbottle.spi.Decision;
 import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressControl;
@@ -160,6 +161,66 @@ class GatewayContainerInBottleIT {
         assertThat(inspect(program, "{{.Id}}")).isNotEqualTo(first);
     }
 
+    @Test
+    void theGitGateInTheContainerClonesAndPushesThroughItsOwnKeyWhichTheBottleNeverSees() throws IOException {
+        Optional<String> why = SshUpstream.unavailable();
+        if (why.isPresent()) {
+            System.out.println("SKIPPED: " + why.get());
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why.isEmpty(), why.orElse(""));
+        try (SshUpstream ssh = SshUpstream.start(hostAddress)) {
+            String url = ssh.createRepo("widgets");
+            SshUpstream.ClientKey key = ssh.newClientKey("gate");
+            ssh.authorize(key.publicLine());
+            Manifests.write(home, "bottles/gitted.md", """
+                    ---
+                    image: %s
+                    agent_provider: {template: shell}
+                    git:
+                      user: {name: Container Agent, email: agent@bottle.test}
+                      remotes:
+                        origin:
+                          url: %s
+                          identity: %s
+                          host_key: %s
+                    ---
+                    """.formatted(Docker.BASE_IMAGE, url, key.privateKey(), ssh.hostKey()));
+            Manifests.write(home, "agents/coder.md", "---\nbottle: gitted\n---\nPush.\n");
+            RunningBottle bottle = launch("coder");
+
+            // control and goal at once: the clone and the push go through the gate in the container to sshd
+            ExecResult r = bottle.exec("bash", "-c", "set -e; cd ~; git clone -q \"$0\" w; cd w; cat README.md;"
+                    + " echo x > x; git add x; git commit -q -m x; git push -q origin main 2>&1; git rev-parse HEAD",
+                    url);
+            assertThat(r.exitCode()).as(r.stdoutText() + r.stderrText()).isZero();
+            String pushed = r.stdoutText().strip().lines().reduce((a, b) -> b).orElseThrow();
+            assertThat(r.stdoutText()).startsWith("# widgets");
+            assertThat(ssh.ref("widgets", "refs/heads/main")).contains(pushed);
+            ExecResult key2 = bottle.exec("sh", "-c", "grep -rl 'PRIVATE KEY' ~ /etc /tmp 2>/dev/null; true");
+            assertThat(key2.stdoutText()).as("no private key in the bottle").isBlank();
+        }
+    }
+
+    @Test
+    void aProposalFromTheBottleReachesTheRuntimesDeskThroughTheContainer() {
+        RunningBottle bottle = launch();
+        EgressControl egress = bottle.gateway(GatewayServiceProvider.EGRESS, EgressControl.class).orElseThrow();
+        // control: the host is not allowed yet
+        ExecResult refused = curl(bottle, "https://wanted.example.test/");
+        assertThat(refused.stdoutText() + refused.stderrText()).contains("403");
+
+        var reach = runtime.state().readMetadata(slug).orElseThrow().reach();
+        String url = bottle.gateway(GatewayServiceProvider.SUPERVISE, SuperviseService.class).orElseThrow()
+                .endpoint(reach).url();
+        assertThat(url).contains(reach.bottleAddress());
+        ExecResult answer = McpCurl.call(bottle, url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"egress-block\",\"arguments\":{\"host\":\"wanted.example.test\","
+                + "\"methods\":[\"GET\"],\"justification\":\"the task needs it\"}}}");
+        assertThat(answer.stdoutText()).as(answer.stderrText()).contains("APPROVED").contains("granted for the test");
+        assertThat(egress.routes()).extracting(dev.botbottle.spi.EgressRoute::host)
+                .contains(HOST, "wanted.example.test");
+    }
+
     private String holder() {
         return "bb-" + slug + ".gateway";
     }
@@ -171,8 +232,12 @@ class GatewayContainerInBottleIT {
     }
 
     private RunningBottle launch() {
+        return launch("worker");
+    }
+
+    private RunningBottle launch(String agent) {
         Manifest manifest = ManifestLoader.forHome(home).loadStrict();
-        BottlePlan plan = new Planner(Plugins.builder().build(), host()).plan(manifest, "worker", "docker",
+        BottlePlan plan = new Planner(Plugins.builder().build(), host()).plan(manifest, agent, "docker",
                 Optional.empty());
         slug = plan.slug();
         return runtime.launch(plan, LaunchOptions.DEFAULTS);

@@ -34,8 +34,10 @@ import java.util.Optional;
  * <p>Registered in {@code META-INF/services/dev.botbottle.spi.BackendProvider}. Options read from
  * {@link BackendContext#options()}: {@code docker.binary} (the docker executable; default {@code docker} on
  * PATH), {@code docker.iptables} (default {@code iptables} on PATH or in {@code /usr/sbin}, {@code /sbin}) and
- * {@value #GATEWAY_OPTION} ({@code in-process}, the default, or {@code process}: each bottle's gateway services run
- * in a gateway program of their own on this host, see {@link #gatewayRunner}).
+ * {@value #GATEWAY_OPTION} ({@code in-process}, the default; {@code process}: each bottle's gateway services run
+ * in a gateway program of their own on this host; {@code container}: that program runs in a container on the
+ * bottle's network, from a gateway image built from the base image; see {@link #gatewayMode}) and
+ * {@value #GATEWAY_BASE_OPTION} (the base image of {@code container}).
  * Host firewall rules need root; without them a bottle is created only when
  * {@link dev.botbottle.spi.BottleSpec#allowWeakIsolation()} allows it. When the engine offers gVisor's
  * {@code runsc} runtime, bottles use it.

@@ -37,12 +37,14 @@ public final class SshUpstream implements AutoCloseable {
     private final Path root;
     private final Process sshd;
     private final int port;
+    private final String address;
     private final String hostKey;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
-    private SshUpstream(Path root, Process sshd, int port, String hostKey) {
+    private SshUpstream(Path root, Process sshd, String address, int port, String hostKey) {
         this.root = root;
         this.sshd = sshd;
+        this.address = address;
         this.port = port;
         this.hostKey = hostKey;
     }
@@ -69,8 +71,18 @@ public final class SshUpstream implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Starts a fresh upstream with no repositories and no authorized keys. */
+    /** Starts a fresh upstream on loopback with no repositories and no authorized keys. */
     public static SshUpstream start() throws IOException {
+        return start("127.0.0.1");
+    }
+
+    /**
+     * Starts a fresh upstream with no repositories and no authorized keys.
+     *
+     * @param address the IPv4 address it listens on (a gateway in a container reaches the host on its default-bridge
+     *                address, not on loopback)
+     */
+    public static SshUpstream start(String address) throws IOException {
         unavailable().ifPresent(reason -> {
             throw new IllegalStateException(reason);
         });
@@ -87,12 +99,12 @@ public final class SshUpstream implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(address))) {
                 port = s.getLocalPort();
             }
             Files.writeString(root.resolve("sshd_config"), String.join("\n",
                     "Port " + port,
-                    "ListenAddress 127.0.0.1",
+                    "ListenAddress " + address,
                     "HostKey " + root.resolve("host_ed25519"),
                     "PidFile " + root.resolve("sshd.pid"),
                     "AuthorizedKeysFile " + root.resolve("authorized_keys"),
@@ -110,7 +122,7 @@ public final class SshUpstream implements AutoCloseable {
                     "") + "\n");
             Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", root.resolve("sshd_config").toString())
                     .redirectErrorStream(true).start();
-            SshUpstream up = new SshUpstream(root, p, port, hostKey);
+            SshUpstream up = new SshUpstream(root, p, address, port, hostKey);
             if (up.awaitListening()) {
                 return up;
             }
@@ -160,7 +172,7 @@ public final class SshUpstream implements AutoCloseable {
         check(run(Map.of(), "usermod", "-p", "*", "-s", "/usr/bin/git-shell", USER));
     }
 
-    /** @return the loopback port sshd listens on */
+    /** @return the port sshd listens on */
     public int port() {
         return port;
     }
@@ -182,7 +194,7 @@ public final class SshUpstream implements AutoCloseable {
 
     /** @param repo a repository name @return its SSH URL */
     public String url(String repo) {
-        return "ssh://" + USER + "@127.0.0.1:" + port + repoDir(repo);
+        return "ssh://" + USER + "@" + address + ":" + port + repoDir(repo);
     }
 
     /** @param repo a repository name @return its bare repository on disk */
@@ -300,7 +312,7 @@ public final class SshUpstream implements AutoCloseable {
     public String sshCommand(Path key) {
         Path known = root.resolve("known_hosts");
         try {
-            Files.writeString(known, "[127.0.0.1]:" + port + " " + hostKey + "\n");
+            Files.writeString(known, "[" + address + "]:" + port + " " + hostKey + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
