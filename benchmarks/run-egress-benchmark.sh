@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs the egress benchmark on loopback, as a user meets the gateway: the gateway alone in its own JVM
-# (GatewayMain), squid ssl_bump/splice and no proxy, side by side against one nginx HTTPS upstream, in one run;
+# Runs the egress benchmark on loopback, as a user meets the gateway: the gateway alone in its own JVM (the bottle's
+# real gateway program, bottle-gateway's GatewayMain started as docker.gateway=process starts it, and the stand-in
+# benchmarks GatewayMain), squid ssl_bump/splice and no proxy, side by side against one nginx HTTPS upstream, in one run;
 # cold (a new gateway's first request and first seconds) and warm; printed as ratios against the goals.
 # Needs nginx, openssl and squid-openssl from Debian (apt-get install -y nginx-light squid-openssl); squid is
 # skipped with a note if absent. Arguments are key=value settings (see EgressBenchmark), e.g.

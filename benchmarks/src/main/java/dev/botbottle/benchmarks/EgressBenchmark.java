@@ -118,9 +118,17 @@ public final class EgressBenchmark {
                 squidFirst = firstRequest(bump, up);
                 coldRps.put(bump.name(), throughput(bump, up, clients, 0, coldSeconds));
             }
+            // the same through the gateway program a bottle really gets (docker.gateway=process or container)
+            long programStart = System.nanoTime();
+            Program program = program(dir.resolve("program"), up, nginx.caFile());
+            open.add(program.service());
+            double programStartMs = (System.nanoTime() - programStart) / 1e6;
+            double programFirst = firstRequest(program.target(), up);
+            coldRps.put(program.target().name(), throughput(program.target(), up, clients, 0, coldSeconds));
             double directFirst = firstRequest(direct, up);
-            System.out.printf(Locale.ROOT, "  first request: gateway %.1f ms, squid %.1f ms, direct %.1f ms%n", gwFirst,
-                    squidFirst, directFirst);
+            System.out.printf(Locale.ROOT, "  first request: gateway %.1f ms, squid %.1f ms, direct %.1f ms; gateway"
+                    + " program %.1f ms (started and warmed up in %.0f ms)%n", gwFirst, squidFirst, directFirst,
+                    programFirst, programStartMs);
             coldRps.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", k, v));
 
             List<Target> intercepting = new ArrayList<>(List.of(direct, gw.target()));
@@ -138,6 +146,9 @@ public final class EgressBenchmark {
                 System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", t.name(), r);
             }
             double warmFirst = firstRequest(gw.target(), up);
+            double programWarm = throughput(program.target(), up, clients, warmup, seconds);
+            double programWarmFirst = firstRequest(program.target(), up);
+            System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", program.target().name(), programWarm);
 
             System.out.println();
             System.out.println("(c) latency of one keep-alive client, GET / (microseconds)");
@@ -217,6 +228,12 @@ public final class EgressBenchmark {
             }
             ratio("warm intercepted req/s, gateway / direct", rps.get(g) / rps.get(dn), "");
             ratio("first request, gateway cold / gateway warm (new connection)", gwFirst / warmFirst, "<= 2");
+            ratio("first request, gateway program cold / warm", programFirst / programWarmFirst, "<= 2");
+            if (sq != null) {
+                ratio("cold (first " + coldSeconds + " s) req/s, gateway program / squid",
+                        coldRps.get(program.target().name()) / coldRps.get(sq), ">= 1");
+                ratio("warm intercepted req/s, gateway program / squid", programWarm / rps.get(sq), ">= 2");
+            }
             ratio("passthrough download, gateway / direct", pass.get(gwPass.target().name()) / down.get(dn), ">= 0.95");
             ratio("intercepted download, gateway / direct", down.get(g) / down.get(dn), ">= 0.8");
             ratio("upload (random bytes), gateway / direct", upload.get(g) / upload.get(dn), "");
@@ -282,6 +299,46 @@ public final class EgressBenchmark {
                 : TestPki.clientTrusting(Files.readString(state.resolve("ca.pem")));
         return new Gateway(p, new Target("bot-bottle gateway" + (mode.equals("pass") ? " (tls_passthrough)" : ""),
                 Integer.parseInt(f[1]), trust, f[2]), out, in);
+    }
+
+    /** The gateway program of a bottle, started by its launcher and runner as the runtime does. */
+    private record Program(dev.botbottle.spi.GatewayService service, Target target) {
+    }
+
+    /**
+     * Starts bottle-gateway's {@code GatewayMain} (egress only) through {@code ProcessGatewayLauncher} and
+     * {@code HostProcessGatewayRunner}, the way {@code docker.gateway=process} does; the launch returns once the
+     * program is ready (its warm-up done).
+     */
+    private static Program program(Path state, int up, Path upstreamCa) throws Exception {
+        Files.createDirectories(state);
+        dev.botbottle.spi.GatewayRequest request = dev.botbottle.spi.GatewayRequest.builder("bench-program")
+                .bindAddress("127.0.0.1").stateDir(state).extraCaFiles(List.of(upstreamCa))
+                .routes(List.of(dev.botbottle.spi.EgressRoute.builder(HOST).ports(List.of(up)).allowPrivate(true)
+                        .build())).build();
+        dev.botbottle.spi.GatewayService service = new dev.botbottle.gateway.ProcessGatewayLauncher()
+                .withUpstreamAddresses(Map.of("*", "127.0.0.1:" + up))
+                .launch(request, List.of("egress"), Map.of(), new dev.botbottle.spi.support.HostProcessGatewayRunner())
+                .get(0);
+        String proxy = null;
+        String ca = null;
+        for (dev.botbottle.spi.ProvisionStep step : service.bottleSteps(new dev.botbottle.spi.HostReach("127.0.0.1",
+                "127.0.0.1", "benchmark"))) {
+            if (step instanceof dev.botbottle.spi.ProvisionStep.SetEnv env && env.name().equals("HTTPS_PROXY")) {
+                proxy = env.value();
+            } else if (step instanceof dev.botbottle.spi.ProvisionStep.TrustCertificate cert) {
+                ca = cert.pem();
+            }
+        }
+        if (proxy == null || ca == null) {
+            service.close();
+            throw new IllegalStateException("the gateway program gave no proxy address or CA to its bottle");
+        }
+        String userInfo = java.net.URI.create(proxy).getRawUserInfo();
+        String authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        return new Program(service, new Target("bot-bottle gateway program", service.port(),
+                TestPki.clientTrusting(ca), authorization));
     }
 
     private static void stop(Gateway g) throws Exception {

@@ -19,8 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The egress gateway alone in its own JVM, as the benchmark meets it (a stand-in until the out-of-process gateway
- * main of DESIGN §12 exists). Arguments: {@code <state dir> <upstream port> <upstream CA file> <intercept|pass>
+ * The egress gateway alone in its own JVM: the stand-in the benchmark began with, kept beside the real gateway
+ * program (bottle-gateway's {@code GatewayMain}, which the benchmark also measures cold and warm) for what that
+ * program does not offer: a choice of TLS engine, and the heap and RSS of many idle bottles in one process. Arguments: {@code <state dir> <upstream port> <upstream CA file> <intercept|pass>
  * <native|jdk>}. Prints {@code STARTUP <ms to start> <ms of the warm-up waited for> <whether it finished>}, then
  * {@code READY <port> <proxy authorization>} and writes the CA to {@code <state>/ca.pem};
  * then reads commands on stdin: {@code heap} prints the heap in use after a full collection, {@code more N} starts

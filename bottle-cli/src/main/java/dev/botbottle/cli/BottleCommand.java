@@ -48,6 +48,10 @@ final class BottleCommand implements Runnable {
     @Option(names = "--debug", description = "log everything and show stack traces")
     boolean debug;
 
+    @Option(names = "--backend-option", paramLabel = "KEY=VALUE",
+            description = "an option of the backend (e.g. docker.gateway=container); repeatable")
+    java.util.Map<String, String> backendOptions = new java.util.LinkedHashMap<>();
+
     BottleCommand(Console console) {
         this.console = console;
     }
@@ -69,6 +73,7 @@ final class BottleCommand implements Runnable {
             args.addAll(java.util.List.of("--home", home.toAbsolutePath().toString()));
         }
         args.addAll(java.util.List.of("--project-dir", projectDir().toAbsolutePath().toString()));
+        backendOptions.forEach((key, value) -> args.addAll(java.util.List.of("--backend-option", key + "=" + value)));
         if (debug) {
             args.add("--debug");
         }
@@ -128,8 +133,16 @@ final class BottleCommand implements Runnable {
     /** @return this command's runtime, made once */
     BottleRuntime runtime() {
         if (runtime == null) {
-            runtime = BottleRuntime.builder().host(host()).plugins(plugins()).progress(progress()).prompter(prompter())
-                    .build();
+            BottleRuntime.Builder builder = BottleRuntime.builder().host(host()).plugins(plugins()).progress(progress())
+                    .prompter(prompter());
+            backendOptions.forEach((key, value) -> {
+                if (key.isBlank()) {
+                    throw new BottleException("--backend-option needs KEY=VALUE (e.g. docker.gateway=container); got '="
+                            + value + "'");
+                }
+                builder.backendOption(key.strip(), value.strip());
+            });
+            runtime = builder.build();
         }
         return runtime;
     }

@@ -224,18 +224,30 @@ class CliLifecycleIT {
             "process   | a gateway program of its own on this host",
             "container | (docker.gateway=container)"})
     void withTheGatewayOutOfTheCliTheHeadlessLaunchIsServedByAGatewayProgram(String mode, String described) {
+        // the process mode by its variable, the container mode by the global option
         Map<String, String> outOfProcess = new HashMap<>(env);
-        outOfProcess.put("BOT_BOTTLE_GATEWAY_MODE", mode);
-        assertThat(CliRun.packaged(outOfProcess, "plan", "worker").out()).contains(described);
+        List<String> global = new ArrayList<>();
+        if (mode.equals("process")) {
+            outOfProcess.put("BOT_BOTTLE_GATEWAY_MODE", mode);
+        } else {
+            global.addAll(List.of("--backend-option", "docker.gateway=" + mode));
+        }
+        assertThat(CliRun.packaged(outOfProcess, concat(global, "plan", "worker")).out()).contains(described);
         String label = "cli-it-" + mode;
-        CliRun run = CliRun.packaged(outOfProcess, "launch", "worker", "--headless", "--label", label,
-                "--prompt", "echo $ASKED; curl -s -o /dev/null -w '%{http_code}' http://example.com/");
+        CliRun run = CliRun.packaged(outOfProcess, concat(global, "launch", "worker", "--headless", "--label", label,
+                "--prompt", "echo $ASKED; curl -s -o /dev/null -w '%{http_code}' http://example.com/"));
         slugs.add(label);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).as("the program's egress gateway refuses an undeclared host").isEqualTo("typed at launch\n403");
         assertThat(run.err()).as("the launch used the gateway program").contains("in a gateway program on");
         assertThat(home.resolve("state/" + label)).doesNotExist();
         assertThat(docker("ps", "-aq", "--filter", "label=dev.botbottle.slug=" + label)).isEmpty();
+    }
+
+    private static String[] concat(List<String> first, String... rest) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
     }
 
     @Test

@@ -155,6 +155,14 @@ class GatewayContainerInBottleIT {
                 .as("the program's container ends with the bottle's gateway").isNotZero();
         assertThat(inspect(holder, "{{.State.Running}}")).isEqualTo("true");
 
+        // resumed in another mode, its gateway would listen on the holder's address: refused with the fix, kept
+        try (BottleRuntime inProcess = BottleRuntime.builder().host(host()).plugins(Plugins.builder().build())
+                .backendOption("docker.gateway", "in-process").build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> inProcess.resume(slug))
+                    .hasMessageContaining("launched with docker.gateway=container")
+                    .hasMessageContaining("BOT_BOTTLE_GATEWAY_MODE=container");
+        }
+
         RunningBottle resumed = runtime.resume(slug);
         assertThat(curl(resumed, url).stdoutText()).isEqualTo("200");
         assertThat(upstream.take().headers().get("authorization")).isEqualTo("Bearer " + TOKEN);

@@ -147,8 +147,34 @@ public final class DockerBackendProvider implements BackendProvider {
                     "scripts/ensure-docker.sh (installs docker.io and starts dockerd)"));
         }
         var runner = new ExecCommandRunner();
-        return new DockerDoctor(new DockerCli(binary(context), runner), new HostFirewall(iptables(context), runner))
-                .diagnose(images);
+        List<Diagnostic> found = new java.util.ArrayList<>(new DockerDoctor(new DockerCli(binary(context), runner),
+                new HostFirewall(iptables(context), runner)).diagnose(images));
+        found.add(gatewayDiagnostic(context.options()));
+        return found;
+    }
+
+    /** @return where this host's bottles' gateways run, and what {@code container} needs of this JVM */
+    static Diagnostic gatewayDiagnostic(Map<String, String> options) {
+        String mode;
+        try {
+            mode = gatewayMode(options);
+        } catch (BackendException e) {
+            return Diagnostic.problem("gateway mode", e.getMessage(), "set " + GATEWAY_OPTION + " to a valid mode");
+        }
+        return switch (mode) {
+            case PROCESS -> Diagnostic.info("gateway mode", "process: each bottle's gateway services run in a gateway"
+                    + " program of their own on this host");
+            case CONTAINER -> {
+                Path home = Path.of(System.getProperty("java.home"));
+                boolean jmods = java.nio.file.Files.isDirectory(home.resolve("jmods"));
+                yield Diagnostic.info("gateway mode", "container: each bottle's gateway program runs in a container on"
+                        + " its network, from the gateway image built on first use from "
+                        + options.getOrDefault(GATEWAY_BASE_OPTION, DockerDoctor.BASE_IMAGE) + " with "
+                        + (jmods ? "a runtime jlinked from " : "a copy of ") + home);
+            }
+            default -> Diagnostic.info("gateway mode", "in-process: the gateway services run in the runtime's JVM ("
+                    + GATEWAY_OPTION + "=process or container moves them out)");
+        };
     }
 
     /**

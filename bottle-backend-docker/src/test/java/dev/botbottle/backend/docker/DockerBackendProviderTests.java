@@ -59,6 +59,16 @@ class DockerBackendProviderTests {
                 .hasMessageContaining("in-process").hasMessageContaining("'process'").hasMessageContaining("'container'");
     }
 
+    @Test
+    void theDoctorSaysWhereGatewaysRunAndWhatAContainerGatewayIsBuiltFrom() {
+        assertThat(DockerBackendProvider.gatewayDiagnostic(Map.of("docker.gateway", "container")).detail())
+                .contains("container").contains("bot-bottle/base:bookworm").contains(System.getProperty("java.home"));
+        assertThat(DockerBackendProvider.gatewayDiagnostic(Map.of("docker.gateway", "in-process")).detail())
+                .contains("in-process");
+        assertThat(DockerBackendProvider.gatewayDiagnostic(Map.of("docker.gateway", "pod")).severity())
+                .isEqualTo(dev.botbottle.spi.Diagnostic.Severity.PROBLEM);
+    }
+
     private static BackendContext context(Map<String, String> options) {
         Map<String, String> all = new java.util.HashMap<>(options);
         all.put("docker.binary", "/nonexistent/docker");

@@ -50,6 +50,9 @@ public final class DockerBottleBackend implements BottleBackend {
     private final PendingRuns runs;
     private final Handles handles;
 
+    /** What a container-mode bottle's {@link HostReach#isolation()} says (kept in its metadata, read on resume). */
+    private static final String CONTAINER_GATEWAY = "the gateway is container";
+
     private volatile Optional<GatewayRunner> gatewayRunner = Optional.empty();
     private volatile Optional<GatewayContainers> gatewayContainers = Optional.empty();
 
@@ -129,6 +132,12 @@ public final class DockerBottleBackend implements BottleBackend {
 
     @Override
     public Optional<GatewayRunner> gatewayRunner(BottleSpec spec, HostReach reach) {
+        if (gatewayContainers.isEmpty() && reach.isolation().contains(CONTAINER_GATEWAY)) {
+            // a resume in another mode: its gateway would try to listen on a neighbour container's address
+            throw new BackendException("bottle " + spec.slug() + " was launched with docker.gateway=container: its "
+                    + "gateway's address is container " + Names.gatewayHolder(spec.slug()) + "'s; resume it in that "
+                    + "mode (--backend-option docker.gateway=container, or BOT_BOTTLE_GATEWAY_MODE=container)");
+        }
         return gatewayContainers.map(c -> c.runner(spec.slug(), reach.bindAddress())).or(() -> gatewayRunner);
     }
 
@@ -211,8 +220,8 @@ public final class DockerBottleBackend implements BottleBackend {
         Optional<String> problem = weak ? Optional.of(firewallProblem.orElse("the chain could not be installed"))
                 : Optional.empty();
         String isolation = Refusals.isolation(slug, problem, spec.allowWeakIsolation());
-        return new HostReach(gateway, gateway, gatewayContainers.isPresent() ? isolation + "; the gateway is container "
-                + Names.gatewayHolder(slug) + " at " + gateway + " on the bottle's network" : isolation);
+        return new HostReach(gateway, gateway, gatewayContainers.isPresent() ? isolation + "; " + CONTAINER_GATEWAY
+                + " " + Names.gatewayHolder(slug) + " at " + gateway + " on the bottle's network" : isolation);
     }
 
     /** Opens the gateway ports in the bottle's chain and waits for its container (starting it if prepare did not). */
