@@ -87,21 +87,35 @@ public final class DnsResponder implements AutoCloseable {
             // an unguessable name the responder answers without auditing: it warms its own path (below)
             String warmup = "warmup-" + java.util.UUID.randomUUID() + ".invalid";
             ChannelHandler answer = new Answer(px);
-            udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .handler(new ChannelInitializer<DatagramChannel>() {
-                        @Override
-                        protected void initChannel(DatagramChannel c) {
-                            c.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(), answer);
-                        }
-                    }).bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();
+            Channel tcp = null;
+            // an ephemeral UDP port may be taken for TCP: then both are asked for again (a fixed port is not)
+            for (int attempt = 0; tcp == null; attempt++) {
+                udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                        .handler(new ChannelInitializer<DatagramChannel>() {
+                            @Override
+                            protected void initChannel(DatagramChannel c) {
+                                c.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                                        answer);
+                            }
+                        }).bind(new InetSocketAddress(bindAddress, port)).syncUninterruptibly().channel();
+                int udpPort = ((InetSocketAddress) udp.localAddress()).getPort();
+                try {
+                    tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                            .childHandler(new ChannelInitializer<SocketChannel>() {
+                                @Override
+                                protected void initChannel(SocketChannel c) {
+                                    c.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(), answer);
+                                }
+                            }).bind(new InetSocketAddress(bindAddress, udpPort)).syncUninterruptibly().channel();
+                } catch (Exception e) { // Netty rethrows BindException unchecked-but-undeclared
+                    if (port != 0 || attempt >= 4 || !(e instanceof java.net.BindException)) {
+                        throw e;
+                    }
+                    udp.close().syncUninterruptibly();
+                    udp = null;
+                }
+            }
             int bound = ((InetSocketAddress) udp.localAddress()).getPort();
-            Channel tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(), answer);
-                        }
-                    }).bind(new InetSocketAddress(bindAddress, bound)).syncUninterruptibly().channel();
             WARMING.add(warmup);
             warmUp(bindAddress, bound, warmup);
             return Optional.of(new DnsResponder(group, udp, tcp));
