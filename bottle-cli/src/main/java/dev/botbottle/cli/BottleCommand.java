@@ -135,16 +135,23 @@ final class BottleCommand implements Runnable {
         if (runtime == null) {
             BottleRuntime.Builder builder = BottleRuntime.builder().host(host()).plugins(plugins()).progress(progress())
                     .prompter(prompter());
-            backendOptions.forEach((key, value) -> {
-                if (key.isBlank()) {
-                    throw new BottleException("--backend-option needs KEY=VALUE (e.g. docker.gateway=container); got '="
-                            + value + "'");
-                }
-                builder.backendOption(key.strip(), value.strip());
-            });
+            backendOptions().forEach(builder::backendOption);
             runtime = builder.build();
         }
         return runtime;
+    }
+
+    /** @return the {@code --backend-option} values, keys and values stripped */
+    java.util.Map<String, String> backendOptions() {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        backendOptions.forEach((key, value) -> {
+            if (key.isBlank()) {
+                throw new BottleException("--backend-option needs KEY=VALUE (e.g. docker.gateway=container); got '="
+                        + value + "'");
+            }
+            options.put(key.strip(), value.strip());
+        });
+        return options;
     }
 
     EnvPrompter prompter() {

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -41,7 +40,7 @@ final class DoctorCommand implements Callable<Integer> {
             return new EscapeTestRun(parent).run(escapeTest, parent.backend(backend), allowWeakIsolation);
         }
         Report report = new Doctor(parent.plugins(), parent.host(), parent.backend(backend),
-                Optional.of(BottleCommand.DEFAULT_TEMPLATE), Map.of()).run(parent.runtime());
+                Optional.of(BottleCommand.DEFAULT_TEMPLATE), parent.backendOptions()).run(parent.runtime());
         var out = parent.console.out();
         String section = null;
         for (Report.Finding f : report.findings()) {

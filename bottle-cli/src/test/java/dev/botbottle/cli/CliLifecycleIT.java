@@ -233,6 +233,7 @@ class CliLifecycleIT {
             global.addAll(List.of("--backend-option", "docker.gateway=" + mode));
         }
         assertThat(CliRun.packaged(outOfProcess, concat(global, "plan", "worker")).out()).contains(described);
+        assertThat(CliRun.packaged(outOfProcess, concat(global, "doctor")).out()).contains("gateway mode: " + mode);
         String label = "cli-it-" + mode;
         CliRun run = CliRun.packaged(outOfProcess, concat(global, "launch", "worker", "--headless", "--label", label,
                 "--prompt", "echo $ASKED; curl -s -o /dev/null -w '%{http_code}' http://example.com/"));
