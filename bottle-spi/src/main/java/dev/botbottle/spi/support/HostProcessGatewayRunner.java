@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs a {@link GatewayProgram} as a process of this host with this JVM's {@code java}, bound where the backend
@@ -61,28 +62,28 @@ public final class HostProcessGatewayRunner implements GatewayRunner {
         command.add(String.join(File.pathSeparator, program.classPath().stream().map(Path::toString).toList()));
         command.add(program.mainClass());
         command.addAll(program.arguments());
-        return start(program, command, Map.of());
+        return start(program, command, List.of());
     }
 
     /**
      * Starts the process that runs (or attaches to) a gateway program: {@code command} with this process's
-     * environment cleared down to {@link #KEPT_ENVIRONMENT} and {@code environment}, its standard error appended to
+     * environment cleared down to {@link #KEPT_ENVIRONMENT} and {@code keptToo}, its standard error appended to
      * {@code gateway.log} in the program's control directory. A runner that places the program elsewhere (an engine
      * client attached to a container, say) uses it for the local half.
      *
      * @param program the program (for its slug and control directory)
      * @param command the command; no secret (it is visible in the process listing)
-     * @param environment variables to set besides the kept ones (no secret: the process's environment is readable
-     *                    by its user)
+     * @param keptToo the names of more variables of this process to keep (no secret: the process's environment is
+     *                readable by its user)
      * @return the running process; closing it closes its standard input, then ends it if it has not ended 10 s later
      * @throws BackendException when it cannot be started
      * @since 0.3
      */
-    public static Running start(GatewayProgram program, List<String> command, Map<String, String> environment) {
+    public static Running start(GatewayProgram program, List<String> command, List<String> keptToo) {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         Map<String, String> kept = new java.util.HashMap<>();
-        KEPT_ENVIRONMENT.forEach(name -> {
+        Stream.concat(KEPT_ENVIRONMENT.stream(), keptToo.stream()).forEach(name -> {
             String value = System.getenv(name);
             if (value != null) {
                 kept.put(name, value);
@@ -90,7 +91,6 @@ public final class HostProcessGatewayRunner implements GatewayRunner {
         });
         env.clear();
         env.putAll(kept);
-        env.putAll(environment);
         Path log = program.controlDirectory().resolve("gateway.log");
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {

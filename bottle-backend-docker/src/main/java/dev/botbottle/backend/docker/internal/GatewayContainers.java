@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A bottle's gateway as containers on the bottle's network ({@code docker.gateway=container}, ADR 14).
@@ -36,6 +34,8 @@ final class GatewayContainers {
     private final GatewayImage image;
     private final String holderImage;
     private final ProgressListener progress;
+    /** Holders this JVM started for a launch whose program has not started yet: nothing to check for them. */
+    private final java.util.Set<String> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param docker the CLI
@@ -68,7 +68,9 @@ final class GatewayContainers {
         docker.check("start the gateway container " + holder, DockerArgs.gatewayHolderRun(spec, holderImage));
         docker.check("connect the gateway container " + holder + " to the default bridge",
                 List.of("network", "connect", "bridge", holder));
-        return address(spec.slug());
+        String address = address(spec.slug());
+        fresh.add(spec.slug());
+        return address;
     }
 
     /**
@@ -123,7 +125,9 @@ final class GatewayContainers {
     }
 
     private GatewayRunner.Running start(String slug, String address, GatewayProgram program) {
-        ensureHolder(slug, address);
+        if (!fresh.remove(slug)) {
+            ensureHolder(slug, address); // a resume: the holder may have stopped with the engine
+        }
         GatewayImage.Built built = image.ensure(program.classPath(), progress);
         List<String> javaArgs = new ArrayList<>(List.of("-cp", String.join(":", built.classPath()),
                 program.mainClass()));
@@ -136,14 +140,7 @@ final class GatewayContainers {
         List<String> command = docker.argv(DockerArgs.gatewayProgramRun(slug, built.reference(),
                 owner(program.stateDirectory()), mounts, program.readOnlyFiles().stream()
                         .map(Path::toAbsolutePath).toList(), GatewayImage.JAVA, javaArgs));
-        Map<String, String> environment = new HashMap<>();
-        DOCKER_ENVIRONMENT.forEach(name -> {
-            String value = System.getenv(name);
-            if (value != null) {
-                environment.put(name, value);
-            }
-        });
-        return HostProcessGatewayRunner.start(program, command, environment);
+        return HostProcessGatewayRunner.start(program, command, DOCKER_ENVIRONMENT);
     }
 
     /** @param slug the bottle @return its holder's address on its network */
