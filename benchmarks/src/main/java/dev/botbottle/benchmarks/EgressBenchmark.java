@@ -322,6 +322,10 @@ public final class EgressBenchmark {
                 .withUpstreamAddresses(Map.of("*", "127.0.0.1:" + up))
                 .launch(request, List.of("egress"), Map.of(), new dev.botbottle.spi.support.HostProcessGatewayRunner())
                 .get(0);
+        // as a launch does (Lifecycle): the bottle is handed over once its gateway services say they are ready
+        if (!service.awaitReady(java.time.Duration.ofSeconds(30))) {
+            System.out.println("  gateway program: its warm-up had not finished after 30 s");
+        }
         String proxy = null;
         String ca = null;
         for (dev.botbottle.spi.ProvisionStep step : service.bottleSteps(new dev.botbottle.spi.HostReach("127.0.0.1",

@@ -70,7 +70,10 @@ public final class GatewayMain {
             } else if (line.startsWith("more ")) {
                 int n = Integer.parseInt(line.substring(5).trim());
                 for (int i = 0; i < n; i++) {
-                    open.add(start(options, state.resolve("gw-" + open.size()), route, ca));
+                    EgressGateway more = start(options, state.resolve("gw-" + open.size()), route, ca);
+                    open.add(more);
+                    // an idle bottle is one handed over: its gateway's warm-up is over
+                    more.awaitWarmUp(java.time.Duration.ofSeconds(30));
                 }
                 System.out.println("STARTED " + open.size());
             }

@@ -30,6 +30,8 @@ class EgressWarmUpTests {
             assertThat(gateway.certificateAuthority().hasMinted("pass.example.com"))
                     .as("a passthrough route never shows the bottle a leaf").isFalse();
             assertThat(gateway.certificateAuthority().hasMinted("*.wild.example.com")).isFalse();
+            assertThat(gateway.readAudit()).as("the warm-up and its rehearsal leave no entry in the bottle's audit")
+                    .isEmpty();
         }
     }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -32,7 +33,8 @@ import java.util.Set;
  * the leaf certificate and TLS context of every exact route host, one TLS handshake between the gateway's own
  * engines (loading and initialising the TLS provider, the certificate path checks and the ciphers), the HTTP/1.1
  * and HTTP/2 codecs, the DLP scanner, and on the upstream side the HTTP client codec and one handshake of the
- * upstream client context. Failures are logged at debug and change nothing: the request then pays.
+ * upstream client context; then real requests through a private copy of the socket pipeline ({@link Rehearsal}).
+ * Failures are logged at debug and change nothing: the request then pays.
  */
 public final class Warmup {
 
@@ -76,6 +78,13 @@ public final class Warmup {
             LOG.debug("egress {} warm-up stopped: {}", px.slug(), e.toString());
         }
         upstreamSide(px);
+        try {
+            Rehearsal.Outcome o = Rehearsal.run(px.engines(), px.limits(), px.maxRequestBody());
+            LOG.debug("egress {} rehearsal through a private copy of the pipeline answered {}", px.slug(),
+                    o.statuses());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("egress {} rehearsal stopped: {}", px.slug(), e.toString());
+        }
         LOG.debug("egress {} warmed up ({} leaves) in {} ms", px.slug(), hosts.size(),
                 (System.nanoTime() - start) / 1_000_000);
     }
