@@ -1,6 +1,6 @@
 package dev.botbottle.backend.kubernetes;
 
-import dev.botbottle.backend.kubernetes.internal.StateRecords;
+import dev.botbottle.spi.StateRecords;
 
 import java.util.List;
 import java.util.Map;
@@ -13,17 +13,18 @@ import java.util.Optional;
  * {@code dev.botbottle.slug} and {@code dev.botbottle.state=true}). A backend teardown leaves them (state can outlive
  * a bottle, as {@code StateStore.setPreserved} wants); {@link #delete} removes them.
  *
- * <p>JDK types only, so a {@code StateStore} in a module that may depend on this one (the CLI, an embedding host)
- * delegates to it: {@code writeMetadata(m)} → {@code write(slug, "metadata", json)}, and so on. Nothing secret belongs
- * here: ConfigMaps are readable by whoever may read the namespace.
+ * <p>The SPI's {@link StateRecords}, so the runtime's {@code RecordStateStore} keeps a bottle's state in it:
+ * {@code BottleRuntime.builder().stateStore(new RecordStateStore(home, ClusterStateRecords.connect(options)))}.
+ * Nothing secret belongs here: ConfigMaps are readable by whoever may read the namespace (the runtime keeps the
+ * gateway's keys in a directory of the host).
  *
  * @since 0.3
  */
-public final class ClusterStateRecords implements AutoCloseable {
+public final class ClusterStateRecords implements StateRecords {
 
-    private final StateRecords records;
+    private final dev.botbottle.backend.kubernetes.internal.StateRecords records;
 
-    private ClusterStateRecords(StateRecords records) {
+    private ClusterStateRecords(dev.botbottle.backend.kubernetes.internal.StateRecords records) {
         this.records = records;
     }
 
@@ -32,11 +33,11 @@ public final class ClusterStateRecords implements AutoCloseable {
      * @return records in that namespace
      */
     public static ClusterStateRecords connect(Map<String, String> options) {
-        return new ClusterStateRecords(StateRecords.connect(options));
+        return new ClusterStateRecords(dev.botbottle.backend.kubernetes.internal.StateRecords.connect(options));
     }
 
     /** @param records the implementation (tests) @return records on it */
-    static ClusterStateRecords of(StateRecords records) {
+    static ClusterStateRecords of(dev.botbottle.backend.kubernetes.internal.StateRecords records) {
         return new ClusterStateRecords(records);
     }
 
@@ -49,21 +50,31 @@ public final class ClusterStateRecords implements AutoCloseable {
      * @throws dev.botbottle.spi.BackendException when the API refused, or the bottle's records pass the ConfigMap
      *                                            size limit (1 MiB)
      */
+    @Override
     public void write(String slug, String name, String text) {
         records.write(slug, name, text);
     }
 
     /** @param slug the bottle @param name the record @return its content, if written */
+    @Override
     public Optional<String> read(String slug, String name) {
         return records.read(slug, name);
     }
 
+    /** @param slug the bottle @param name the record; removes it (idempotent) */
+    @Override
+    public void remove(String slug, String name) {
+        records.remove(slug, name);
+    }
+
     /** @return the slugs with records, sorted */
+    @Override
     public List<String> slugs() {
         return records.slugs();
     }
 
     /** @param slug the bottle; removes its records (idempotent) */
+    @Override
     public void delete(String slug) {
         records.delete(slug);
     }

@@ -34,7 +34,8 @@ public final class DirectoryStateStore implements StateStore {
     static final String PLAN = "plan.json";
     static final String PRESERVE = ".preserve";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** How metadata is written and read, here and by {@link RecordStateStore}. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -122,7 +123,7 @@ public final class DirectoryStateStore implements StateStore {
         }
     }
 
-    private static String recordFile(String name) {
+    static String recordFile(String name) {
         if (!BottleSpec.NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("'" + name + "' is not a record name");
         }
@@ -185,7 +186,7 @@ public final class DirectoryStateStore implements StateStore {
         }
     }
 
-    private static String checked(String slug) {
+    static String checked(String slug) {
         if (!BottleSpec.NAME.matcher(slug).matches()) {
             throw new BottleException("'" + slug + "' is not a bottle slug (expected " + BottleSpec.NAME.pattern() + ")");
         }

@@ -89,6 +89,22 @@ public final class StateRecords implements AutoCloseable {
         return Optional.ofNullable(map).map(ConfigMap::getData).map(d -> d.get(name));
     }
 
+    /** @param slug the bottle @param name the record; removes it (idempotent) */
+    public void remove(String slug, String name) {
+        Names.checkSlug(slug);
+        try {
+            ConfigMap existing = client.configMaps().inNamespace(namespace).withName(mapName(slug)).get();
+            if (existing == null || existing.getData() == null || !existing.getData().containsKey(name)) {
+                return;
+            }
+            existing.getData().remove(name);
+            client.configMaps().inNamespace(namespace).resource(existing).update();
+        } catch (KubernetesClientException e) {
+            throw new BackendException("could not remove state record " + name + " of bottle " + slug
+                    + " from ConfigMap " + namespace + "/" + mapName(slug) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** @return the slugs with records, sorted */
     public List<String> slugs() {
         return client.configMaps().inNamespace(namespace).withLabel(STATE_LABEL, "true").list().getItems().stream()

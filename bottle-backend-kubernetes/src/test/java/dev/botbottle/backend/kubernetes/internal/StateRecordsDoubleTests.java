@@ -63,6 +63,21 @@ class StateRecordsDoubleTests {
     }
 
     @Test
+    void aRemovedRecordIsGoneForEveryHostAndTheOthersStay() {
+        dev.botbottle.spi.StateRecords spi = dev.botbottle.backend.kubernetes.ClusterStateRecordsAccess.of(records);
+        spi.write("alpha", "metadata", "{}");
+        spi.write("alpha", "preserved", "true");
+        spi.remove("alpha", "preserved");
+        spi.remove("alpha", "preserved");
+        spi.remove("absent", "preserved");
+
+        StateRecords other = new StateRecords(cluster.client(), "bottles", false);
+        assertThat(other.read("alpha", "preserved")).isEmpty();
+        assertThat(other.read("alpha", "metadata")).contains("{}");
+        assertThat(other.slugs()).containsExactly("alpha");
+    }
+
+    @Test
     void aRecordPastTheConfigMapLimitIsRefusedAndTheOthersStay() {
         records.write("big", "metadata", "{}");
         assertThatThrownBy(() -> records.write("big", "plan", "x".repeat(StateRecords.MAX_BYTES)))
