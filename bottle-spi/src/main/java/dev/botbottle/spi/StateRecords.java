@@ -29,6 +29,18 @@ public interface StateRecords extends AutoCloseable {
     void write(String slug, String name, String text);
 
     /**
+     * Writes one record unless one of that name exists, atomically where several hosts write: of two hosts creating
+     * the same record, one succeeds and the other is told so (a proposal's answer is decided once).
+     *
+     * @param slug the bottle
+     * @param name the record's name, {@code ^[a-z][a-z0-9-]*$}
+     * @param text its content
+     * @return whether this call wrote it (false: it existed)
+     * @throws BackendException when the store refused it
+     */
+    boolean create(String slug, String name, String text);
+
+    /**
      * @param slug the bottle
      * @param name the record's name
      * @return its content, if written
@@ -42,6 +54,9 @@ public interface StateRecords extends AutoCloseable {
      * @param name the record's name
      */
     void remove(String slug, String name);
+
+    /** @param slug the bottle @return the names of its records, sorted */
+    List<String> names(String slug);
 
     /** @return the slugs that have records, sorted */
     List<String> slugs();

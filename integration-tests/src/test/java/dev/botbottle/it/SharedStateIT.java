@@ -10,17 +10,14 @@ import dev.botbottle.core.runtime.BottleStatus;
 import dev.botbottle.core.runtime.LaunchOptions;
 import dev.botbottle.core.runtime.RunningBottle;
 import dev.botbottle.core.state.RecordStateStore;
-import dev.botbottle.spi.StateRecords;
+import dev.botbottle.testkit.doubles.InMemoryStateRecords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A bottle's state in records two hosts share (what {@code RecordStateStore} over the Kubernetes backend's
  * {@code ClusterStateRecords} gives): one host launches and stops the bottle, another — its own home, its own
  * runtime, nothing on its disk — lists, resumes, uses and removes it. The real Docker engine; the shared records are
- * {@link SharedRecords}, a DOUBLE of a cluster's ConfigMaps (those are tested against fabric8's mock API server in
+ * {@link InMemoryStateRecords}, the test kit's DOUBLE of a cluster's ConfigMaps (those are tested against fabric8's mock API server in
  * bottle-backend-kubernetes).
  */
 class SharedStateIT {
@@ -38,40 +35,10 @@ class SharedStateIT {
     @TempDir
     java.nio.file.Path hostB;
 
-    private final SharedRecords shared = new SharedRecords();
+    private final InMemoryStateRecords shared = new InMemoryStateRecords();
     private BottleRuntime a;
     private BottleRuntime b;
     private String slug;
-
-    /** A DOUBLE of records every host reads: one map in this JVM. */
-    static final class SharedRecords implements StateRecords {
-        private final Map<String, Map<String, String>> bySlug = new ConcurrentHashMap<>();
-
-        @Override
-        public void write(String slug, String name, String text) {
-            bySlug.computeIfAbsent(slug, s -> new TreeMap<>()).put(name, text);
-        }
-
-        @Override
-        public Optional<String> read(String slug, String name) {
-            return Optional.ofNullable(bySlug.getOrDefault(slug, Map.of()).get(name));
-        }
-
-        @Override
-        public void remove(String slug, String name) {
-            bySlug.getOrDefault(slug, new TreeMap<>()).remove(name);
-        }
-
-        @Override
-        public List<String> slugs() {
-            return bySlug.keySet().stream().sorted().toList();
-        }
-
-        @Override
-        public void delete(String slug) {
-            bySlug.remove(slug);
-        }
-    }
 
     @BeforeEach
     void setUp() throws java.io.IOException {

@@ -61,6 +61,25 @@ public final class ClusterStateRecords implements StateRecords {
         return records.read(slug, name);
     }
 
+    /**
+     * Writes a record unless it exists; atomic across hosts (the ConfigMap's resource version).
+     *
+     * @param slug the bottle
+     * @param name the record's name
+     * @param text its content
+     * @return whether this call wrote it
+     */
+    @Override
+    public boolean create(String slug, String name, String text) {
+        return records.create(slug, name, text);
+    }
+
+    /** @param slug the bottle @return its records' names, sorted */
+    @Override
+    public List<String> names(String slug) {
+        return records.names(slug);
+    }
+
     /** @param slug the bottle @param name the record; removes it (idempotent) */
     @Override
     public void remove(String slug, String name) {

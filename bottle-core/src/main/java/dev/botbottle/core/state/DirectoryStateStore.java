@@ -14,6 +14,7 @@ import dev.botbottle.spi.BottleSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -123,6 +124,28 @@ public final class DirectoryStateStore implements StateStore {
         }
     }
 
+    /** Creates {@code <name>.json} unless it exists: a temp file, then a hard link (which never replaces). */
+    @Override
+    public boolean createRecord(String slug, String name, String json) {
+        return writeOnce(directory(slug).resolve(recordFile(name)), json);
+    }
+
+    @Override
+    public List<String> recordNames(String slug, String prefix) {
+        Path dir = root.resolve(checked(slug));
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix) && n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .filter(n -> BottleSpec.NAME.matcher(n).matches() && !n.equals("metadata") && !n.equals("plan"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new BottleException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     static String recordFile(String name) {
         if (!BottleSpec.NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("'" + name + "' is not a record name");
@@ -169,6 +192,34 @@ public final class DirectoryStateStore implements StateStore {
             HostFiles.deleteTree(dir);
         } catch (IOException e) {
             throw new BottleException("cannot remove the state directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean writeOnce(Path target, String content) {
+        try {
+            Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
+            try {
+                Files.writeString(tmp, content, StandardCharsets.UTF_8);
+                try {
+                    Files.createLink(target, tmp);
+                } catch (FileAlreadyExistsException e) {
+                    return false;
+                } catch (UnsupportedOperationException | IOException e) {
+                    if (Files.exists(target)) {
+                        return false;
+                    }
+                    try {
+                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException ex) {
+                        Files.move(tmp, target);
+                    }
+                }
+                return true;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new BottleException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
 

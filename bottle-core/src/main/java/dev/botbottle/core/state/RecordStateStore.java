@@ -92,6 +92,19 @@ public final class RecordStateStore implements StateStore, AutoCloseable {
         return records.read(DirectoryStateStore.checked(slug), RECORD_PREFIX + name);
     }
 
+    @Override
+    public boolean createRecord(String slug, String name, String json) {
+        DirectoryStateStore.recordFile(name);
+        return records.create(DirectoryStateStore.checked(slug), RECORD_PREFIX + name, json);
+    }
+
+    @Override
+    public List<String> recordNames(String slug, String prefix) {
+        String from = RECORD_PREFIX + prefix;
+        return records.names(DirectoryStateStore.checked(slug)).stream().filter(n -> n.startsWith(from))
+                .map(n -> n.substring(RECORD_PREFIX.length())).sorted().toList();
+    }
+
     /** @return the slugs with records (on any host), sorted */
     @Override
     public List<String> slugs() {

@@ -40,6 +40,36 @@ public interface StateStore {
     /** @param slug the bottle @param name the record's name @return the record, if written */
     Optional<String> readRecord(String slug, String name);
 
+    /**
+     * Writes a named record unless one of that name exists; the first writer wins, across processes (and hosts, for
+     * a store they share). Proposals, their answers and their done records are written so. The default reads, then
+     * writes, which is not atomic: a store that other processes write overrides it.
+     *
+     * @param slug the bottle
+     * @param name the record's name, {@code ^[a-z][a-z0-9-]*$}
+     * @param json its content
+     * @return whether this call wrote it (false: it existed)
+     * @since 0.3
+     */
+    default boolean createRecord(String slug, String name, String json) {
+        if (readRecord(slug, name).isPresent()) {
+            return false;
+        }
+        writeRecord(slug, name, json);
+        return true;
+    }
+
+    /**
+     * @param slug the bottle
+     * @param prefix what the names start with ({@code ""} for every record)
+     * @return the names of the bottle's records starting with it, sorted; the default knows none (a store that
+     *         keeps records overrides it)
+     * @since 0.3
+     */
+    default List<String> recordNames(String slug, String prefix) {
+        return List.of();
+    }
+
     /** @return the slugs that have state, sorted */
     List<String> slugs();
 

@@ -8,9 +8,7 @@ import dev.botbottle.spi.Proposal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -18,15 +16,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * Proposals and answers as files in each bottle's state directory, readable and writable from any process on the
- * host: {@code supervise/proposals/<id>.json} (filed by the bottle's holder), {@code supervise/answers/<id>.json}
- * (written by whoever decides first: the host's handler or {@code bottle supervise}; never overwritten) and
- * {@code supervise/done/<id>.json} (the holder's record once it applied the answer). A proposal is pending while it
- * has neither an answer nor a done record; an answer waits in {@code answers/} until the bottle's holder (or the next
- * runtime to take the bottle on) applies it. Every file is written atomically (temp file, then rename or link).
+ * Proposals and answers as records of each bottle's {@link StateStore}, readable and writable from any process that
+ * shares the store (the processes of one host for a {@link dev.botbottle.core.state.DirectoryStateStore}, every host
+ * for a {@link dev.botbottle.core.state.RecordStateStore} over a cluster's records): {@code proposal-<id>} (filed by
+ * the bottle's holder), {@code answer-<id>} (written by whoever decides first: the holder's handler or
+ * {@code bottle supervise}; never overwritten) and {@code done-<id>} (the holder's record once it applied the
+ * answer), each created once ({@link StateStore#createRecord}). A proposal is pending while it has neither an answer
+ * nor a done record; an answer waits until the bottle's holder (or the next runtime to take the bottle on, on any
+ * host) applies it. What stays with the state directory of a host: the supervise audit, the approved image changes
+ * awaiting a rebuild and the supervise bearer ({@code supervise/} in {@link StateStore#directory}).
  *
  * @since 0.1
  */
@@ -34,6 +34,9 @@ public final class ProposalStore {
 
     static final String DIR = "supervise";
     static final String BEARER = "bearer.json";
+    static final String PROPOSAL = "proposal-";
+    static final String ANSWER = "answer-";
+    static final String DONE = "done-";
 
     private final StateStore state;
 
@@ -66,11 +69,11 @@ public final class ProposalStore {
     /** @param slug a bottle @return its pending proposals, oldest first */
     public List<Proposal> pending(String slug) {
         List<Proposal> out = new ArrayList<>();
-        for (Path file : list(dir(slug, "proposals"))) {
-            String id = id(file);
-            if (!Files.exists(dir(slug, "done").resolve(id + ".json"))
-                    && !Files.exists(dir(slug, "answers").resolve(id + ".json"))) {
-                read(file, Proposal.class).filter(p -> p.slug().equals(slug) && p.id().equals(id)).ifPresent(out::add);
+        java.util.Set<String> names = new java.util.HashSet<>(state.recordNames(slug, ""));
+        for (String id : ids(names, PROPOSAL)) {
+            if (!names.contains(DONE + id) && !names.contains(ANSWER + id)) {
+                read(slug, PROPOSAL + id, Proposal.class).filter(p -> p.slug().equals(slug) && p.id().equals(id))
+                        .ifPresent(out::add);
             }
         }
         out.sort(Comparator.comparing(Proposal::createdAt));
@@ -99,7 +102,7 @@ public final class ProposalStore {
         if (!Proposal.ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        Optional<Proposal> p = read(dir(slug, "proposals").resolve(id + ".json"), Proposal.class);
+        Optional<Proposal> p = read(slug, PROPOSAL + id, Proposal.class);
         if (p.isEmpty()) {
             p = done(slug, id).map(Done::proposal);
         }
@@ -108,12 +111,12 @@ public final class ProposalStore {
 
     /** @param slug a bottle @param id a proposal id @return its answer, if one was written and not yet applied or done */
     public Optional<Decision> answer(String slug, String id) {
-        return read(dir(slug, "answers").resolve(id + ".json"), Decision.class);
+        return read(slug, ANSWER + id, Decision.class);
     }
 
     /** @param slug a bottle @param id a proposal id @return the holder's record, once it applied the answer */
     public Optional<Done> done(String slug, String id) {
-        return read(dir(slug, "done").resolve(id + ".json"), Done.class);
+        return read(slug, DONE + id, Done.class);
     }
 
     /**
@@ -127,8 +130,7 @@ public final class ProposalStore {
         if (find(proposal.slug(), proposal.id()).isEmpty()) {
             throw new BottleException("bottle " + proposal.slug() + " has no proposal " + proposal.id());
         }
-        boolean first = writeOnce(dir(proposal.slug(), "answers").resolve(proposal.id() + ".json"),
-                SuperviseJson.write(decision, true));
+        boolean first = state.createRecord(proposal.slug(), ANSWER + proposal.id(), SuperviseJson.write(decision, true));
         if (first) {
             new SuperviseAudit(root(proposal.slug())).record("answered", proposal.slug(), proposal.id(),
                     java.util.Map.of("decision", decision, "by_pid", ProcessHandle.current().pid()));
@@ -208,26 +210,18 @@ public final class ProposalStore {
 
     /** @param slug a bottle @return ids of the answers written for it that have no done record yet */
     List<String> unapplied(String slug) {
-        List<String> out = new ArrayList<>();
-        for (Path file : list(dir(slug, "answers"))) {
-            String id = id(file);
-            if (!Files.exists(dir(slug, "done").resolve(id + ".json"))) {
-                out.add(id);
-            }
-        }
-        return out;
+        java.util.Set<String> names = new java.util.HashSet<>(state.recordNames(slug, ""));
+        return ids(names, ANSWER).stream().filter(id -> !names.contains(DONE + id)).toList();
     }
 
     void file(Proposal proposal) {
-        if (!writeOnce(dir(proposal.slug(), "proposals").resolve(proposal.id() + ".json"),
-                SuperviseJson.write(proposal, true))) {
+        if (!state.createRecord(proposal.slug(), PROPOSAL + proposal.id(), SuperviseJson.write(proposal, true))) {
             throw new BottleException("proposal " + proposal.id() + " exists already");
         }
     }
 
     void done(Done done) {
-        writeOnce(dir(done.proposal().slug(), "done").resolve(done.proposal().id() + ".json"),
-                SuperviseJson.write(done, true));
+        state.createRecord(done.proposal().slug(), DONE + done.proposal().id(), SuperviseJson.write(done, true));
     }
 
     /** @param slug a bottle @return its {@code supervise/} directory */
@@ -235,65 +229,19 @@ public final class ProposalStore {
         return state.directory(slug).resolve(DIR);
     }
 
-    private Path dir(String slug, String name) {
-        return root(slug).resolve(name);
+    /** @return the proposal ids of the names starting with {@code prefix}, sorted */
+    private static List<String> ids(java.util.Collection<String> names, String prefix) {
+        return names.stream().filter(n -> n.startsWith(prefix)).map(n -> n.substring(prefix.length()))
+                .filter(id -> Proposal.ID.matcher(id).matches()).sorted().toList();
     }
 
-    private static String id(Path file) {
-        String n = file.getFileName().toString();
-        return n.substring(0, n.length() - ".json".length());
-    }
-
-    private static List<Path> list(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json"))
-                    .filter(f -> Proposal.ID.matcher(id(f)).matches()).sorted().toList();
-        } catch (IOException e) {
-            throw new BottleException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static <T> Optional<T> read(Path file, Class<T> type) {
+    private <T> Optional<T> read(String slug, String record, Class<T> type) {
+        Optional<String> json = state.readRecord(slug, record);
         try {
-            return Optional.of(SuperviseJson.MAPPER.readValue(Files.readString(file, StandardCharsets.UTF_8), type));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return json.isEmpty() ? Optional.empty() : Optional.of(SuperviseJson.MAPPER.readValue(json.get(), type));
         } catch (IOException e) {
-            throw new BottleException("cannot read " + file + ": " + e.getMessage()
-                    + "; move the file away if it is damaged", e);
-        }
-    }
-
-    /** Writes {@code content} to {@code target} unless it exists: a temp file, then a hard link (which never replaces). */
-    static boolean writeOnce(Path target, String content) {
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
-            try {
-                Files.writeString(tmp, content, StandardCharsets.UTF_8);
-                try {
-                    Files.createLink(target, tmp);
-                } catch (FileAlreadyExistsException e) {
-                    return false;
-                } catch (UnsupportedOperationException | IOException e) {
-                    if (Files.exists(target)) {
-                        return false;
-                    }
-                    try {
-                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException ex) {
-                        Files.move(tmp, target);
-                    }
-                }
-                return true;
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new BottleException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new BottleException("cannot read the supervise record " + record + " of bottle " + slug + ": "
+                    + e.getMessage() + "; remove the record if it is damaged", e);
         }
     }
 

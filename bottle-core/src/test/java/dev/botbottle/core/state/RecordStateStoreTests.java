@@ -2,24 +2,20 @@ package dev.botbottle.core.state;
 
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.HostReach;
-import dev.botbottle.spi.StateRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The record-backed state store, over {@link MapRecords}, a DOUBLE of a shared store (the Kubernetes backend's
+ * The record-backed state store, over {@link MapStateRecords}, a DOUBLE of a shared store (the Kubernetes backend's
  * ConfigMaps are tested against fabric8's mock API server in that module): two homes stand for two hosts.
  */
 class RecordStateStoreTests {
@@ -29,42 +25,6 @@ class RecordStateStoreTests {
     @TempDir
     Path hostB;
 
-    /** A DOUBLE of shared records: one map, as a cluster's ConfigMaps are one place for every host. */
-    static final class MapRecords implements StateRecords {
-        final Map<String, Map<String, String>> bySlug = new ConcurrentHashMap<>();
-        boolean closed;
-
-        @Override
-        public void write(String slug, String name, String text) {
-            bySlug.computeIfAbsent(slug, s -> new TreeMap<>()).put(name, text);
-        }
-
-        @Override
-        public Optional<String> read(String slug, String name) {
-            return Optional.ofNullable(bySlug.getOrDefault(slug, Map.of()).get(name));
-        }
-
-        @Override
-        public void remove(String slug, String name) {
-            bySlug.getOrDefault(slug, new TreeMap<>()).remove(name);
-        }
-
-        @Override
-        public List<String> slugs() {
-            return bySlug.keySet().stream().sorted().toList();
-        }
-
-        @Override
-        public void delete(String slug) {
-            bySlug.remove(slug);
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
     private static BottleMetadata metadata(String slug) {
         return new BottleMetadata(slug, "agent", "bottle", "kubernetes", Instant.parse("2026-12-01T20:00:00Z"),
                 BottleMetadata.Status.STOPPED, Map.of("egress", 40001), Map.of("HTTP_PROXY", "http://127.0.0.1:40001"),
@@ -73,7 +33,7 @@ class RecordStateStoreTests {
 
     @Test
     void whatOneHostWritesAnotherReadsAndTheGatewayFilesStayOnTheFirst() throws Exception {
-        MapRecords shared = new MapRecords();
+        MapStateRecords shared = new MapStateRecords();
         RecordStateStore a = new RecordStateStore(hostA, shared);
         RecordStateStore b = new RecordStateStore(hostB, shared);
         a.writeMetadata(metadata("a-1"));
@@ -102,7 +62,7 @@ class RecordStateStoreTests {
 
     @Test
     void aRecordNamedLikeTheStoresOwnDoesNotReplaceThem() {
-        MapRecords shared = new MapRecords();
+        MapStateRecords shared = new MapStateRecords();
         RecordStateStore store = new RecordStateStore(hostA, shared);
         store.writeMetadata(metadata("a-1"));
         store.writeRecord("a-1", "metadata", "{\"other\":true}");
@@ -113,7 +73,7 @@ class RecordStateStoreTests {
 
     @Test
     void badSlugsAndNamesAndUnreadableMetadataAreRefusedWithTheFix() {
-        MapRecords shared = new MapRecords();
+        MapStateRecords shared = new MapStateRecords();
         RecordStateStore store = new RecordStateStore(hostA, shared);
         assertThatThrownBy(() -> store.writePlan("../x", "{}")).isInstanceOf(BottleException.class)
                 .hasMessageContaining("not a bottle slug");

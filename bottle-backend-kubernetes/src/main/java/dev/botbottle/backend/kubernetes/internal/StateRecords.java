@@ -52,35 +52,73 @@ public final class StateRecords implements AutoCloseable {
 
     /** @param slug the bottle @param name the record @param text its content */
     public void write(String slug, String name, String text) {
+        put(slug, name, text, false);
+    }
+
+    /**
+     * Writes a record unless it exists. The ConfigMap's resource version makes it atomic across hosts: a write
+     * based on a version another host changed meanwhile is refused by the API server (409), and this one reads again.
+     *
+     * @param slug the bottle @param name the record @param text its content @return whether this call wrote it
+     */
+    public boolean create(String slug, String name, String text) {
+        return put(slug, name, text, true);
+    }
+
+    private boolean put(String slug, String name, String text, boolean onlyIfAbsent) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("record name '" + name + "' must match " + NAME.pattern());
         }
         Names.checkSlug(slug);
-        try {
-            ConfigMap existing = client.configMaps().inNamespace(namespace).withName(mapName(slug)).get();
-            Map<String, String> data = new TreeMap<>(existing == null || existing.getData() == null ? Map.of()
-                    : existing.getData());
-            data.put(name, text);
-            long size = data.entrySet().stream().mapToLong(e -> e.getKey().length()
-                    + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
-            if (size > MAX_BYTES) {
-                throw new BackendException("the state records of bottle " + slug + " would hold " + size + " bytes; a "
-                        + "ConfigMap holds at most " + MAX_BYTES + " (record '" + name + "' is too large for the "
-                        + "cluster state store)");
+        return retrying("write", slug, name, () -> putOnce(slug, name, text, onlyIfAbsent));
+    }
+
+    /** Runs a read-modify-write of the bottle's ConfigMap, again when another host changed it meanwhile (409). */
+    private <T> T retrying(String what, String slug, String name, java.util.function.Supplier<T> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return change.get();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw new BackendException("could not " + what + " state record " + name + " of bottle " + slug
+                            + " in ConfigMap " + namespace + "/" + mapName(slug) + ": " + e.getMessage(), e);
+                }
+                // another host changed the ConfigMap since it was read: read it again
             }
-            ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName(mapName(slug)).withNamespace(namespace)
-                    .addToLabels(Names.SLUG_LABEL, slug).addToLabels(STATE_LABEL, "true").endMetadata()
-                    .withData(data).build();
-            if (existing == null) {
-                client.configMaps().inNamespace(namespace).resource(map).create();
-            } else {
-                map.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-                client.configMaps().inNamespace(namespace).resource(map).update();
-            }
-        } catch (KubernetesClientException e) {
-            throw new BackendException("could not write state record " + name + " of bottle " + slug + " to ConfigMap "
-                    + namespace + "/" + mapName(slug) + ": " + e.getMessage(), e);
         }
+    }
+
+    private boolean putOnce(String slug, String name, String text, boolean onlyIfAbsent) {
+        ConfigMap existing = client.configMaps().inNamespace(namespace).withName(mapName(slug)).get();
+        Map<String, String> data = new TreeMap<>(existing == null || existing.getData() == null ? Map.of()
+                : existing.getData());
+        if (onlyIfAbsent && data.containsKey(name)) {
+            return false;
+        }
+        data.put(name, text);
+        long size = data.entrySet().stream().mapToLong(e -> e.getKey().length()
+                + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+        if (size > MAX_BYTES) {
+            throw new BackendException("the state records of bottle " + slug + " would hold " + size + " bytes; a "
+                    + "ConfigMap holds at most " + MAX_BYTES + " (record '" + name + "' is too large for the "
+                    + "cluster state store)");
+        }
+        ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName(mapName(slug)).withNamespace(namespace)
+                .addToLabels(Names.SLUG_LABEL, slug).addToLabels(STATE_LABEL, "true").endMetadata()
+                .withData(data).build();
+        if (existing == null) {
+            client.configMaps().inNamespace(namespace).resource(map).create();
+        } else {
+            map.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+            client.configMaps().inNamespace(namespace).resource(map).update();
+        }
+        return true;
+    }
+
+    /** @param slug the bottle @return the names of its records, sorted */
+    public List<String> names(String slug) {
+        ConfigMap map = client.configMaps().inNamespace(namespace).withName(mapName(slug)).get();
+        return map == null || map.getData() == null ? List.of() : map.getData().keySet().stream().sorted().toList();
     }
 
     /** @param slug the bottle @param name the record @return its content */
@@ -92,17 +130,13 @@ public final class StateRecords implements AutoCloseable {
     /** @param slug the bottle @param name the record; removes it (idempotent) */
     public void remove(String slug, String name) {
         Names.checkSlug(slug);
-        try {
+        retrying("remove", slug, name, () -> {
             ConfigMap existing = client.configMaps().inNamespace(namespace).withName(mapName(slug)).get();
-            if (existing == null || existing.getData() == null || !existing.getData().containsKey(name)) {
-                return;
+            if (existing != null && existing.getData() != null && existing.getData().remove(name) != null) {
+                client.configMaps().inNamespace(namespace).resource(existing).update();
             }
-            existing.getData().remove(name);
-            client.configMaps().inNamespace(namespace).resource(existing).update();
-        } catch (KubernetesClientException e) {
-            throw new BackendException("could not remove state record " + name + " of bottle " + slug
-                    + " from ConfigMap " + namespace + "/" + mapName(slug) + ": " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     /** @return the slugs with records, sorted */

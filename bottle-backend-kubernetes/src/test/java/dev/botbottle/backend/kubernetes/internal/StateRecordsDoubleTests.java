@@ -78,6 +78,19 @@ class StateRecordsDoubleTests {
     }
 
     @Test
+    void createWritesOnlyTheFirstTimeForEveryHostAndNamesListTheRecords() {
+        StateRecords other = new StateRecords(cluster.client(), "bottles", false);
+        assertThat(records.create("alpha", "answer-p1x2", "{\"approve\":true}")).isTrue();
+        assertThat(other.create("alpha", "answer-p1x2", "{\"approve\":false}")).as("the second host's answer loses")
+                .isFalse();
+        assertThat(other.create("alpha", "proposal-p1x2", "{}")).isTrue();
+
+        assertThat(records.read("alpha", "answer-p1x2")).contains("{\"approve\":true}");
+        assertThat(records.names("alpha")).containsExactly("answer-p1x2", "proposal-p1x2");
+        assertThat(records.names("absent")).isEmpty();
+    }
+
+    @Test
     void aRecordPastTheConfigMapLimitIsRefusedAndTheOthersStay() {
         records.write("big", "metadata", "{}");
         assertThatThrownBy(() -> records.write("big", "plan", "x".repeat(StateRecords.MAX_BYTES)))
