@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import javax.net.ssl.SSLContext;
@@ -104,8 +103,7 @@ final class Rehearsal {
         ProxyServer proxy = null;
         try {
             CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, "rehearsal", 2);
-            SslContext leaf = SslContextBuilder.forServer(ca.leafKey(), ca.leafFor(host), ca.certificate())
-                    .sslProvider(engines.sslProvider()).build();
+            SslContext leaf = ProxyContext.leafContext(ca, host, engines.sslProvider());
             Channel upstream = upstream(upstreamGroup, engines, leaf, seen);
             int upstreamPort = ((InetSocketAddress) upstream.localAddress()).getPort();
             InetSocketAddress upstreamAddress = new InetSocketAddress("127.0.0.1", upstreamPort);

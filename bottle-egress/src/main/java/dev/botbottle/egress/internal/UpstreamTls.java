@@ -24,24 +24,56 @@ final class UpstreamTls {
     }
 
     /**
-     * @param extraCaFiles CA files trusted besides the JDK's store
+     * @param trust what the context trusts ({@link #trust})
      * @param provider the TLS engine
      * @param h2 whether to offer h2 (then http/1.1) by ALPN; otherwise no ALPN (HTTP/1.1)
      * @return the context
      */
-    static SslContext clientContext(List<Path> extraCaFiles, io.netty.handler.ssl.SslProvider provider, boolean h2) {
+    static SslContext clientContext(TrustManagerFactory trust, io.netty.handler.ssl.SslProvider provider, boolean h2) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).trustManager(trust)
+                    .endpointIdentificationAlgorithm("HTTPS");
+            if (h2) {
+                b.applicationProtocolConfig(ProxyContext.ALPN);
+            }
+            return b.build();
+        } catch (IOException e) {
+            throw new BottleException("could not set up upstream TLS for the egress gateway: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's trusted CAs, read once per JVM (its trust store does not change while it runs). */
+    private static final class JdkIssuers {
+        static final List<X509Certificate> ALL = read();
+
+        private static List<X509Certificate> read() {
+            try {
+                TrustManagerFactory def = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                def.init((KeyStore) null);
+                List<X509Certificate> out = new java.util.ArrayList<>();
+                for (var tm : def.getTrustManagers()) {
+                    if (tm instanceof X509TrustManager x) {
+                        out.addAll(List.of(x.getAcceptedIssuers()));
+                    }
+                }
+                return List.copyOf(out);
+            } catch (GeneralSecurityException e) {
+                throw new BottleException("could not read the JDK's trust store: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * @param extraCaFiles CA files trusted besides the JDK's store
+     * @return a trust manager factory trusting both
+     */
+    static TrustManagerFactory trust(List<Path> extraCaFiles) {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
-            TrustManagerFactory def = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            def.init((KeyStore) null);
             int i = 0;
-            for (var tm : def.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x) {
-                    for (X509Certificate c : x.getAcceptedIssuers()) {
-                        ks.setCertificateEntry("jdk-" + i++, c);
-                    }
-                }
+            for (X509Certificate c : JdkIssuers.ALL) {
+                ks.setCertificateEntry("jdk-" + i++, c);
             }
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             for (Path file : extraCaFiles) {
@@ -56,12 +88,7 @@ final class UpstreamTls {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
-            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).trustManager(tmf)
-                    .endpointIdentificationAlgorithm("HTTPS");
-            if (h2) {
-                b.applicationProtocolConfig(ProxyContext.ALPN);
-            }
-            return b.build();
+            return tmf;
         } catch (IOException | GeneralSecurityException e) {
             throw new BottleException("could not set up upstream TLS for the egress gateway: " + e.getMessage(), e);
         }
