@@ -167,7 +167,10 @@ final class EncodedViews {
             int c = s[i] & 0xFF;
             int nb = (b64 + 1) & B64_MASK[c];
             int nh = (hex + 1) & HEX_MASK[c];
-            if ((nb == 0 && b64 >= MIN_BASE64_RUN) | (nh == 0 && hex >= MIN_HEX_RUN)) {
+            // 1 where a run ends here long enough to look at, in arithmetic: one branch, nearly never taken
+            int endsB = ((nb - 1) >>> 31) & (~(b64 - MIN_BASE64_RUN) >>> 31);
+            int endsH = ((nh - 1) >>> 31) & (~(hex - MIN_HEX_RUN) >>> 31);
+            if ((endsB | endsH) != 0) {
                 if (nh == 0 && hex >= MIN_HEX_RUN) {
                     hexRun(scanner, base, s, i - hex, i, out);
                 }
