@@ -180,6 +180,15 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         String workload = workload();
         Map<String, String> labels = manifests.labels(spec, workload);
         Optional<GatewaySidecar> sidecar = sidecar(spec.slug());
+        if (sidecar.isEmpty() && !gatewayPorts.isEmpty()) {
+            // the runtime started the gateway services on its own host: a Pod cannot reach them there, and its agent
+            // would dial 127.0.0.1 in the Pod, where nothing listens
+            throw new BackendException("bottle " + spec.slug() + " has gateway services (ports " + gatewayPorts
+                    + ") but no gateway sidecar: a Pod reaches its gateway on its own loopback, and this runtime runs"
+                    + " the services on its host. Hand the backend a sidecar (KubernetesGateways.useGateway, or the "
+                    + "kubernetes.gateway.* options), or launch a bottle without egress routes, git remotes and "
+                    + "supervise; see docs/kubernetes.md");
+        }
         var client = cluster.client();
         String ns = options.namespace();
         try {

@@ -82,10 +82,11 @@ class KubernetesBackendDoubleTests {
                 GatewaySidecar.PUBLIC_INTERNET);
     }
 
-    private Bottle launch(KubernetesBottleBackend backend, String slug) {
+    /** Launches a bottle; with a sidecar its gateway listens on 8080, without one it has no gateway services. */
+    private Bottle launch(KubernetesBottleBackend backend, String slug, boolean sidecar) {
         BottleSpec spec = spec(slug);
         HostReach reach = backend.prepare(spec);
-        backend.create(spec, reach, List.of(8080));
+        backend.create(spec, reach, sidecar ? List.of(8080) : List.of());
         cluster.runPod(NS, Names.workload(slug));
         return backend.start(slug);
     }
@@ -102,7 +103,7 @@ class KubernetesBackendDoubleTests {
     void thePodRunsEveryContainerAsANonRootUserWithoutPrivilegeOrCapabilitiesOrAToken() {
         KubernetesBottleBackend backend = backend(Map.of());
         backend.useGateway("locked", sidecar());
-        launch(backend, "locked");
+        launch(backend, "locked", true);
 
         Pod pod = pod("locked");
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
@@ -133,7 +134,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void theAgentFirewallOptionAddsARootInitContainerWithOnlyTheNetworkCapabilitiesBeforeTheSeed() {
-        launch(backend(Map.of("kubernetes.agent-firewall", "bot-bottle/iptables:dev")), "walled");
+        launch(backend(Map.of("kubernetes.agent-firewall", "bot-bottle/iptables:dev")), "walled", false);
         Pod pod = pod("walled");
         assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName)
                 .containsExactly("agent-firewall", "seed-home");
@@ -152,7 +153,7 @@ class KubernetesBackendDoubleTests {
     void theGatewaysConfigurationIsASecretMountedIntoTheGatewayContainerOnly() {
         KubernetesBottleBackend backend = backend(Map.of());
         backend.useGateway("secret", sidecar());
-        launch(backend, "secret");
+        launch(backend, "secret", true);
 
         Pod pod = pod("secret");
         var secret = cluster.client().secrets().inNamespace(NS).withName(Names.gatewaySecret("secret")).get();
@@ -171,7 +172,7 @@ class KubernetesBackendDoubleTests {
     void theNetworkPolicyDeniesIngressAndAllowsOnlyTheGatewaysEgress() {
         KubernetesBottleBackend backend = backend(Map.of());
         backend.useGateway("policed", sidecar());
-        launch(backend, "policed");
+        launch(backend, "policed", true);
 
         NetworkPolicy policy = cluster.client().network().v1().networkPolicies().inNamespace(NS)
                 .withName(Names.networkPolicy("policed")).get();
@@ -192,7 +193,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void withoutAGatewayTheNetworkPolicyAllowsNoEgressAtAll() {
-        launch(backend(Map.of()), "alone");
+        launch(backend(Map.of()), "alone", false);
         NetworkPolicy policy = cluster.client().network().v1().networkPolicies().inNamespace(NS)
                 .withName(Names.networkPolicy("alone")).get();
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
@@ -203,7 +204,7 @@ class KubernetesBackendDoubleTests {
     @Test
     void aRuntimeClassTheClusterHasIsUsedAndAMissingOneIsRefusedNamingTheOption() {
         cluster.addRuntimeClass("gvisor");
-        launch(backend(Map.of("kubernetes.runtime-class", "gvisor")), "sandboxed");
+        launch(backend(Map.of("kubernetes.runtime-class", "gvisor")), "sandboxed", false);
         assertThat(pod("sandboxed").getSpec().getRuntimeClassName()).isEqualTo("gvisor");
 
         KubernetesBottleBackend kata = backend(Map.of("kubernetes.runtime-class", "kata"));
@@ -216,11 +217,23 @@ class KubernetesBackendDoubleTests {
     }
 
     @Test
+    void gatewayServicesWithoutASidecarAreRefusedBeforeAnythingIsCreated() {
+        KubernetesBottleBackend backend = backend(Map.of());
+        BottleSpec spec = spec("hostgw");
+        HostReach reach = backend.prepare(spec);
+
+        assertThatThrownBy(() -> backend.create(spec, reach, List.of(8080))).isInstanceOf(BackendException.class)
+                .hasMessageContaining("no gateway sidecar").hasMessageContaining("KubernetesGateways.useGateway");
+        assertThat(cluster.client().persistentVolumeClaims().inNamespace(NS).list().getItems()).isEmpty();
+        assertThat(cluster.client().pods().inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    @Test
     void whereAgentSandboxIsInstalledTheBottleIsASandboxThatStopsByScalingToZero() {
         cluster.installSandboxCrd();
         KubernetesBottleBackend backend = backend(Map.of());
         BottleSpec spec = spec("sbx");
-        backend.create(spec, backend.prepare(spec), List.of(8080));
+        backend.create(spec, backend.prepare(spec), List.of());
 
         GenericKubernetesResource sandbox = cluster.client().genericKubernetesResources(Cluster.SANDBOXES)
                 .inNamespace(NS).withName(Names.workload("sbx")).get();
@@ -259,7 +272,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void execSendsEnvironmentDirectoryAndInputOnStdinAndNeverOnTheCommandLine() {
-        Bottle bottle = launch(backend(Map.of()), "exec");
+        Bottle bottle = launch(backend(Map.of()), "exec", false);
         cluster.programs(e -> e.argv().get(0).equals("printenv") ? new KubernetesMockServerDouble.Result(3,
                 e.env().get("TOKEN").getBytes(StandardCharsets.UTF_8), "warn".getBytes(StandardCharsets.UTF_8))
                 : KubernetesMockServerDouble.Result.ok(""));
@@ -283,7 +296,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void aMissingProgramIsAnErrorButExit127OfARealProgramIsAResult() {
-        Bottle bottle = launch(backend(Map.of()), "missing");
+        Bottle bottle = launch(backend(Map.of()), "missing", false);
         cluster.programs(e -> e.argv().get(0).equals("sh") ? new KubernetesMockServerDouble.Result(127, new byte[0],
                 new byte[0]) : new KubernetesMockServerDouble.Result(127, new byte[0],
                 (PodExec.MISSING + e.argv().get(0) + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -294,7 +307,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void aCommandThatOutlivesItsTimeOutFailsAndCarriesTheKillInTheBottle() {
-        Bottle bottle = launch(backend(Map.of()), "slow");
+        Bottle bottle = launch(backend(Map.of()), "slow", false);
         cluster.programs(e -> e.argv().get(0).equals("sleep") ? null : KubernetesMockServerDouble.Result.ok("done"));
         assertThat(bottle.exec(ExecRequest.of("true").withTimeout(java.time.Duration.ofSeconds(30))).stdoutText())
                 .isEqualTo("done");
@@ -309,7 +322,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void anEnvironmentNameThatIsNoShellNameIsRefusedBeforeAnythingRuns() {
-        Bottle bottle = launch(backend(Map.of()), "badenv");
+        Bottle bottle = launch(backend(Map.of()), "badenv", false);
         int before = cluster.execs().size();
         assertThatThrownBy(() -> bottle.exec(ExecRequest.of("env").withEnv(Map.of("A=B; rm -rf /", "x"))))
                 .isInstanceOf(BackendException.class).hasMessageContaining("not a valid name");
@@ -320,7 +333,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void nothingRunsAsRootOrAsAnotherUser() {
-        Bottle bottle = launch(backend(Map.of()), "nonroot");
+        Bottle bottle = launch(backend(Map.of()), "nonroot", false);
         cluster.programs(e -> KubernetesMockServerDouble.Result.ok("1000\n"));
         assertThat(bottle.exec(ExecRequest.of("id", "-u").asUser("1000")).stdoutText()).isEqualTo("1000\n");
         assertThatThrownBy(() -> bottle.exec(ExecRequest.of("id", "-u").asUser("root")))
@@ -331,7 +344,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void copyInSendsATarWithTheModesAskedForToTheTargetsParent(@TempDir Path tmp) throws IOException {
-        Bottle bottle = launch(backend(Map.of()), "copyin");
+        Bottle bottle = launch(backend(Map.of()), "copyin", false);
         Map<String, Integer> entries = new LinkedHashMap<>();
         cluster.programs(e -> {
             try (var tar = new TarArchiveInputStream(new ByteArrayInputStream(e.stdin()))) {
@@ -359,7 +372,7 @@ class KubernetesBackendDoubleTests {
 
     @Test
     void copyOutBringsATreeBackAndRefusesALinkLeavingIt(@TempDir Path tmp) throws IOException {
-        Bottle bottle = launch(backend(Map.of()), "copyout");
+        Bottle bottle = launch(backend(Map.of()), "copyout", false);
         cluster.programs(e -> e.argv().get(0).equals("tar")
                 ? new KubernetesMockServerDouble.Result(0, tar(e.argv().get(7)), new byte[0])
                 : KubernetesMockServerDouble.Result.ok(""));
@@ -401,7 +414,7 @@ class KubernetesBackendDoubleTests {
     @Test
     void stopDeletesThePodKeepingTheHomeClaimAndResumeRecreatesIt() {
         KubernetesBottleBackend backend = backend(Map.of());
-        launch(backend, "cycle");
+        launch(backend, "cycle", false);
         assertThat(backend.states()).containsEntry("cycle", EngineState.RUNNING);
 
         backend.stop("cycle");
@@ -427,7 +440,7 @@ class KubernetesBackendDoubleTests {
     @Test
     void prepareRefusesASlugWhoseObjectsExistAndNamesTheCleanup() {
         KubernetesBottleBackend backend = backend(Map.of());
-        launch(backend, "taken");
+        launch(backend, "taken", false);
         assertThatThrownBy(() -> backend.prepare(spec("taken"))).isInstanceOf(BackendException.class)
                 .hasMessageContaining("Pod/bb-taken").hasMessageContaining("bottle cleanup");
     }
@@ -437,8 +450,8 @@ class KubernetesBackendDoubleTests {
         cluster.installSandboxCrd();
         KubernetesBottleBackend backend = backend(Map.of("kubernetes.workload", "pod"));
         backend.useGateway("gone", sidecar());
-        launch(backend, "gone");
-        launch(backend, "kept");
+        launch(backend, "gone", true);
+        launch(backend, "kept", false);
         // an orphan: a crash left only the network policy of a bottle
         cluster.client().pods().inNamespace(NS).withName(Names.workload("kept")).delete();
 
