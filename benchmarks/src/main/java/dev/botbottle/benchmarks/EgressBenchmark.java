@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Side-by-side benchmark of the egress gateway as a user meets it: the gateway alone in its own JVM
  * ({@link GatewayMain}), squid (ssl_bump and splice) and no proxy, all on loopback against the same nginx HTTPS
  * upstream with the same client, in one run, reported as ratios: (a) cold, the first request through a new proxy
- * and requests/s in its first seconds; (b) warm requests/s with N keep-alive clients; (c) added p50/p99 latency;
+ * and requests/s in its first seconds; (b) warm requests/s with N keep-alive clients, and the first request to a
+ * new host of a wildcard route (the gateway mints its leaf then) against the same to the upstream; (c) added
+ * p50/p99 latency;
  * (d) download MB/s intercepted and passthrough; (e) upload MB/s (random bytes, and base64 text, the DLP's worst
  * case); (f) the gateway's RSS and heap per idle bottle.
  *
@@ -148,9 +150,22 @@ public final class EgressBenchmark {
                 System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", t.name(), r);
             }
             double warmFirst = firstRequest(gw.target(), up);
+            // a host the gateway has no leaf for yet (a wildcard route's): its leaf is minted on its first request;
+            // the same new names straight to the upstream (no TLS session to resume on either side)
+            double[] newHost = new double[5];
+            double[] newHostDirect = new double[5];
+            for (int i = 0; i < newHost.length; i++) {
+                newHost[i] = firstRequest(gw.target(), "via" + i + "." + ExternalProxies.WILDCARD_BASE, up);
+                newHostDirect[i] = firstRequest(direct, "direct" + i + "." + ExternalProxies.WILDCARD_BASE, up);
+            }
+            double newHostMs = median(newHost);
+            double newHostDirectMs = median(newHostDirect);
             double programWarm = throughput(program.target(), up, clients, warmup, seconds);
             double programWarmFirst = firstRequest(program.target(), up);
             System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", program.target().name(), programWarm);
+            System.out.printf(Locale.ROOT, "  first request to a new host of a wildcard route (its leaf minted then),"
+                    + " warm gateway: %.1f ms, direct %.1f ms (median of %d new names each)%n", newHostMs,
+                    newHostDirectMs, newHost.length);
 
             System.out.println();
             System.out.println("(c) latency of one keep-alive client, GET / (microseconds)");
@@ -231,6 +246,7 @@ public final class EgressBenchmark {
             ratio("warm intercepted req/s, gateway / direct", rps.get(g) / rps.get(dn), "");
             ratio("first request, gateway cold / gateway warm (new connection)", gwFirst / warmFirst, "<= 2");
             ratio("first request, gateway program cold / warm", programFirst / programWarmFirst, "<= 2");
+            ratio("first request to a new wildcard host, gateway / direct", newHostMs / newHostDirectMs, "");
             if (sq != null) {
                 ratio("cold (first " + coldSeconds + " s) req/s, gateway program / squid",
                         coldRps.get(program.target().name()) / coldRps.get(sq), ">= 1");
@@ -360,8 +376,13 @@ public final class EgressBenchmark {
 
     /** @return ms for a new connection (CONNECT, TLS) and one GET */
     private static double firstRequest(Target t, int up) throws Exception {
+        return firstRequest(t, HOST, up);
+    }
+
+    /** @return ms for a new connection (CONNECT, TLS) to {@code host} and one GET */
+    private static double firstRequest(Target t, String host, int up) throws Exception {
         long s = System.nanoTime();
-        try (BenchClient c = new BenchClient(t.proxyPort(), HOST, up, t.trust(), t.proxyAuthorization())) {
+        try (BenchClient c = new BenchClient(t.proxyPort(), host, up, t.trust(), t.proxyAuthorization())) {
             c.get("/");
         }
         return (System.nanoTime() - s) / 1e6;
@@ -397,6 +418,12 @@ public final class EgressBenchmark {
         }
         done.await();
         return counted.get() / (double) seconds;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
     }
 
     private static double[] latency(Target t, int up, int count) throws Exception {

@@ -44,8 +44,9 @@ public final class GatewayMain {
         boolean natives = !args[4].equals("jdk");
         EgressOptions options = EgressOptions.defaults().withDnsPort(-1).withNativeEngines(natives)
                 .withResolver((h, p) -> new InetSocketAddress("127.0.0.1", up));
-        EgressRoute route = EgressRoute.builder("localhost").ports(List.of(up)).tlsPassthrough(pass)
-                .allowPrivate(true).build();
+        List<EgressRoute> route = List.of(EgressRoute.builder("localhost").ports(List.of(up)).tlsPassthrough(pass)
+                .allowPrivate(true).build(), EgressRoute.builder("*." + ExternalProxies.WILDCARD_BASE)
+                .ports(List.of(up)).tlsPassthrough(pass).allowPrivate(true).build());
         List<EgressGateway> open = new ArrayList<>();
         long t0 = System.nanoTime();
         EgressGateway gw = start(options, state.resolve("gw-0"), route, ca);
@@ -84,8 +85,8 @@ public final class GatewayMain {
         }
     }
 
-    private static EgressGateway start(EgressOptions options, Path state, EgressRoute route, Path ca) {
+    private static EgressGateway start(EgressOptions options, Path state, List<EgressRoute> routes, Path ca) {
         return new EgressGatewayProvider(options).start(new GatewayRequest("bench", "127.0.0.1", 0, state,
-                List.of(route), List.of(), CredentialSource.none(), List.of(ca), ProgressListener.NONE));
+                routes, List.of(), CredentialSource.none(), List.of(ca), ProgressListener.NONE));
     }
 }
