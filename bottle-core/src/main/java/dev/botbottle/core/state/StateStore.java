@@ -60,14 +60,20 @@ public interface StateStore {
     }
 
     /**
+     * Lists record names; supervise needs it (its proposals and answers are records). The default cannot list a
+     * store it does not know and refuses, so a store without it fails a supervised launch with this message instead
+     * of losing its proposals.
+     *
      * @param slug the bottle
      * @param prefix what the names start with ({@code ""} for every record)
-     * @return the names of the bottle's records starting with it, sorted; the default knows none (a store that
-     *         keeps records overrides it)
+     * @return the names of the bottle's records starting with it, sorted
+     * @throws dev.botbottle.spi.BottleException from the default: this store lists no records
      * @since 0.3
      */
     default List<String> recordNames(String slug, String prefix) {
-        return List.of();
+        throw new dev.botbottle.spi.BottleException("the state store " + getClass().getName() + " lists no record"
+                + " names, which supervise needs for its proposals: override StateStore.recordNames and createRecord,"
+                + " or use DirectoryStateStore or RecordStateStore");
     }
 
     /** @return the slugs that have state, sorted */
