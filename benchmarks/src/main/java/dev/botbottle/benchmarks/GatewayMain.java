@@ -44,12 +44,12 @@ public final class GatewayMain {
         boolean natives = !args[4].equals("jdk");
         EgressOptions options = EgressOptions.defaults().withDnsPort(-1).withNativeEngines(natives)
                 .withResolver((h, p) -> new InetSocketAddress("127.0.0.1", up));
-        List<EgressRoute> route = List.of(EgressRoute.builder("localhost").ports(List.of(up)).tlsPassthrough(pass)
+        List<EgressRoute> routes = List.of(EgressRoute.builder("localhost").ports(List.of(up)).tlsPassthrough(pass)
                 .allowPrivate(true).build(), EgressRoute.builder("*." + ExternalProxies.WILDCARD_BASE)
                 .ports(List.of(up)).tlsPassthrough(pass).allowPrivate(true).build());
         List<EgressGateway> open = new ArrayList<>();
         long t0 = System.nanoTime();
-        EgressGateway gw = start(options, state.resolve("gw-0"), route, ca);
+        EgressGateway gw = start(options, state.resolve("gw-0"), routes, ca);
         long started = System.nanoTime();
         open.add(gw);
         Files.writeString(state.resolve("ca.pem"), gw.caCertificatePem());
@@ -71,7 +71,7 @@ public final class GatewayMain {
             } else if (line.startsWith("more ")) {
                 int n = Integer.parseInt(line.substring(5).trim());
                 for (int i = 0; i < n; i++) {
-                    EgressGateway more = start(options, state.resolve("gw-" + open.size()), route, ca);
+                    EgressGateway more = start(options, state.resolve("gw-" + open.size()), routes, ca);
                     open.add(more);
                     // an idle bottle is one handed over: its gateway's warm-up is over
                     more.awaitWarmUp(java.time.Duration.ofSeconds(30));

@@ -111,9 +111,10 @@ final class Rehearsal {
             ProxySecret secret = ProxySecret.loadOrCreate(dir);
             EgressRoute route = EgressRoute.builder(host).auth(new RouteAuth("Bearer", "REHEARSAL"))
                     .ports(List.of(upstreamPort)).allowPrivate(true).build();
-            ProxyContext copy = context("rehearsal", ca, audit, (h, p) -> upstreamAddress,
-                    List.of(dir.resolve(CertificateAuthority.CERT_FILE)), maxRequestBody, List.of(route),
-                    Map.of("REHEARSAL", Secret.of(token)), secret, limits, engines);
+            Policy policy = Policy.build(List.of(route), ref -> Optional.of(Secret.of(token)), Map.of());
+            ProxyContext copy = new ProxyContext("rehearsal", ca, audit, (h, p) -> upstreamAddress,
+                    List.of(dir.resolve(CertificateAuthority.CERT_FILE)), maxRequestBody, policy, secret, limits,
+                    engines);
             proxy = ProxyServer.start(copy, "127.0.0.1", 0, 1);
             SSLContext trust = trusting(ca);
             List<Integer> statuses = new java.util.ArrayList<>();
@@ -131,14 +132,6 @@ final class Rehearsal {
             upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             HostFiles.deleteTree(dir);
         }
-    }
-
-    private static ProxyContext context(String slug, CertificateAuthority ca, AuditLog audit,
-                                        ProxyContext.Resolver resolver, List<Path> trusted, int maxRequestBody,
-                                        List<EgressRoute> routes, Map<String, Secret> credentials, ProxySecret secret,
-                                        Limits limits, Engines engines) {
-        Policy policy = Policy.build(routes, ref -> Optional.ofNullable(credentials.get(ref)), Map.of());
-        return new ProxyContext(slug, ca, audit, resolver, trusted, maxRequestBody, policy, secret, limits, engines);
     }
 
     /** The rehearsal's upstream: TLS with a leaf of the throwaway CA, HTTP/1.1, answers 200 and notes the credential. */
