@@ -6,6 +6,7 @@ import dev.botbottle.egress.UpstreamResolver;
 import dev.botbottle.gateway.internal.ControlServer;
 import dev.botbottle.gateway.internal.GatewayDesk;
 import dev.botbottle.gateway.internal.Lines;
+import dev.botbottle.gateway.internal.StdioChannels;
 import dev.botbottle.gateway.internal.Wire;
 import dev.botbottle.gitgate.GitGateOptions;
 import dev.botbottle.gitgate.GitGateProvider;
@@ -28,7 +29,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,29 +62,57 @@ public final class GatewayMain {
     private GatewayMain() {
     }
 
+    /** The argument that carries the control channel over standard input and output (ADR 18). */
+    public static final String CONTROL_OVER_STDIO = "--control=stdio";
+
     /**
      * Runs the program on this process's standard input and output.
      *
-     * @param args none
+     * @param args none, or {@link #CONTROL_OVER_STDIO}
      */
     public static void main(String[] args) {
-        // the program's standard output is a protocol pipe to its runtime, not a console
-        int code = run(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
+        boolean stdio = Arrays.asList(args).contains(CONTROL_OVER_STDIO);
+        for (String arg : args) {
+            if (!arg.equals(CONTROL_OVER_STDIO)) {
+                System.err.println("bot-bottle gateway: unknown argument '" + arg + "' (the only one is "
+                        + CONTROL_OVER_STDIO + ")");
+                Runtime.getRuntime().halt(2);
+            }
+        }
+        // the program's standard output is a protocol pipe to its runtime, not a console: nothing else may print there
+        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        System.setOut(System.err);
+        int code = run(new FileInputStream(FileDescriptor.in), stdout, stdio);
         Runtime.getRuntime().halt(code);
     }
 
     /**
-     * Runs the program.
+     * Runs the program, its control channel on its control socket.
      *
      * @param stdin where the start message comes from, then the lifeline
      * @param stdout where the ready line goes
      * @return the exit code: 0 after a stop, 2 when it could not start
      */
     public static int run(InputStream stdin, OutputStream stdout) {
+        return run(stdin, stdout, false);
+    }
+
+    /**
+     * Runs the program.
+     *
+     * @param stdin where the start message comes from, then the lifeline (and, with {@code controlOverStdio}, the
+     *              control channel's frames)
+     * @param stdout where the ready line goes (then, with {@code controlOverStdio}, the control channel's frames)
+     * @param controlOverStdio whether the runtime reaches the control server over standard input and output
+     *                         ({@link StdioChannels}) rather than at its socket
+     * @return the exit code: 0 after a stop, 2 when it could not start
+     */
+    public static int run(InputStream stdin, OutputStream stdout, boolean controlOverStdio) {
         Lines in = new Lines(stdin, OutputStream.nullOutputStream(), stdin);
         Lines out = new Lines(InputStream.nullInputStream(), stdout, stdout);
         List<GatewayService> started = new ArrayList<>();
         ControlServer control = null;
+        StdioChannels channels = null;
         try {
             String first = in.read();
             if (first == null) {
@@ -95,6 +128,7 @@ public final class GatewayMain {
                 started.add(start(provider(name, config), config, source, desk));
             }
             CountDownLatch stopped = new CountDownLatch(1);
+            makeSocketDirectory(config.controlSocket());
             control = new ControlServer(config.controlSocket(), start.controlToken(), started, credentials, desk,
                     stopped::countDown);
             List<Map<String, Object>> services = new ArrayList<>();
@@ -108,6 +142,14 @@ public final class GatewayMain {
             }
             out.write(Wire.line(Map.of("ok", true, "ready", true, "services", services)));
             LOG.info("gateway of bottle {} ready: {}", config.slug(), services);
+            if (controlOverStdio) {
+                // standard input is the lifeline still: its end ends the channels and the program
+                channels = StdioChannels.programSide(in.rest(), stdout, config.slug(), config.controlSocket(),
+                        stopped::countDown);
+                stopped.await();
+                LOG.info("gateway of bottle {} stopping", config.slug());
+                return 0;
+            }
             Thread lifeline = new Thread(() -> {
                 try {
                     while (in.read() != null) {
@@ -137,6 +179,9 @@ public final class GatewayMain {
             Thread.currentThread().interrupt();
             return 0;
         } finally {
+            if (channels != null) {
+                channels.close();
+            }
             if (control != null) {
                 control.close();
             }
@@ -147,6 +192,15 @@ public final class GatewayMain {
                     LOG.warn("stopping the {} gateway failed: {}", started.get(i).name(), e.getMessage());
                 }
             }
+        }
+    }
+
+    /** The control socket's directory, made (mode 0700) where the runner did not make it (a sidecar's own root). */
+    private static void makeSocketDirectory(Path socket) throws IOException {
+        Path dir = socket.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
         }
     }
 

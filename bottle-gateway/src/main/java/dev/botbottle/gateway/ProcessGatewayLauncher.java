@@ -6,6 +6,7 @@ import dev.botbottle.gateway.internal.ControlClient;
 import dev.botbottle.gateway.internal.Lines;
 import dev.botbottle.gateway.internal.RemoteGateway;
 import dev.botbottle.gateway.internal.RemoteServices;
+import dev.botbottle.gateway.internal.StdioChannels;
 import dev.botbottle.gateway.internal.Wire;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.GatewayLauncher;
@@ -37,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts a bottle's gateway services in a {@link GatewayMain} program (DESIGN §12, ADR 60): derives the
@@ -99,25 +101,40 @@ public final class ProcessGatewayLauncher implements GatewayLauncher {
                                        GatewayRunner runner) {
         Path controlDir = controlDirectory(request);
         Path socket = controlDir.resolve("control.sock");
+        // a program that does not share this host's files sees them under its root, and is controlled over its stdio
+        Optional<Path> root = runner.programRoot();
+        UnaryOperator<Path> seen = p -> root.map(r -> GatewayRunner.placed(r, p)).orElse(p);
+        List<GitRemote> remotes = request.remotes().stream().map(r -> r.identity().isEmpty() ? r
+                : r.toBuilder().identity(seen.apply(r.identity().get())).build()).toList();
         GatewayConfig config = new GatewayConfig(request.slug(), services, request.bindAddress(), ports,
-                request.stateDir(), socket, request.routes(), request.remotes(), request.extraCaFiles(),
-                upstreamAddresses, egressLimits, Optional.empty(), GatewayConfig.CREDENTIALS_FROM_STDIN);
+                seen.apply(request.stateDir()), root.map(r -> r.resolve("control/control.sock")).orElse(socket),
+                request.routes(), remotes, request.extraCaFiles().stream().map(seen).toList(), upstreamAddresses,
+                egressLimits, Optional.empty(), GatewayConfig.CREDENTIALS_FROM_STDIN);
         List<Path> readOnly = new ArrayList<>(request.extraCaFiles());
         request.remotes().stream().map(GitRemote::identity).flatMap(Optional::stream).forEach(readOnly::add);
         GatewayProgram program = GatewayProgram.builder(request.slug(), GatewayMain.class.getName())
                 .classPath(classPath).stateDirectory(request.stateDir()).controlDirectory(controlDir)
+                .arguments(root.isPresent() ? List.of(GatewayMain.CONTROL_OVER_STDIO) : List.of())
                 .readOnlyFiles(readOnly).build();
         String token = token();
         GatewayRunner.Running running = runner.start(program);
         try {
-            RemoteGateway gateway = new RemoteGateway(request.slug(), running,
-                    new ControlClient(socket, token, request.slug()), request.credentials());
             OutputStream stdin = running.stdin();
+            StdioChannels channels = root.isPresent() ? StdioChannels.runtimeSide(stdin, request.slug()) : null;
+            ControlClient client = channels == null ? new ControlClient(socket, token, request.slug())
+                    : new ControlClient(channels::open, "over its program's standard input and output", token,
+                    request.slug());
+            RemoteGateway gateway = new RemoteGateway(request.slug(), running, client, request.credentials());
             Lines toProgram = new Lines(InputStream.nullInputStream(), stdin, stdin);
             toProgram.write(Wire.line(new GatewayConfig.Start(config,
                     gateway.credentialsFor(request.routes()), token)));
-            JsonNode ready = awaitReady(request.slug(), running);
+            Lines fromProgram = new Lines(running.stdout(), OutputStream.nullOutputStream(), running.stdout());
+            JsonNode ready = awaitReady(request.slug(), running, fromProgram);
             Wire.checked(ready, "starting the gateway program of bottle " + request.slug());
+            if (channels != null) {
+                channels.start(fromProgram.rest(), () -> LOG.info("the gateway program of bottle {} closed its "
+                        + "standard output", request.slug()));
+            }
             List<GatewayService> handed = new ArrayList<>();
             for (JsonNode s : ready.path("services")) {
                 handed.add(RemoteServices.of(gateway, s.path("name").asText(), s.path("port").asInt(),
@@ -138,11 +155,11 @@ public final class ProcessGatewayLauncher implements GatewayLauncher {
         }
     }
 
-    private static JsonNode awaitReady(String slug, GatewayRunner.Running running) throws IOException {
-        InputStream stdout = running.stdout();
+    private static JsonNode awaitReady(String slug, GatewayRunner.Running running, Lines fromProgram)
+            throws IOException {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
-                return new Lines(stdout, OutputStream.nullOutputStream(), stdout).read();
+                return fromProgram.read();
             } catch (IOException e) {
                 throw new BottleException(e.getMessage(), e);
             }

@@ -46,11 +46,16 @@ class GatewayProcessIT {
     static final String TOKEN = "gw-real-" + UUID.randomUUID().toString().replace("-", "");
     static final String HOST = "localhost";
 
-    private Path state;
+    Path state;
     private TestPki pki;
     private Path upstreamCa;
     private LoopbackUpstream upstream;
-    private final Recording runner = new Recording(new HostProcessGatewayRunner());
+    final Recording runner = new Recording(runner());
+
+    /** @return the runner under test: the real host-process runner, sharing this host's files */
+    GatewayRunner runner() {
+        return new HostProcessGatewayRunner();
+    }
 
     @BeforeAll
     void start() throws IOException {
@@ -218,12 +223,12 @@ class GatewayProcessIT {
         }
     }
 
-    private EgressRoute tokenRoute() {
+    EgressRoute tokenRoute() {
         return EgressRoute.builder(HOST).ports(List.of(upstream.port())).auth(new RouteAuth("Bearer", "GW_TOKEN"))
                 .allowPrivate(true).build();
     }
 
-    private Launched launch(List<EgressRoute> routes) {
+    Launched launch(List<EgressRoute> routes) {
         return launch(routes, CredentialSource.fromEnvironment(Map.of("GW_TOKEN", TOKEN)));
     }
 
@@ -239,7 +244,7 @@ class GatewayProcessIT {
     }
 
     /** The stand-ins of one launch and a client in the bottle's place (curl with the bottle's proxy and CA). */
-    private record Launched(String slug, List<GatewayService> services, Path state) implements AutoCloseable {
+    record Launched(String slug, List<GatewayService> services, Path state) implements AutoCloseable {
         EgressControl egress() {
             return (EgressControl) services.get(0);
         }
@@ -270,16 +275,21 @@ class GatewayProcessIT {
         }
     }
 
-    private record Curl(int code, String out, String err) {
+    record Curl(int code, String out, String err) {
     }
 
     /** The real host-process runner, remembering the last program it started (to look at its /proc entry). */
-    private static final class Recording implements GatewayRunner {
+    static final class Recording implements GatewayRunner {
         private final GatewayRunner real;
         volatile Running last;
 
         Recording(GatewayRunner real) {
             this.real = real;
+        }
+
+        @Override
+        public java.util.Optional<Path> programRoot() {
+            return real.programRoot();
         }
 
         @Override

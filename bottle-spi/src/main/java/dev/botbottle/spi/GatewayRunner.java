@@ -2,6 +2,8 @@ package dev.botbottle.spi;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Runs a bottle's {@link GatewayProgram} somewhere other than the runtime's JVM: as a process of this host
@@ -22,6 +24,35 @@ public interface GatewayRunner {
      * @throws BackendException when it cannot be started
      */
     Running start(GatewayProgram program);
+
+    /**
+     * Where the program sees this host's files when it runs where they are not (a sidecar in a cluster, a machine of
+     * its own). Empty (the default): the program shares this host's file system; its state and control directories
+     * and its read-only files are at their host paths, and the runtime connects to its control socket there.
+     *
+     * <p>Present: the runner puts each of the program's {@link GatewayProgram#readOnlyFiles()} at {@code root} plus
+     * its host path ({@code /var/lib/bot-bottle} and {@code /home/u/key} make {@code /var/lib/bot-bottle/home/u/key})
+     * and gives the program a writable directory at {@code root} plus its {@link GatewayProgram#stateDirectory()};
+     * the launcher writes those paths into the program's configuration, and carries the control channel over the
+     * program's standard input and output once it is ready, since this host cannot reach the program's socket.
+     *
+     * @return the program's view of this host's paths, if it does not share them
+     * @since 0.3
+     */
+    default Optional<Path> programRoot() {
+        return Optional.empty();
+    }
+
+    /**
+     * @param root a {@link #programRoot()}
+     * @param hostPath a path of this host
+     * @return where the program sees it: {@code root} plus the absolute host path
+     * @since 0.3
+     */
+    static Path placed(Path root, Path hostPath) {
+        String absolute = hostPath.toAbsolutePath().normalize().toString();
+        return root.resolve(absolute.substring(absolute.indexOf('/') + 1));
+    }
 
     /** One running gateway program. Closing it ends the program. */
     interface Running extends AutoCloseable {

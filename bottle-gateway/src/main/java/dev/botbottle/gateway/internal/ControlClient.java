@@ -14,13 +14,32 @@ import java.util.function.Consumer;
 /** The runtime's end of a gateway program's control channel: one connection per request. */
 public final class ControlClient {
 
-    private final Path socket;
+    /** Opens one connection to the program's control server. */
+    @FunctionalInterface
+    public interface Connector {
+        /** @return a new connection @throws IOException when the program does not answer */
+        Lines open() throws IOException;
+    }
+
+    private final Connector connector;
+    private final String where;
     private final String token;
     private final String slug;
 
     /** @param socket the program's socket @param token its control token @param slug the bottle, for messages */
     public ControlClient(Path socket, String token, String slug) {
-        this.socket = socket;
+        this(() -> connect(socket), "at " + socket, token, slug);
+    }
+
+    /**
+     * @param connector opens connections (over the program's standard input and output, say)
+     * @param where where they go, for messages
+     * @param token its control token
+     * @param slug the bottle, for messages
+     */
+    public ControlClient(Connector connector, String where, String token, String slug) {
+        this.connector = connector;
+        this.where = where;
         this.token = token;
         this.slug = slug;
     }
@@ -89,8 +108,12 @@ public final class ControlClient {
         }
     }
 
-    /** @return a new connection @throws IOException when the socket does not answer */
+    /** @return a new connection @throws IOException when the program does not answer */
     public Lines open() throws IOException {
+        return connector.open();
+    }
+
+    private static Lines connect(Path socket) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -102,7 +125,7 @@ public final class ControlClient {
     }
 
     private BottleException unreachable(String op, IOException e) {
-        return new BottleException("cannot reach the gateway of bottle " + slug + " (" + op + ") at " + socket + ": "
+        return new BottleException("cannot reach the gateway of bottle " + slug + " (" + op + ") " + where + ": "
                 + e.getMessage() + "; it may have ended, see gateway/gateway.log in its state directory", e);
     }
 }

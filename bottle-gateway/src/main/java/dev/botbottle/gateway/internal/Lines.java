@@ -92,6 +92,31 @@ public final class Lines implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the rest of the stream after the lines read so far: what this reader has buffered, then the stream
+     *         (for a protocol that goes on in another form, as {@link StdioChannels} does after the ready line)
+     */
+    public InputStream rest() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (position < limit) {
+                    int n = Math.min(len, limit - position);
+                    System.arraycopy(buffer, position, b, off, n);
+                    position += n;
+                    return n;
+                }
+                return in.read(b, off, len);
+            }
+        };
+    }
+
     /** @param line a line without line breaks @throws IOException when writing fails */
     public void write(String line) throws IOException {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import dev.botbottle.spi.BottleBackend;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.EngineState;
 import dev.botbottle.spi.ExecRequest;
+import dev.botbottle.spi.GatewayRunner;
 import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.support.AgentUser;
@@ -52,6 +53,8 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     private final ProgressListener progress;
     private final String kubectl;
     private final Map<String, GatewaySidecar> sidecars = new ConcurrentHashMap<>();
+    /** Bottles whose objects were made when their gateway started (before {@code create}). */
+    private final Set<String> madeForGateway = ConcurrentHashMap.newKeySet();
 
     /**
      * @param client the API client (the backend does not close it)
@@ -175,8 +178,43 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         }
     }
 
+    /**
+     * A runner for the bottle's sidecar when the runtime drives it ({@link GatewaySidecar#runtimeDriven()}): the
+     * runtime starts its gateway program in the Pod's gateway container, before {@code create}, so the runner makes
+     * the bottle's objects then (or resumes its Pod) and waits for the Pod.
+     */
+    @Override
+    public Optional<GatewayRunner> gatewayRunner(BottleSpec spec, HostReach reach) {
+        return sidecar(spec.slug()).filter(GatewaySidecar::runtimeDriven)
+                .map(s -> new PodGatewayRunner(cluster, options.namespace(), options.program(), spec.slug(),
+                        () -> runningPod(spec)));
+    }
+
+    /** The bottle's Pod, ready: its objects made now when it has none yet (create then keeps them), else resumed. */
+    private Pod runningPod(BottleSpec spec) {
+        String slug = spec.slug();
+        if (cluster.readState(slug).isEmpty()) {
+            createObjects(spec, List.of());
+            madeForGateway.add(slug);
+        } else {
+            wake(slug);
+        }
+        Pod pod = waitReady(slug);
+        if (PodStates.failed(pod)) {
+            throw new BackendException("the pod of bottle " + slug + " failed: " + PodStates.why(pod));
+        }
+        return pod;
+    }
+
     @Override
     public void create(BottleSpec spec, HostReach reach, List<Integer> gatewayPorts) {
+        if (madeForGateway.remove(spec.slug())) {
+            return; // made when the runtime started the bottle's gateway in it
+        }
+        createObjects(spec, gatewayPorts);
+    }
+
+    private void createObjects(BottleSpec spec, List<Integer> gatewayPorts) {
         String workload = workload();
         Map<String, String> labels = manifests.labels(spec, workload);
         Optional<GatewaySidecar> sidecar = sidecar(spec.slug());
@@ -194,7 +232,7 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         try {
             progress.onProgress("create", "claim " + Names.stateClaim(spec.slug()) + " for the agent's home");
             client.persistentVolumeClaims().inNamespace(ns).resource(manifests.homeClaim(spec, labels)).create();
-            if (sidecar.isPresent()) {
+            if (sidecar.isPresent() && !sidecar.get().runtimeDriven()) {
                 client.secrets().inNamespace(ns).resource(manifests.gatewaySecret(spec, labels, sidecar.get())).create();
             }
             progress.onProgress("create", "network policy " + Names.networkPolicy(spec.slug()));
@@ -310,6 +348,12 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
 
     @Override
     public Bottle resume(String slug, List<Integer> gatewayPorts) {
+        wake(slug);
+        return start(slug);
+    }
+
+    /** Scales the bottle's Sandbox to one, or recreates its Pod from the saved manifest; nothing when it runs. */
+    private void wake(String slug) {
         try {
             Optional<GenericKubernetesResource> sandbox = cluster.sandboxesInstalled() ? cluster.sandbox(slug)
                     : Optional.empty();
@@ -330,7 +374,6 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         } catch (KubernetesClientException e) {
             throw new BackendException("could not resume bottle " + slug + ": " + e.getMessage(), e);
         }
-        return start(slug);
     }
 
     @Override
@@ -363,6 +406,7 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         steps.run("delete config map " + Names.stateMap(slug),
                 () -> client.configMaps().inNamespace(ns).withLabels(selector).delete());
         sidecars.remove(slug);
+        madeForGateway.remove(slug);
         steps.finish();
     }
 

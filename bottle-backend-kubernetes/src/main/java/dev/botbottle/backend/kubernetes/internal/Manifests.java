@@ -64,6 +64,8 @@ public final class Manifests {
 
     private static final String HOME_VOLUME = "home";
     private static final String GATEWAY_VOLUME = "gateway-config";
+    /** The gateway container's own volume (memory-backed) for a sidecar the runtime drives: its state and keys. */
+    private static final String GATEWAY_ROOT_VOLUME = "gateway-root";
     private static final String SEED_MOUNT = "/bot-bottle-home";
     private static final String SEEDED_MARKER = ".bot-bottle-seeded";
     /** Keeps the agent container alive without a program of the image's own; ends at once on SIGTERM. */
@@ -173,8 +175,12 @@ public final class Manifests {
         List<Volume> volumes = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName(HOME_VOLUME).withNewPersistentVolumeClaim()
                 .withClaimName(Names.stateClaim(spec.slug())).endPersistentVolumeClaim().build());
-        sidecar.ifPresent(s -> volumes.add(new VolumeBuilder().withName(GATEWAY_VOLUME).withNewSecret()
-                .withSecretName(Names.gatewaySecret(spec.slug())).withDefaultMode(0440).endSecret().build()));
+        sidecar.filter(s -> !s.runtimeDriven()).ifPresent(s -> volumes.add(new VolumeBuilder()
+                .withName(GATEWAY_VOLUME).withNewSecret().withSecretName(Names.gatewaySecret(spec.slug()))
+                .withDefaultMode(0440).endSecret().build()));
+        // the gateway program's CA key and git keys live here: memory, mounted into the gateway container only
+        sidecar.filter(GatewaySidecar::runtimeDriven).ifPresent(s -> volumes.add(new VolumeBuilder()
+                .withName(GATEWAY_ROOT_VOLUME).withNewEmptyDir().withMedium("Memory").endEmptyDir().build()));
         return new PodSpecBuilder()
                 .withRuntimeClassName(options.runtimeClass().orElse(null))
                 .withAutomountServiceAccountToken(false)
@@ -194,7 +200,7 @@ public final class Manifests {
     private Container agentContainer(BottleSpec spec, boolean gateway, List<Integer> gatewayPorts) {
         List<EnvVar> env = new ArrayList<>();
         new TreeMap<>(spec.env()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
-        if (gateway && !gatewayPorts.isEmpty()) {
+        if (gateway) {
             env.add(new EnvVar("BOT_BOTTLE_GATEWAY", "127.0.0.1", null));
         }
         ContainerBuilder c = new ContainerBuilder().withName(Names.AGENT_CONTAINER)
@@ -241,11 +247,17 @@ public final class Manifests {
     private Container gatewayContainer(GatewaySidecar sidecar, List<Integer> gatewayPorts) {
         ContainerBuilder c = new ContainerBuilder().withName(Names.GATEWAY_CONTAINER).withImage(sidecar.image())
                 .withImagePullPolicy("IfNotPresent")
-                .withEnv(new EnvVar("BOT_BOTTLE_GATEWAY_CONFIG", GatewaySidecar.CONFIG_PATH, null))
-                .withSecurityContext(restricted(GATEWAY_UID, true))
-                .withVolumeMounts(mount(GATEWAY_VOLUME, GatewaySidecar.CONFIG_PATH, true));
-        if (!sidecar.command().isEmpty()) {
-            c.withCommand(sidecar.command());
+                .withSecurityContext(restricted(GATEWAY_UID, true));
+        if (sidecar.runtimeDriven()) {
+            // the runtime starts its gateway program here through exec (ADR 18); until then the container idles
+            c.withCommand(sidecar.command().isEmpty() ? KEEP_ALIVE : sidecar.command())
+                    .withVolumeMounts(mount(GATEWAY_ROOT_VOLUME, options.program().root(), false));
+        } else {
+            c.withEnv(new EnvVar("BOT_BOTTLE_GATEWAY_CONFIG", GatewaySidecar.CONFIG_PATH, null))
+                    .withVolumeMounts(mount(GATEWAY_VOLUME, GatewaySidecar.CONFIG_PATH, true));
+            if (!sidecar.command().isEmpty()) {
+                c.withCommand(sidecar.command());
+            }
         }
         for (int port : gatewayPorts) {
             c.addNewPort().withContainerPort(port).withProtocol("TCP").endPort();

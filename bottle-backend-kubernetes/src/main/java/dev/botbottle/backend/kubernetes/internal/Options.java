@@ -32,17 +32,33 @@ import java.util.Optional;
  *                empty without an image
  * @param agentFirewallImage the image of the {@code agent-firewall} init container ({@code kubernetes.agent-firewall},
  *                           an image with {@code iptables} and {@code ip6tables}); empty: no such container
+ * @param program where the runtime's gateway program is in the gateway image, for a sidecar the runtime drives
  */
 public record Options(String namespace, Optional<String> runtimeClass, String workload, String agentHome,
                       String homeSize, Optional<String> storageClass, Duration startTimeout,
-                      Optional<GatewaySidecar> gateway, Optional<String> agentFirewallImage) {
+                      Optional<GatewaySidecar> gateway, Optional<String> agentFirewallImage, Program program) {
+
+    /**
+     * The runtime's gateway program in the gateway image (ADR 18): a sidecar without configuration files runs
+     * nothing of its own; the runtime starts the program in it through the exec subresource.
+     *
+     * @param java the image's {@code java} ({@code kubernetes.gateway.java}, default
+     *             {@code /opt/bot-bottle/jre/bin/java}: where the Docker backend's gateway image has it)
+     * @param classPath the program's class path in the image ({@code kubernetes.gateway.class-path}, default
+     *                  {@code /opt/bot-bottle/lib/*})
+     * @param root where the gateway container's own volume is mounted ({@code kubernetes.gateway.root}, default
+     *             {@code /var/lib/bot-bottle}): the program's state, its key and CA files, its temporary files
+     */
+    public record Program(String java, String classPath, String root) {
+    }
 
     /** Every option key this backend reads. */
     public static final List<String> KEYS = List.of("kubernetes.namespace", "kubernetes.runtime-class",
             "kubernetes.workload", "kubernetes.agent-home", "kubernetes.home-size", "kubernetes.storage-class",
             "kubernetes.start-timeout", "kubernetes.gateway.image", "kubernetes.gateway.command",
             "kubernetes.gateway.config", "kubernetes.gateway.egress-ports", "kubernetes.gateway.egress-cidrs",
-            "kubernetes.agent-firewall", "kubernetes.kubectl");
+            "kubernetes.agent-firewall", "kubernetes.kubectl", "kubernetes.gateway.java",
+            "kubernetes.gateway.class-path", "kubernetes.gateway.root");
 
     /**
      * @param options the backend options
@@ -70,7 +86,17 @@ public record Options(String namespace, Optional<String> runtimeClass, String wo
         }
         return new Options(namespace, value(options, "kubernetes.runtime-class"), workload, home,
                 value(options, "kubernetes.home-size").orElse("5Gi"), value(options, "kubernetes.storage-class"),
-                timeout, gateway(options), value(options, "kubernetes.agent-firewall"));
+                timeout, gateway(options), value(options, "kubernetes.agent-firewall"), program(options));
+    }
+
+    private static Program program(Map<String, String> options) {
+        String root = value(options, "kubernetes.gateway.root").orElse("/var/lib/bot-bottle");
+        if (!root.startsWith("/") || root.equals("/")) {
+            throw new BackendException("backend option kubernetes.gateway.root=" + root + " must be an absolute path "
+                    + "below / (where the gateway container's volume is mounted, e.g. /var/lib/bot-bottle)");
+        }
+        return new Program(value(options, "kubernetes.gateway.java").orElse("/opt/bot-bottle/jre/bin/java"),
+                value(options, "kubernetes.gateway.class-path").orElse("/opt/bot-bottle/lib/*"), root);
     }
 
     private static Optional<GatewaySidecar> gateway(Map<String, String> options) {

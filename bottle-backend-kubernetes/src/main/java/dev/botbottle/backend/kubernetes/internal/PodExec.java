@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Runs commands in the agent container through the Pod's {@code exec} subresource.
+ * Runs commands in the agent container (or another of the Pod's) through the Pod's {@code exec} subresource.
  *
  * <p>The exec API takes a command line and nothing else, and a command line ends up in the API server's audit log.
  * So the command's environment (which may hold secrets), its working directory and its input travel on the exec's
@@ -59,12 +59,19 @@ final class PodExec {
     private final String namespace;
     private final String slug;
     private final String pod;
+    private final String container;
 
     PodExec(KubernetesClient client, String namespace, String slug, String pod) {
+        this(client, namespace, slug, pod, Names.AGENT_CONTAINER);
+    }
+
+    /** @param container the Pod's container the commands run in */
+    PodExec(KubernetesClient client, String namespace, String slug, String pod, String container) {
         this.client = client;
         this.namespace = namespace;
         this.slug = slug;
         this.pod = pod;
+        this.container = container;
     }
 
     /**
@@ -84,7 +91,7 @@ final class PodExec {
         ErrorTail err = new ErrorTail(stderr);
         ExecWatch watch;
         try {
-            watch = client.pods().inNamespace(namespace).withName(pod).inContainer(Names.AGENT_CONTAINER)
+            watch = client.pods().inNamespace(namespace).withName(pod).inContainer(container)
                     .readingInput(stream).writingOutput(stdout).writingError(err).exec(command.toArray(String[]::new));
         } catch (KubernetesClientException e) {
             throw new BackendException("could not run " + request.argv().get(0) + " in bottle " + slug + " (pod "
@@ -185,7 +192,7 @@ final class PodExec {
     }
 
     /** Passes standard error on, keeping its last bytes for the missing-program check. */
-    private static final class ErrorTail extends OutputStream {
+    static final class ErrorTail extends OutputStream {
         private static final int KEEP = 4096;
         private final OutputStream target;
         private final ByteArrayOutputStream tail = new ByteArrayOutputStream();

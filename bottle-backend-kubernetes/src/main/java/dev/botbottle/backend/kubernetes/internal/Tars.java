@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -89,6 +90,28 @@ final class Tars {
             }
         }
         return left;
+    }
+
+    /**
+     * Writes host files as the named entries, each with its own mode (the directories above them are left to
+     * {@code tar -x}, which makes them).
+     *
+     * @param files host file by entry name (relative)
+     * @param out where the archive goes
+     */
+    static void writeFiles(Map<String, Path> files, OutputStream out) throws IOException {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (Map.Entry<String, Path> e : files.entrySet()) {
+                TarArchiveEntry file = new TarArchiveEntry(e.getKey());
+                file.setSize(Files.size(e.getValue()));
+                file.setMode(mode(e.getValue()));
+                tar.putArchiveEntry(file);
+                Files.copy(e.getValue(), tar);
+                tar.closeArchiveEntry();
+            }
+        }
     }
 
     /**
