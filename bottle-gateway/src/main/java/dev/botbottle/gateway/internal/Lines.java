@@ -106,6 +106,9 @@ public final class Lines implements AutoCloseable {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0; // as InputStream promises; some streams (fabric8's exec output) assert len > 0
+                }
                 if (position < limit) {
                     int n = Math.min(len, limit - position);
                     System.arraycopy(buffer, position, b, off, n);

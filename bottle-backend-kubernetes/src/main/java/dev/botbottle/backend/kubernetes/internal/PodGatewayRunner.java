@@ -25,9 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -41,14 +38,13 @@ import java.util.function.Supplier;
  * appended to {@code gateway.log} in the bottle's control directory on this host.
  *
  * <p>The program runs the image's class path ({@link Options.Program#classPath()}), not this host's. Closing the
- * running program closes its standard input, the program's lifeline; the exec is closed 10 s later if it has not
- * ended.
+ * running program closes its exec, which ends the program's standard input, its lifeline; so does this JVM's end (its
+ * connection to the API server goes with it).
  */
 final class PodGatewayRunner implements GatewayRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PodGatewayRunner.class);
     private static final Duration PLACE_TIMEOUT = Duration.ofSeconds(120);
-    private static final long STOP_GRACE_SECONDS = 10;
 
     private final Cluster cluster;
     private final String namespace;
@@ -189,6 +185,10 @@ final class PodGatewayRunner implements GatewayRunner {
             return err.tail();
         }
 
+        /**
+         * Closes the exec: the container's end of it closes the program's standard input, its lifeline (the exec
+         * protocol this client speaks, v4, cannot close standard input alone).
+         */
         @Override
         public synchronized void close() {
             if (closed) {
@@ -196,20 +196,9 @@ final class PodGatewayRunner implements GatewayRunner {
             }
             closed = true;
             closeQuietly(watch.getInput());
-            try {
-                Integer code = watch.exitCode().get(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
-                LOG.info("gateway program of bottle {} ended ({})", slug, code);
-            } catch (TimeoutException e) {
-                LOG.warn("gateway program of bottle {} did not end {} s after its input closed; closing its exec",
-                        slug, STOP_GRACE_SECONDS);
-            } catch (ExecutionException e) {
-                LOG.debug("gateway program of bottle {}: {}", slug, e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                watch.close();
-                closeQuietly(log);
-            }
+            watch.close();
+            closeQuietly(log);
+            LOG.info("gateway program of bottle {}: its exec is closed", slug);
         }
     }
 }

@@ -40,7 +40,10 @@ import java.util.function.Function;
  * <p>Exec requests ({@code pods/NAME/exec}, a WebSocket upgrade CRUD mode does not serve) are answered here: the
  * request is recorded, the backend's exec header on standard input is decoded exactly as {@link PodExec#WRAPPER}
  * decodes it in a real container, and a handler the test registers plays the program, returning its output and exit
- * code over the Kubernetes stream channels (1 stdout, 2 stderr, 3 status).
+ * code over the Kubernetes stream channels (1 stdout, 2 stderr, 3 status). For a container named with
+ * {@link #runExecsOnThisHost}, the double plays the container for real instead: each exec's command runs as a process
+ * of this host, its standard streams carried over the WebSocket as a kubelet carries them, the WebSocket's end closing
+ * its standard input.
  */
 final class KubernetesMockServerDouble implements AutoCloseable {
 
@@ -61,6 +64,9 @@ final class KubernetesMockServerDouble implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final List<Exec> execs = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> liveContainers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private final List<io.fabric8.kubernetes.client.Watch> watches = new CopyOnWriteArrayList<>();
     private volatile Function<Exec, Result> programs = e -> e.argv().equals(List.of("cat", "/etc/passwd"))
             ? Result.ok(PASSWD) : new Result(127, new byte[0],
             (PodExec.MISSING + e.argv().get(0) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -105,6 +111,42 @@ final class KubernetesMockServerDouble implements AutoCloseable {
     /** @return the execs answered so far, in order */
     List<Exec> execs() {
         return List.copyOf(execs);
+    }
+
+    /** @param container a container name whose execs run as real processes of this host from now on */
+    void runExecsOnThisHost(String container) {
+        liveContainers.add(container);
+    }
+
+    /**
+     * @param seconds how long to wait at most
+     * @return whether every process the double ran for an exec has ended
+     */
+    boolean awaitExecProcessesEnded(long seconds) throws InterruptedException {
+        for (Process p : processes) {
+            if (!p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Plays the kubelet from now on: every Pod made in the namespace runs and its containers are ready. */
+    void actAsKubelet(String namespace) {
+        watches.add(client.pods().inNamespace(namespace).watch(new io.fabric8.kubernetes.client.Watcher<Pod>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                if (action == Action.ADDED) {
+                    String name = pod.getMetadata().getName();
+                    new Thread(() -> runPod(namespace, name), "double-kubelet-" + name).start();
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                // the double is closing
+            }
+        }));
     }
 
     /** Installs the agent-sandbox Sandbox CRD, as {@code kubectl apply} of its manifest would. */
@@ -162,7 +204,112 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         List<String> command = query.getOrDefault("command", List.of());
         String container = query.getOrDefault("container", List.of("")).get(0);
         return new MockResponse().setHeader("Sec-WebSocket-Protocol", "v4.channel.k8s.io")
-                .withWebSocketUpgrade(new Stdin(pod, container, command));
+                .withWebSocketUpgrade(liveContainers.contains(container) ? new LiveProcess(pod, container, command)
+                        : new Stdin(pod, container, command));
+    }
+
+    /** An exec in a container the double runs for real: the command is a process of this host. */
+    private final class LiveProcess extends WebSocketListener {
+        private final String pod;
+        private final String container;
+        private final List<String> command;
+        private Process process;
+
+        LiveProcess(String pod, String container, List<String> command) {
+            this.pod = pod;
+            this.container = container;
+            this.command = command;
+        }
+
+        @Override
+        public synchronized void onOpen(WebSocket ws, io.fabric8.mockwebserver.http.Response response) {
+            execs.add(new Exec(pod, container, command, command, Map.of(), Optional.empty(), new byte[0]));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // a container's environment: nothing of this test JVM's
+            builder.environment().keySet().retainAll(List.of("PATH", "HOME", "LANG", "TMPDIR"));
+            try {
+                process = builder.start();
+            } catch (java.io.IOException e) {
+                ws.send(channel(2, ("exec failed: " + e.getMessage()).getBytes(StandardCharsets.UTF_8)));
+                ws.send(new StatusStreamMessage(127).getBytes());
+                ws.close(1000, "done");
+                return;
+            }
+            processes.add(process);
+            Process p = process;
+            Thread out = pump(p.getInputStream(), 1, ws);
+            Thread err = pump(p.getErrorStream(), 2, ws);
+            new Thread(() -> {
+                try {
+                    int code = p.waitFor();
+                    out.join();
+                    err.join();
+                    ws.send(new StatusStreamMessage(code).getBytes());
+                    ws.close(1000, "done");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "double-exec-exit").start();
+        }
+
+        private Thread pump(java.io.InputStream from, int channel, WebSocket ws) {
+            Thread t = new Thread(() -> {
+                byte[] buffer = new byte[65536];
+                try {
+                    int n;
+                    while ((n = from.read(buffer)) >= 0) {
+                        ws.send(channel(channel, java.util.Arrays.copyOf(buffer, n)));
+                    }
+                } catch (java.io.IOException e) {
+                    // the process ended
+                }
+            }, "double-exec-" + channel);
+            t.start();
+            return t;
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
+            onMessage(ws, bytes.toByteArray());
+        }
+
+        @Override
+        public synchronized void onMessage(WebSocket ws, byte[] bytes) {
+            if (process != null && bytes.length > 0 && bytes[0] == 0) {
+                try {
+                    process.getOutputStream().write(bytes, 1, bytes.length - 1);
+                    process.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    // the process no longer reads
+                }
+            }
+        }
+
+        @Override
+        public void onClosing(WebSocket ws, int code, String reason) {
+            closeInput();
+        }
+
+        @Override
+        public void onClosed(WebSocket ws, int code, String reason) {
+            closeInput();
+        }
+
+        @Override
+        public void onFailure(WebSocket ws, Throwable t, io.fabric8.mockwebserver.http.Response response) {
+            closeInput();
+        }
+
+        /** What a kubelet does when the exec's stream ends: the process's standard input closes. */
+        private synchronized void closeInput() {
+            if (process != null) {
+                try {
+                    process.getOutputStream().close();
+                } catch (java.io.IOException e) {
+                    // already closed
+                }
+            }
+        }
     }
 
     /** Collects the exec's standard input until its header and announced input are complete, then answers. */
@@ -284,6 +431,8 @@ final class KubernetesMockServerDouble implements AutoCloseable {
 
     @Override
     public void close() {
+        watches.forEach(io.fabric8.kubernetes.client.Watch::close);
+        processes.forEach(Process::destroyForcibly);
         client.close();
         server.destroy();
     }
