@@ -91,6 +91,19 @@ public interface Bottle extends AutoCloseable {
      */
     void copyOut(String source, Path target);
 
+    /**
+     * Whether commands may run as root in this bottle. The default: yes. A bottle without (a Kubernetes Pod that
+     * runs as a non-root user only, say) is provisioned as its agent user: the CA the gateway intercepts with goes
+     * into a bundle in the agent's home that the bottle's environment names, the login-shell profile into the home
+     * too, and a step that needs root anywhere else fails naming the step and the fix (put it into the image).
+     *
+     * @return whether the runtime may run commands as root here
+     * @since 0.3
+     */
+    default boolean hasRoot() {
+        return true;
+    }
+
     /** Releases client-side resources; the bottle keeps running. */
     @Override
     default void close() {

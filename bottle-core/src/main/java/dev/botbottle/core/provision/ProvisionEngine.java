@@ -38,6 +38,12 @@ import java.util.regex.Pattern;
  * rebuilding it ({@link TrustStore}) and points {@link #CA_ENV} at the system bundle, so Node, Python and OpenSSL
  * clients trust it too; its SHA-256 fingerprint is logged.
  *
+ * <p>A bottle without root ({@link Bottle#hasRoot()} false) is provisioned as its agent user instead: certificates go
+ * to {@code ~/.bot-bottle/ca/} and into a bundle {@code ~/.bot-bottle/ca-certificates.crt} (the image's system
+ * bundle plus them) that {@link #CA_ENV} names, the profile to {@code ~/.bot-bottle/profile.sh} (sourced from
+ * {@code ~/.profile}), root-owned files inside the home are the agent's, root commands run as the agent, and a
+ * root-owned file anywhere else fails the launch naming the step and the fix.
+ *
  * @since 0.1
  */
 public final class ProvisionEngine {
@@ -50,6 +56,8 @@ public final class ProvisionEngine {
     public static final List<String> CA_ENV = List.of("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE");
     /** Login shells source this file for the collected environment. */
     public static final String PROFILE_FILE = "/etc/profile.d/bot-bottle.sh";
+    /** In a bottle without root: the agent's own directory for what would go under {@code /etc}, below its home. */
+    public static final String ROOTLESS_DIR = ".bot-bottle";
 
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionEngine.class);
     private static final Pattern MARKER = Pattern.compile("^BB_(STEP|FAILED|OPTIONAL_FAILED) (\\d+)(?: (\\d+))?$",
@@ -77,7 +85,7 @@ public final class ProvisionEngine {
         if (steps.stream().anyMatch(ProvisionStep.TrustCertificate.class::isInstance)) {
             // runtimes that ignore the system store (Node) or ship their own (Python requests, some OpenSSL builds)
             for (String name : CA_ENV) {
-                env.put(name, CA_BUNDLE);
+                env.put(name, bottle.hasRoot() ? CA_BUNDLE : rootless(bottle, "ca-certificates.crt"));
             }
         }
         List<String> warnings = new ArrayList<>();
@@ -104,11 +112,25 @@ public final class ProvisionEngine {
             all.putAll(env);
             StringBuilder profile = new StringBuilder("# written by bot-bottle: the bottle's environment\n");
             all.forEach((k, v) -> profile.append("export ").append(k).append('=').append(quote(v)).append('\n'));
-            batch.add(-1, new ProvisionStep.WriteFile(PROFILE_FILE, profile.toString().getBytes(StandardCharsets.UTF_8),
-                    0644, FileOwner.ROOT), Map.of());
+            if (bottle.hasRoot()) {
+                batch.add(-1, new ProvisionStep.WriteFile(PROFILE_FILE,
+                        profile.toString().getBytes(StandardCharsets.UTF_8), 0644, FileOwner.ROOT), Map.of());
+            } else {
+                String own = rootless(bottle, "profile.sh");
+                batch.add(-1, new ProvisionStep.WriteFile(own, profile.toString().getBytes(StandardCharsets.UTF_8),
+                        0644, FileOwner.AGENT), Map.of());
+                batch.add(-1, new ProvisionStep.RunCommand(List.of("sh", "-c", "grep -qxF \"$0\" \"$HOME/.profile\" "
+                        + "2>/dev/null || echo \"$0\" >> \"$HOME/.profile\"", ". " + quote(own)), FileOwner.AGENT, false,
+                        "source " + own + " from ~/.profile"), Map.of());
+            }
         }
         execs += batch.run(warnings, steps);
         return new ProvisionResult(env, warnings, execs);
+    }
+
+    /** @return {@code name} in the agent's own directory of a bottle without root */
+    static String rootless(Bottle bottle, String name) {
+        return bottle.agentHome() + "/" + ROOTLESS_DIR + "/" + name;
     }
 
     /**
@@ -167,6 +189,8 @@ public final class ProvisionEngine {
 
     private final class Batch {
         private final Bottle bottle;
+        /** Whether the script runs as root; without root everything runs as the agent user. */
+        private final boolean root;
         private final StringBuilder script = new StringBuilder("set -u\numask 022\n");
         private final List<String> descriptions = new ArrayList<>();
         private final List<TrustStore.Installed> certificates = new ArrayList<>();
@@ -174,19 +198,21 @@ public final class ProvisionEngine {
 
         Batch(Bottle bottle) {
             this.bottle = bottle;
+            this.root = bottle.hasRoot();
         }
 
         void add(int index, ProvisionStep step, Map<String, String> env) {
             count++;
             script.append("echo 'BB_STEP ").append(index).append("' >&2\n");
-            String user = bottle.agentUser();
+            // without root the script is the agent's already: no runuser
+            String user = root ? bottle.agentUser() : "root";
             if (step instanceof ProvisionStep.WriteFile w) {
                 write(index, expand(bottle, w.path()), w.content(), w.mode(), w.owner(), user);
             } else if (step instanceof ProvisionStep.TrustCertificate c) {
                 X509Certificate cert = certificate(c.pem());
                 String fp = fingerprint(cert);
                 LOG.info("installing CA certificate '{}' in bottle {} (SHA-256 {})", c.name(), bottle.slug(), fp);
-                String file = CA_DIR + "/" + c.name() + ".crt";
+                String file = (root ? CA_DIR : rootless(bottle, "ca")) + "/" + c.name() + ".crt";
                 write(index, file, c.pem().getBytes(StandardCharsets.US_ASCII), 0644, FileOwner.ROOT, user);
                 certificates.add(new TrustStore.Installed(file, SubjectHash.of(cert)));
             } else if (step instanceof ProvisionStep.RunCommand r) {
@@ -194,13 +220,14 @@ public final class ProvisionEngine {
                 if (r.owner() == FileOwner.AGENT && !"root".equals(user)) {
                     cmd.append("runuser -u ").append(quote(user)).append(" -- ");
                 }
-                cmd.append("env HOME=").append(quote(r.owner() == FileOwner.AGENT ? bottle.agentHome() : "/root"));
+                boolean asAgent = r.owner() == FileOwner.AGENT || !root;
+                cmd.append("env HOME=").append(quote(asAgent ? bottle.agentHome() : "/root"));
                 env.forEach((k, v) -> cmd.append(' ').append(quote(k + "=" + v)));
                 for (String a : r.argv()) {
                     cmd.append(' ').append(quote(a));
                 }
                 cmd.append(" </dev/null");
-                String dir = r.owner() == FileOwner.AGENT ? bottle.agentHome() : "/";
+                String dir = asAgent ? bottle.agentHome() : "/";
                 if (r.optional()) {
                     script.append("( cd ").append(quote(dir)).append(" && ").append(cmd)
                             .append(" ) >&2 || echo \"BB_OPTIONAL_FAILED ").append(index).append(" $?\" >&2\n");
@@ -215,6 +242,11 @@ public final class ProvisionEngine {
         }
 
         private void write(int index, String path, byte[] content, int mode, FileOwner owner, String user) {
+            if (!root && owner == FileOwner.ROOT && !path.startsWith(bottle.agentHome() + "/")) {
+                throw new ProvisioningException("provisioning bottle " + bottle.slug() + ": step " + (index + 1)
+                        + " writes " + path + " as root, and this bottle has no root (its backend runs everything as "
+                        + bottle.agentUser() + "): put the file into the bottle's image, or leave out what asks for it");
+            }
             String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
             String asUser = owner == FileOwner.AGENT && !"root".equals(user)
                     ? "runuser -u " + quote(user) + " -- " : "";
@@ -233,12 +265,13 @@ public final class ProvisionEngine {
                 return 0;
             }
             if (!certificates.isEmpty()) {
-                script.append(TrustStore.script(certificates));
+                script.append(root ? TrustStore.script(certificates)
+                        : TrustStore.rootlessScript(certificates, rootless(bottle, "ca-certificates.crt")));
             }
             progress.onProgress("provision", "applying " + count + " step(s) in one exec"
                     + (descriptions.isEmpty() ? "" : ": " + String.join(", ", descriptions)));
             ExecResult result = bottle.exec(new ExecRequest(List.of("bash", "-s"), Map.of(),
-                    java.util.Optional.of("/"), java.util.Optional.of("root"),
+                    java.util.Optional.of("/"), root ? java.util.Optional.of("root") : java.util.Optional.empty(),
                     java.util.Optional.of(script.toString().getBytes(StandardCharsets.UTF_8)), BATCH_TIMEOUT));
             String stderr = result.stderrText();
             Matcher m = MARKER.matcher(stderr);
@@ -254,7 +287,9 @@ public final class ProvisionEngine {
             if (!result.succeeded()) {
                 int failed = lastMarker(stderr, "FAILED");
                 throw new ProvisioningException("provisioning bottle " + bottle.slug() + " failed at "
-                        + describe(steps, failed) + " (exit " + result.exitCode() + "): " + tail(clean(stderr)));
+                        + describe(steps, failed) + " (exit " + result.exitCode() + "): " + tail(clean(stderr))
+                        + (root ? "" : " (this bottle has no root: every step ran as " + bottle.agentUser()
+                        + "; what needs root belongs in the bottle's image)"));
             }
             return 1;
         }
@@ -279,7 +314,7 @@ public final class ProvisionEngine {
             return "adding the CA certificates to the trust store";
         }
         if (index == -1) {
-            return "writing " + PROFILE_FILE;
+            return "writing the login shells' profile";
         }
         if (index < 0 || index >= steps.size()) {
             return "an unknown step";

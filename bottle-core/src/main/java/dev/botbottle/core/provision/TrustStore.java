@@ -62,4 +62,26 @@ final class TrustStore {
                 "fi",
                 "");
     }
+
+    /**
+     * A bottle without root cannot change the system store: its certificates and the image's system bundle are
+     * written, together, to a bundle of the agent's own, made again whole on every provisioning (so a resume adds
+     * nothing twice).
+     *
+     * @param certificates the installed certificates, in order
+     * @param bundle the agent's bundle
+     * @return the shell that writes it, failing the batch with a {@code BB_FAILED -2} marker
+     */
+    static String rootlessScript(List<Installed> certificates, String bundle) {
+        StringBuilder list = new StringBuilder();
+        certificates.forEach(c -> list.append(' ').append(ProvisionEngine.quote(c.file())));
+        String fail = "{ echo 'BB_FAILED " + STEP + " 1' >&2; exit 1; }";
+        String target = ProvisionEngine.quote(bundle);
+        return String.join("\n",
+                "echo 'BB_STEP " + STEP + "' >&2",
+                "{ { if [ -s " + ProvisionEngine.CA_BUNDLE + " ]; then cat " + ProvisionEngine.CA_BUNDLE + "; echo; fi; "
+                        + "for bb_crt in" + list + "; do cat \"$bb_crt\"; echo; done; } > " + target + ".tmp \\",
+                "  && mv " + target + ".tmp " + target + "; } || " + fail,
+                "");
+    }
 }

@@ -62,6 +62,12 @@ final class KubernetesBottle implements Bottle {
         return home;
     }
 
+    /** @return false: the Pod runs as uid 1000 only, so the runtime provisions it as the agent user */
+    @Override
+    public boolean hasRoot() {
+        return false;
+    }
+
     private void checkUser(ExecRequest request) {
         Optional<String> who = request.user();
         if (who.isPresent() && !who.get().equals(user) && !who.get().equals(Long.toString(Manifests.AGENT_UID))) {

@@ -111,7 +111,10 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
                 + "privilege escalation, all capabilities dropped, no service account token)");
         details.put("runtime class", options.runtimeClass().orElse("the cluster's default"));
         Optional<GatewaySidecar> sidecar = sidecar(spec.slug());
-        details.put("gateway", sidecar.map(s -> "sidecar " + s.image() + " on 127.0.0.1").orElse("none"));
+        details.put("gateway", sidecar.map(s -> "sidecar " + s.image() + " on 127.0.0.1" + (s.runtimeDriven()
+                ? " (the runtime's gateway program, started through exec; its state in a memory volume at "
+                + options.program().root() + ")" : " (a gateway of its own, configured by Secret "
+                + Names.gatewaySecret(spec.slug()) + ")")).orElse("none"));
         details.put("network policy", Names.networkPolicy(spec.slug()) + (sidecar.isPresent()
                 ? " (egress: cluster DNS, TCP " + sidecar.get().egressPorts() + " to " + sidecar.get().egressCidrs() + ")"
                 : " (no egress)"));

@@ -104,13 +104,7 @@ class PodGatewayDoubleTests {
         assertThat(runner.programRoot()).contains(root);
         Path upstreamCa = pki.writeCa(dir);
         Path state = dir.resolve("state/sidecar");
-        GatewayRequest request = GatewayRequest.builder("sidecar").bindAddress(reach.bindAddress()).port(0)
-                .stateDir(state).routes(List.of(route())).extraCaFiles(List.of(upstreamCa))
-                .credentials(CredentialSource.fromEnvironment(Map.of("K8S_TOKEN", TOKEN)))
-                .progress(ProgressListener.NONE).build();
-        List<GatewayService> services = new ProcessGatewayLauncher(List.of(Path.of("/not/used/in/a/pod")))
-                .withUpstreamAddresses(Map.of("*", "127.0.0.1:" + upstream.port()))
-                .launch(request, List.of("egress"), Map.of(), runner);
+        List<GatewayService> services = launch(runner, upstreamCa, state, Map.of());
         try {
             Pod pod = cluster.client().pods().inNamespace(NS).withName(Names.workload("sidecar")).get();
             assertThat(pod).as("the runner made the Pod before the program ran in it").isNotNull();
@@ -162,6 +156,56 @@ class PodGatewayDoubleTests {
         assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).as("its proxy port is closed")
                 .isInstanceOf(IOException.class);
         backend.teardown("sidecar");
+    }
+
+    @Test
+    void aStoppedBottlesGatewayRunsAgainInItsRecreatedPodOnItsPort() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("gateway-root"));
+        KubernetesBottleBackend backend = backend(root);
+        BottleSpec spec = BottleSpec.builder("again", "claude", ImageSpec.of("bot-bottle/base:bookworm")).build();
+        HostReach reach = backend.prepare(spec);
+        Path upstreamCa = pki.writeCa(dir);
+        Path state = dir.resolve("state/again");
+        List<GatewayService> first = launch(backend.gatewayRunner(spec, reach).orElseThrow(), upstreamCa, state,
+                Map.of());
+        int port = first.get(0).port();
+        backend.create(spec, reach, List.of(port));
+        backend.start("again");
+        String uid = cluster.client().pods().inNamespace(NS).withName(Names.workload("again")).get().getMetadata()
+                .getUid();
+        // the runtime's stop: the Pod goes (its home stays), then the gateway's stand-ins are closed
+        backend.stop("again");
+        first.forEach(GatewayService::close);
+        // the double's container processes do not die with the Pod object: the program ends with its exec
+        assertThat(cluster.awaitExecProcessesEnded(60)).isTrue();
+        assertThat(cluster.client().pods().inNamespace(NS).withName(Names.workload("again")).get()).isNull();
+
+        // the runtime's resume: the gateway first (the runner brings the Pod back from its saved manifest), then resume
+        List<GatewayService> again = launch(backend.gatewayRunner(spec, reach).orElseThrow(), upstreamCa, state,
+                Map.of("egress", port));
+        try {
+            Pod pod = cluster.client().pods().inNamespace(NS).withName(Names.workload("again")).get();
+            assertThat(pod.getMetadata().getUid()).as("a new Pod").isNotEqualTo(uid);
+            assertThat(again.get(0).port()).as("the port asked for again").isEqualTo(port);
+            backend.resume("again", List.of(port));
+            Curl allowed = curl(again.get(0), "https://" + HOST + ":" + upstream.port() + "/echo");
+            assertThat(allowed.out).as(allowed.err).startsWith("200");
+            assertThat(upstream.take().headers().get("authorization")).isEqualTo("Bearer " + TOKEN);
+        } finally {
+            again.forEach(GatewayService::close);
+        }
+        backend.teardown("again");
+    }
+
+    private List<GatewayService> launch(GatewayRunner runner, Path upstreamCa, Path state, Map<String, Integer> ports) {
+        String slug = state.getFileName().toString();
+        GatewayRequest request = GatewayRequest.builder(slug).bindAddress("127.0.0.1").port(0)
+                .stateDir(state).routes(List.of(route())).extraCaFiles(List.of(upstreamCa))
+                .credentials(CredentialSource.fromEnvironment(Map.of("K8S_TOKEN", TOKEN)))
+                .progress(ProgressListener.NONE).build();
+        return new ProcessGatewayLauncher(List.of(Path.of("/not/used/in/a/pod")))
+                .withUpstreamAddresses(Map.of("*", "127.0.0.1:" + upstream.port()))
+                .launch(request, List.of("egress"), ports, runner);
     }
 
     @Test
