@@ -136,6 +136,7 @@ public final class Manifests {
     public Pod pod(BottleSpec spec, Map<String, String> labels, Optional<GatewaySidecar> sidecar,
                    List<Integer> gatewayPorts) {
         return new PodBuilder().withMetadata(meta(Names.workload(spec.slug()), labels))
+                .editMetadata().withAnnotations(Names.runtimeAnnotations(spec.labels())).endMetadata()
                 .withSpec(podSpec(spec, sidecar, gatewayPorts, "Always")).build();
     }
 
@@ -158,7 +159,7 @@ public final class Manifests {
         sandbox.setKind("Sandbox");
         sandbox.setMetadata(meta(Names.workload(spec.slug()), labels));
         Map<String, Object> template = new LinkedHashMap<>();
-        template.put("metadata", Map.of("labels", labels));
+        template.put("metadata", Map.of("labels", labels, "annotations", Names.runtimeAnnotations(spec.labels())));
         template.put("spec", serialization.convertValue(podSpec(spec, sidecar, gatewayPorts, "Always"), Map.class));
         Map<String, Object> sandboxSpec = new LinkedHashMap<>();
         sandboxSpec.put("podTemplate", template);

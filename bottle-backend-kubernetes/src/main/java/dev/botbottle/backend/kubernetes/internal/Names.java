@@ -87,7 +87,8 @@ public final class Names {
     }
 
     /**
-     * The labels of every object of a bottle: the spec's own, then bot-bottle's (which win).
+     * The labels of every object of a bottle: the spec's own (but those of {@link #runtimeAnnotations}), then
+     * bot-bottle's (which win).
      *
      * @param slug the bottle
      * @param agent the agent's name
@@ -96,9 +97,34 @@ public final class Names {
      * @return the labels
      * @throws BackendException when an extra label is no valid Kubernetes label
      */
+    /**
+     * The runtime's own labels ({@code dev.botbottle.*}) whose values no label can hold (its home, a path of one host;
+     * its session, {@code pid@start}): the Pod carries them as annotations instead, so a launch is not refused for
+     * them. A manifest's own labels are checked as labels.
+     *
+     * @param extra the spec's labels
+     * @return those of them that become annotations
+     */
+    static Map<String, String> runtimeAnnotations(Map<String, String> extra) {
+        Map<String, String> annotations = new java.util.TreeMap<>();
+        extra.forEach((k, v) -> {
+            if (runtimeAnnotation(k, v)) {
+                annotations.put(k, v);
+            }
+        });
+        return annotations;
+    }
+
+    private static boolean runtimeAnnotation(String key, String value) {
+        return key.startsWith("dev.botbottle.") && (!LABEL_VALUE.matcher(value).matches() || value.length() > 63);
+    }
+
     static Map<String, String> labels(String slug, String agent, Map<String, String> extra, String workload) {
         Map<String, String> labels = new LinkedHashMap<>();
         new java.util.TreeMap<>(extra).forEach((k, v) -> {
+            if (runtimeAnnotation(k, v)) {
+                return; // carried as an annotation of the Pod (runtimeAnnotations)
+            }
             if (!LABEL_NAME.matcher(k).matches() || k.length() > 316 || !LABEL_VALUE.matcher(v).matches()
                     || v.length() > 63) {
                 throw new BackendException("label '" + k + "=" + v + "' of bottle " + slug + " is no valid Kubernetes "

@@ -85,7 +85,7 @@ class PodGatewayDoubleTests {
                 "kubernetes.start-timeout", "60", "kubernetes.gateway.image", "bot-bottle/gateway:test",
                 // the double's gateway container is this host: its java, this JVM's class path, a root of its own
                 "kubernetes.gateway.java", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "kubernetes.gateway.class-path", pathingJar().toString(),
+                "kubernetes.gateway.class-path", pathingJar(dir).toString(),
                 "kubernetes.gateway.root", root.toString());
         return new KubernetesBottleBackend(cluster.client(), Options.from(options, Optional.empty()),
                 ProgressListener.NONE, "kubectl");
@@ -224,7 +224,7 @@ class PodGatewayDoubleTests {
      * @return a jar naming this JVM's class path in its manifest: the command line carries one short path, as an
      *         image's {@code /opt/bot-bottle/lib/*} is (a long one is refused by the API server: 414)
      */
-    private Path pathingJar() throws IOException {
+    static Path pathingJar(Path dir) throws IOException {
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, String.join(" ",
