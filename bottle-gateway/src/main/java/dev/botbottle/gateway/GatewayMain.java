@@ -74,14 +74,13 @@ public final class GatewayMain {
         boolean stdio = Arrays.asList(args).contains(CONTROL_OVER_STDIO);
         for (String arg : args) {
             if (!arg.equals(CONTROL_OVER_STDIO)) {
-                System.err.println("bot-bottle gateway: unknown argument '" + arg + "' (the only one is "
-                        + CONTROL_OVER_STDIO + ")");
+                LOG.error("unknown argument '{}' (the only one is {})", arg, CONTROL_OVER_STDIO);
                 Runtime.getRuntime().halt(2);
             }
         }
         // the program's standard output is a protocol pipe to its runtime, not a console: nothing else may print there
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        System.setOut(System.err);
+        System.setOut(new java.io.PrintStream(new FileOutputStream(FileDescriptor.err), true));
         int code = run(new FileInputStream(FileDescriptor.in), stdout, stdio);
         Runtime.getRuntime().halt(code);
     }
