@@ -1,5 +1,6 @@
 package dev.botbottle.gateway;
 
+import dev.botbottle.egress.testing.BottleCurl;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
 import dev.botbottle.spi.CredentialException;
@@ -11,9 +12,7 @@ import dev.botbottle.spi.GatewayProgram;
 import dev.botbottle.spi.GatewayRequest;
 import dev.botbottle.spi.GatewayRunner;
 import dev.botbottle.spi.GatewayService;
-import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
-import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.RouteAuth;
 import dev.botbottle.spi.support.HostProcessGatewayRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,13 +74,13 @@ class GatewayProcessIT {
     void anAllowedHostIsReachedWithTheTokenInjectedAndAnotherIsRefused() throws Exception {
         try (Launched gw = launch(List.of(tokenRoute()))) {
             assertThat(gw.services().get(0).awaitReady(java.time.Duration.ofSeconds(60))).as("warmed up").isTrue();
-            Curl allowed = gw.curl("https://" + HOST + ":" + upstream.port() + "/echo");
-            assertThat(allowed.code).as(allowed.err).isZero();
-            assertThat(allowed.out).startsWith("200");
+            BottleCurl allowed = gw.curl("https://" + HOST + ":" + upstream.port() + "/echo");
+            assertThat(allowed.code()).as(allowed.err()).isZero();
+            assertThat(allowed.out()).startsWith("200");
             assertThat(upstream.take().headers().get("authorization")).isEqualTo("Bearer " + TOKEN);
 
-            Curl refused = gw.curl("https://other.example.test:" + upstream.port() + "/echo");
-            assertThat(refused.out + refused.err).as("the proxy refuses the CONNECT").contains("403");
+            BottleCurl refused = gw.curl("https://other.example.test:" + upstream.port() + "/echo");
+            assertThat(refused.out() + refused.err()).as("the proxy refuses the CONNECT").contains("403");
             assertThat(gw.egress().readAudit()).extracting(EgressAuditEntry::host, EgressAuditEntry::verdict)
                     .contains(org.assertj.core.groups.Tuple.tuple(HOST, EgressAuditEntry.Verdict.ALLOW),
                             org.assertj.core.groups.Tuple.tuple("other.example.test",
@@ -93,16 +91,16 @@ class GatewayProcessIT {
     @Test
     void routesReplacedThroughTheControlChannelTakeEffect() throws Exception {
         try (Launched gw = launch(List.of(tokenRoute()))) {
-            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/echo").out).startsWith("200");
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/echo").out()).startsWith("200");
             upstream.take();
 
             gw.egress().replaceRoutes(List.of(EgressRoute.allow("elsewhere.example.test")));
             assertThat(gw.egress().routes()).extracting(EgressRoute::host).containsExactly("elsewhere.example.test");
-            Curl refused = gw.curl("https://" + HOST + ":" + upstream.port() + "/echo");
-            assertThat(refused.out + refused.err).contains("403");
+            BottleCurl refused = gw.curl("https://" + HOST + ":" + upstream.port() + "/echo");
+            assertThat(refused.out() + refused.err()).contains("403");
 
             gw.egress().replaceRoutes(List.of(tokenRoute()));
-            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/echo").out).startsWith("200");
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/echo").out()).startsWith("200");
             assertThat(upstream.take().headers().get("authorization")).isEqualTo("Bearer " + TOKEN);
         }
     }
@@ -135,7 +133,7 @@ class GatewayProcessIT {
     void theSecretIsInNeitherTheCommandLineNorTheEnvironmentOfTheGatewayProcess() throws Exception {
         try (Launched gw = launch(List.of(tokenRoute()))) {
             // control: the process holds the secret (it injects it)
-            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/echo").out).startsWith("200");
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/echo").out()).startsWith("200");
             assertThat(upstream.take().headers().get("authorization")).contains(TOKEN);
             long pid = runner.last.pid();
             String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"), StandardCharsets.ISO_8859_1);
@@ -210,14 +208,14 @@ class GatewayProcessIT {
         try (Launched gw = launch(List.of(tokenRoute()), source)) {
             // control: the value sent at start is in force
             upstream.acceptBearer(TOKEN);
-            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out).isEqualTo("200");
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out()).isEqualTo("200");
             upstream.drain();
 
             vault.set(rotated);
             upstream.acceptBearer(rotated);
-            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out).isEqualTo("401");
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out()).isEqualTo("401");
             assertThat(invalidated).containsExactly("GW_TOKEN");
-            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out).isEqualTo("200");
+            assertThat(gw.curl("https://" + HOST + ":" + upstream.port() + "/require-bearer").out()).isEqualTo("200");
             assertThat(upstream.drain()).extracting(r -> r.headers().get("authorization"))
                     .contains("Bearer " + rotated);
         }
@@ -249,33 +247,14 @@ class GatewayProcessIT {
             return (EgressControl) services.get(0);
         }
 
-        Curl curl(String url) throws IOException, InterruptedException {
-            String proxy = null;
-            Path ca = state.resolve("ca-" + slug + ".pem");
-            HostReach reach = new HostReach("127.0.0.1", "127.0.0.1", "test: loopback");
-            for (ProvisionStep step : services.get(0).bottleSteps(reach)) {
-                if (step instanceof ProvisionStep.SetEnv env && env.name().equals("HTTPS_PROXY")) {
-                    proxy = env.value();
-                }
-                if (step instanceof ProvisionStep.TrustCertificate trust) {
-                    Files.writeString(ca, trust.pem());
-                }
-            }
-            List<String> argv = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "--noproxy", "",
-                    "--proxy", proxy, "--cacert", ca.toString(), "-o", "/dev/null", "-w", "%{http_code}", url));
-            Process p = new ProcessBuilder(argv).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            return new Curl(p.waitFor(), out, err);
+        BottleCurl curl(String url) throws IOException, InterruptedException {
+            return BottleCurl.through(services.get(0), state, url);
         }
 
         @Override
         public void close() {
             services.forEach(GatewayService::close);
         }
-    }
-
-    record Curl(int code, String out, String err) {
     }
 
     /** The real host-process runner, remembering the last program it started (to look at its /proc entry). */

@@ -46,6 +46,7 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     static final String POD_RECORD = "pod.json";
     static final String WORKLOAD_RECORD = "workload";
     private static final Duration SHORT = Duration.ofSeconds(60);
+    private static final Duration READY_ROUND = Duration.ofSeconds(5);
 
     private final Cluster cluster;
     private final Options options;
@@ -291,16 +292,21 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
                     + " -l " + Names.selector(slug) + ")");
         }
         String name = pod.get().getMetadata().getName();
-        long left = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
-        try {
-            return cluster.client().pods().inNamespace(options.namespace()).withName(name)
-                    .waitUntilCondition(p -> p != null && (PodStates.ready(p) || PodStates.failed(p)), left,
-                            TimeUnit.SECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            Pod now = cluster.client().pods().inNamespace(options.namespace()).withName(name).get();
-            throw new BackendException("the pod of bottle " + slug + " is not ready after "
-                    + options.startTimeout().toSeconds() + " s: " + PodStates.why(now) + " (kubectl describe pod -n "
-                    + options.namespace() + " " + name + ")");
+        var resource = cluster.client().pods().inNamespace(options.namespace()).withName(name);
+        while (true) {
+            // watched in rounds of at most READY_ROUND, each starting from a fresh read: a change the watch missed
+            // (a reconnect, a status written between list and watch) costs one round, not the whole time-out
+            long left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime());
+            try {
+                return resource.waitUntilCondition(p -> p != null && (PodStates.ready(p) || PodStates.failed(p)),
+                        Math.max(1, Math.min(left, READY_ROUND.toSeconds())), TimeUnit.SECONDS);
+            } catch (KubernetesClientTimeoutException e) {
+                if (left <= READY_ROUND.toSeconds()) {
+                    throw new BackendException("the pod of bottle " + slug + " is not ready after "
+                            + options.startTimeout().toSeconds() + " s: " + PodStates.why(resource.get())
+                            + " (kubectl describe pod -n " + options.namespace() + " " + name + ")");
+                }
+            }
         }
     }
 

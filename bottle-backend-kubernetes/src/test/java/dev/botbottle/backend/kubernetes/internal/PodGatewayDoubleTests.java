@@ -1,6 +1,7 @@
 package dev.botbottle.backend.kubernetes.internal;
 
 import dev.botbottle.backend.kubernetes.GatewaySidecar;
+import dev.botbottle.egress.testing.BottleCurl;
 import dev.botbottle.egress.testing.LoopbackUpstream;
 import dev.botbottle.egress.testing.TestPki;
 import dev.botbottle.gateway.GatewayMain;
@@ -16,7 +17,6 @@ import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ImageSpec;
 import dev.botbottle.spi.BottleSpec;
 import dev.botbottle.spi.ProgressListener;
-import dev.botbottle.spi.ProvisionStep;
 import dev.botbottle.spi.RouteAuth;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,11 +123,11 @@ class PodGatewayDoubleTests {
             assertThat(bottle.slug()).isEqualTo("sidecar");
 
             // the agent's side: its proxy on the Pod's loopback, the gateway's CA trusted
-            Curl allowed = curl(services.get(0), "https://" + HOST + ":" + upstream.port() + "/echo");
-            assertThat(allowed.out).as(allowed.err).startsWith("200");
+            BottleCurl allowed = curl(services.get(0), "https://" + HOST + ":" + upstream.port() + "/echo");
+            assertThat(allowed.out()).as(allowed.err()).startsWith("200");
             assertThat(upstream.take().headers().get("authorization")).isEqualTo("Bearer " + TOKEN);
-            Curl refused = curl(services.get(0), "https://other.example.test:" + upstream.port() + "/echo");
-            assertThat(refused.out + refused.err).contains("403");
+            BottleCurl refused = curl(services.get(0), "https://other.example.test:" + upstream.port() + "/echo");
+            assertThat(refused.out() + refused.err()).contains("403");
 
             // the runtime's side: the control channel over the exec's standard streams
             EgressControl egress = (EgressControl) services.get(0);
@@ -137,8 +136,8 @@ class PodGatewayDoubleTests {
                             org.assertj.core.groups.Tuple.tuple("other.example.test", EgressAuditEntry.Verdict.DENY));
             egress.replaceRoutes(List.of(EgressRoute.allow("elsewhere.example.test")));
             assertThat(egress.routes()).extracting(EgressRoute::host).containsExactly("elsewhere.example.test");
-            Curl replaced = curl(services.get(0), "https://" + HOST + ":" + upstream.port() + "/echo");
-            assertThat(replaced.out + replaced.err).contains("403");
+            BottleCurl replaced = curl(services.get(0), "https://" + HOST + ":" + upstream.port() + "/echo");
+            assertThat(replaced.out() + replaced.err()).contains("403");
 
             // nothing secret on any exec's command line (the API server's audit log records them)
             List<KubernetesMockServerDouble.Exec> execs = cluster.execs().stream()
@@ -188,8 +187,8 @@ class PodGatewayDoubleTests {
             assertThat(pod.getMetadata().getUid()).as("a new Pod").isNotEqualTo(uid);
             assertThat(again.get(0).port()).as("the port asked for again").isEqualTo(port);
             backend.resume("again", List.of(port));
-            Curl allowed = curl(again.get(0), "https://" + HOST + ":" + upstream.port() + "/echo");
-            assertThat(allowed.out).as(allowed.err).startsWith("200");
+            BottleCurl allowed = curl(again.get(0), "https://" + HOST + ":" + upstream.port() + "/echo");
+            assertThat(allowed.out()).as(allowed.err()).startsWith("200");
             assertThat(upstream.take().headers().get("authorization")).isEqualTo("Bearer " + TOKEN);
         } finally {
             again.forEach(GatewayService::close);
@@ -242,25 +241,7 @@ class PodGatewayDoubleTests {
                 .allowPrivate(true).build();
     }
 
-    private Curl curl(GatewayService egress, String url) throws IOException, InterruptedException {
-        String proxy = null;
-        Path ca = dir.resolve("gateway-ca-" + UUID.randomUUID() + ".pem");
-        for (ProvisionStep step : egress.bottleSteps(new HostReach("127.0.0.1", "127.0.0.1", "the Pod's loopback"))) {
-            if (step instanceof ProvisionStep.SetEnv env && env.name().equals("HTTPS_PROXY")) {
-                proxy = env.value();
-            }
-            if (step instanceof ProvisionStep.TrustCertificate trust) {
-                Files.writeString(ca, trust.pem());
-            }
-        }
-        List<String> argv = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "--noproxy", "",
-                "--proxy", proxy, "--cacert", ca.toString(), "-o", "/dev/null", "-w", "%{http_code}", url));
-        Process p = new ProcessBuilder(argv).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Curl(p.waitFor(), out, err);
-    }
-
-    private record Curl(int code, String out, String err) {
+    private BottleCurl curl(GatewayService egress, String url) throws IOException, InterruptedException {
+        return BottleCurl.through(egress, dir, url);
     }
 }
