@@ -52,10 +52,24 @@ final class Docker {
     /** @return this host's address on the engine's default {@code bridge} (where a gateway container reaches it) */
     static String defaultBridgeAddress() {
         Result r = run("docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}");
-        if (r.exitCode() != 0 || r.out().isBlank()) {
-            throw new IllegalStateException("cannot read the default bridge's address: " + r.out());
+        if (r.exitCode() == 0 && !r.out().isBlank() && !r.out().contains("no value")) {
+            return r.out().strip();
         }
-        return r.out().strip();
+        // some engines (Debian's docker.io 20.10) leave the default bridge's IPAM gateway out: read its interface
+        Result name = run("docker", "network", "inspect", "bridge", "--format",
+                "{{index .Options \"com.docker.network.bridge.name\"}}");
+        try {
+            java.net.NetworkInterface bridge = java.net.NetworkInterface.getByName(name.out().strip());
+            if (bridge != null) {
+                var address = bridge.inetAddresses().filter(java.net.Inet4Address.class::isInstance).findFirst();
+                if (address.isPresent()) {
+                    return address.get().getHostAddress();
+                }
+            }
+        } catch (java.net.SocketException e) {
+            throw new IllegalStateException("cannot read the default bridge's interface: " + e.getMessage(), e);
+        }
+        throw new IllegalStateException("cannot read the default bridge's address: " + r.out() + " / " + name.out());
     }
 
     static Result run(String... argv) {

@@ -69,8 +69,10 @@ final class ProviderBottle implements AutoCloseable {
         Map<String, String> env = new java.util.HashMap<>(plan.env());
         env.putAll(plan.placeholderEnv());
         Path home = Files.createTempDirectory(prefix);
+        // the host's extra CAs (a TLS-intercepting proxy's) go into image builds, as the runtime hands them over
         BottleBackend backend = Plugins.discover().backends().get("docker")
-                .create(new BackendContext(home, ProgressListener.NONE, Map.of()));
+                .create(new BackendContext(home, ProgressListener.NONE, Map.of(),
+                        dev.botbottle.core.runtime.HostTrust.system().files()));
         String slug = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
         // No gateway port is opened and nothing is reached through the host: isolation is not what these tests check.
         BottleSpec spec = new BottleSpec(slug, prefix, image, env, Map.of(), ResourceLimits.NONE, true);

@@ -67,7 +67,7 @@ public final class KubernetesBackendProvider implements BackendProvider {
                     + " answered without a version")
                     : Availability.ok();
         } catch (RuntimeException e) {
-            return Availability.unavailable("the Kubernetes API server does not answer: " + e.getMessage()
+            return Availability.unavailable("the Kubernetes API server does not answer: " + rootCause(e)
                     + " (check KUBECONFIG, the current context and `kubectl version`)");
         }
     }
@@ -94,5 +94,15 @@ public final class KubernetesBackendProvider implements BackendProvider {
             client.close();
             throw e;
         }
+    }
+
+    /** fabric8 wraps the cause ("An error has occurred."): the innermost message says what happened. */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t == e ? message : e.getMessage() + " (" + message + ")";
     }
 }

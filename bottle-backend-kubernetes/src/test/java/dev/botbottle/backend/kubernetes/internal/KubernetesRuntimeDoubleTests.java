@@ -145,6 +145,25 @@ class KubernetesRuntimeDoubleTests {
         assertThat(cluster.awaitExecProcessesEnded(60)).as("no gateway program outlives its bottle").isTrue();
     }
 
+    @Test
+    void theRuntimesWarmPoolKeepsPodsWithTheirGatewaysReadyAndALaunchClaimsOne() throws Exception {
+        var request = dev.botbottle.core.runtime.LaunchRequest.builder(ManifestLoader.forHome(home).loadStrict(),
+                "worker").backend("kubernetes").build();
+        try (var pool = runtime.pool(request, 1)) {
+            assertThat(pool.awaitFull(java.time.Duration.ofSeconds(120))).as(pool.lastFailure().orElse("")).isTrue();
+            String pooled = pool.slugs().get(0);
+            assertThat(cluster.client().pods().inNamespace(NS).withName(Names.workload(pooled)).get())
+                    .as("a warm Pod").isNotNull();
+
+            RunningBottle claimed = runtime.launch(request);
+            assertThat(claimed.slug()).as("the launch claims the pooled bottle").isEqualTo(pooled);
+            assertThat(claimed.egress().orElseThrow().routes()).as("its routes bound at the claim")
+                    .extracting(EgressRoute::host).containsExactly("registry.npmjs.org");
+            runtime.teardown(claimed.slug());
+        }
+        assertThat(cluster.awaitExecProcessesEnded(60)).isTrue();
+    }
+
     private long gatewayPrograms() {
         return cluster.execs().stream().filter(e -> e.container().equals(Names.GATEWAY_CONTAINER)
                 && e.command().contains(GatewayMain.class.getName())).count();
