@@ -52,6 +52,11 @@ public final class GitGate implements GatewayService, GatewayAudit {
 
     /** Where the gate's URL rewrites live in the bottle (included from the system git config). */
     public static final String BOTTLE_CONFIG = "/etc/bot-bottle/gitgate.gitconfig";
+    /**
+     * Where they live in a bottle without root (provisioned as its agent, e.g. a Kubernetes Pod): below the agent's
+     * home, included from its global git config.
+     */
+    public static final String ROOTLESS_CONFIG = ".bot-bottle/gitgate.gitconfig";
 
     private final String slug;
     private final String secret;
@@ -174,8 +179,9 @@ public final class GitGate implements GatewayService, GatewayAudit {
 
     /**
      * What the bottle needs: a root-owned git config file rewriting each upstream URL to this gate
-     * ({@code url.<gate>.insteadOf <upstream>}), included from the system git config. Applying it again (a resume
-     * on a new port) replaces the rewrites.
+     * ({@code url.<gate>.insteadOf <upstream>}), included from the system git config; in a bottle without root
+     * (the step then runs as the agent) the file is {@link #ROOTLESS_CONFIG} in the agent's home, included from its
+     * global config. Applying it again (a resume on a new port) replaces the rewrites.
      */
     @Override
     public List<ProvisionStep> bottleSteps(HostReach reach) {
@@ -187,13 +193,16 @@ public final class GitGate implements GatewayService, GatewayAudit {
             config.append("[url \"").append(url(reach, r.name())).append("\"]\n")
                     .append("\tinsteadOf = ").append(r.url()).append('\n');
         }
-        return List.of(
-                new ProvisionStep.WriteFile(BOTTLE_CONFIG, config.toString().getBytes(StandardCharsets.UTF_8), 0644,
-                        FileOwner.ROOT),
-                new ProvisionStep.RunCommand(List.of("git", "config", "--system", "--replace-all", "include.path",
-                        BOTTLE_CONFIG, "^" + BOTTLE_CONFIG.replace(".", "\\.") + "$"), FileOwner.ROOT, false,
-                        "git config: route the git remotes through the git gate"));
+        return List.of(new ProvisionStep.RunCommand(List.of("sh", "-c", CONFIGURE, "sh", config.toString()),
+                FileOwner.ROOT, false, "git config: route the git remotes through the git gate"));
     }
+
+    /** Writes the rewrites ($1) and includes them: system-wide as root, else in the agent's own config. */
+    static final String CONFIGURE = String.join("\n",
+            "if [ \"$(id -u)\" = 0 ]; then f=" + BOTTLE_CONFIG + "; scope=--system",
+            "else f=\"$HOME/" + ROOTLESS_CONFIG + "\"; scope=--global; fi",
+            "mkdir -p \"${f%/*}\" && printf '%s' \"$1\" > \"$f\" && chmod 644 \"$f\" \\",
+            "  && git config \"$scope\" --replace-all include.path \"$f\" 'gitgate\\.gitconfig$'");
 
     /** @return the remotes this gate serves */
     public List<GitRemote> remotes() {

@@ -312,13 +312,46 @@ class GitGateIT {
         GitRemote origin = remote("origin", upstream.url(repo), upstream.hostKey(), GitPushPolicy.DEFAULTS);
         GitGate gate = gate("steps-" + repo.substring(repo.length() - 6), origin);
         var steps = gate.bottleSteps(new HostReach("172.30.0.1", "172.30.0.1", "test"));
-        assertThat(steps).hasSize(2);
-        var file = (dev.botbottle.spi.ProvisionStep.WriteFile) steps.get(0);
-        assertThat(file.path()).isEqualTo(GitGate.BOTTLE_CONFIG);
-        assertThat(file.owner()).isEqualTo(dev.botbottle.spi.FileOwner.ROOT);
-        assertThat(new String(file.content(), java.nio.charset.StandardCharsets.UTF_8))
-                .contains("[url \"http://172.30.0.1:" + gate.port() + "/")
+        assertThat(steps).hasSize(1);
+        var run = (dev.botbottle.spi.ProvisionStep.RunCommand) steps.get(0);
+        assertThat(run.owner()).isEqualTo(dev.botbottle.spi.FileOwner.ROOT);
+        assertThat(run.argv().get(2)).contains(GitGate.BOTTLE_CONFIG).contains("--system");
+        assertThat(run.argv().get(4)).contains("[url \"http://172.30.0.1:" + gate.port() + "/")
                 .contains("\tinsteadOf = " + origin.url());
+    }
+
+    @Test
+    void withoutRootTheRewritesGoIntoTheAgentsOwnConfigAndApplyingAgainReplacesThem() throws Exception {
+        String repo = repo("rootless");
+        GitRemote origin = remote("origin", upstream.url(repo), upstream.hostKey(), GitPushPolicy.DEFAULTS);
+        GitGate gate = gate("rootless-" + repo.substring(repo.length() - 6), origin);
+        Path home = Files.createDirectories(tmp.resolve("rootless-home-" + repo.substring(repo.length() - 6)));
+        // the step as a bottle without root runs it: as a user other than root, with its home
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        for (String address : List.of("10.0.0.1", "10.0.0.2")) {
+            var run = (dev.botbottle.spi.ProvisionStep.RunCommand) gate.bottleSteps(
+                    new HostReach(address, address, "test")).get(0);
+            List<String> argv = new java.util.ArrayList<>();
+            if (root) {
+                argv.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+            }
+            argv.addAll(List.of("env", "HOME=" + home));
+            argv.addAll(run.argv());
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+        }
+        Process get = new ProcessBuilder("env", "HOME=" + home, "git", "config", "--global", "--includes", "--get-regexp",
+                "^url\\.").redirectErrorStream(true).start();
+        String urls = new String(get.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(get.waitFor()).as(urls).isZero();
+        assertThat(urls).as("the second application replaced the first").contains("http://10.0.0.2:" + gate.port())
+                .doesNotContain("10.0.0.1").contains(origin.url());
+        assertThat(Files.readString(home.resolve(".gitconfig"))).containsOnlyOnce(GitGate.ROOTLESS_CONFIG);
     }
 
     private static void ok(SshUpstream.Result r) {
