@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,9 +100,9 @@ class GatewayGitGateProcessIT {
     /** The gate's URL for origin, from the git config its bottle steps write. */
     private String gateUrl() {
         for (ProvisionStep step : gate.bottleSteps(new HostReach("127.0.0.1", "127.0.0.1", "test: loopback"))) {
-            if (step instanceof ProvisionStep.WriteFile file) {
-                Matcher m = Pattern.compile("\\[url \"([^\"]+)\"]").matcher(
-                        new String(file.content(), StandardCharsets.UTF_8));
+            // the config is the step's last argument (it writes the file, as root or as the agent)
+            if (step instanceof ProvisionStep.RunCommand run) {
+                Matcher m = Pattern.compile("\\[url \"([^\"]+)\"]").matcher(run.argv().get(run.argv().size() - 1));
                 if (m.find()) {
                     return m.group(1);
                 }
