@@ -58,6 +58,8 @@ public final class ProvisionEngine {
     public static final String PROFILE_FILE = "/etc/profile.d/bot-bottle.sh";
     /** In a bottle without root: the agent's own directory for what would go under {@code /etc}, below its home. */
     public static final String ROOTLESS_DIR = ".bot-bottle";
+    /** In a bottle without root: the CA bundle {@link #CA_ENV} names, in {@link #ROOTLESS_DIR}. */
+    static final String ROOTLESS_BUNDLE = "ca-certificates.crt";
 
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionEngine.class);
     private static final Pattern MARKER = Pattern.compile("^BB_(STEP|FAILED|OPTIONAL_FAILED) (\\d+)(?: (\\d+))?$",
@@ -85,7 +87,7 @@ public final class ProvisionEngine {
         if (steps.stream().anyMatch(ProvisionStep.TrustCertificate.class::isInstance)) {
             // runtimes that ignore the system store (Node) or ship their own (Python requests, some OpenSSL builds)
             for (String name : CA_ENV) {
-                env.put(name, bottle.hasRoot() ? CA_BUNDLE : rootless(bottle, "ca-certificates.crt"));
+                env.put(name, bottle.hasRoot() ? CA_BUNDLE : rootless(bottle, ROOTLESS_BUNDLE));
             }
         }
         List<String> warnings = new ArrayList<>();
@@ -204,30 +206,28 @@ public final class ProvisionEngine {
         void add(int index, ProvisionStep step, Map<String, String> env) {
             count++;
             script.append("echo 'BB_STEP ").append(index).append("' >&2\n");
-            // without root the script is the agent's already: no runuser
-            String user = root ? bottle.agentUser() : "root";
             if (step instanceof ProvisionStep.WriteFile w) {
-                write(index, expand(bottle, w.path()), w.content(), w.mode(), w.owner(), user);
+                write(index, expand(bottle, w.path()), w.content(), w.mode(), w.owner());
             } else if (step instanceof ProvisionStep.TrustCertificate c) {
                 X509Certificate cert = certificate(c.pem());
                 String fp = fingerprint(cert);
                 LOG.info("installing CA certificate '{}' in bottle {} (SHA-256 {})", c.name(), bottle.slug(), fp);
                 String file = (root ? CA_DIR : rootless(bottle, "ca")) + "/" + c.name() + ".crt";
-                write(index, file, c.pem().getBytes(StandardCharsets.US_ASCII), 0644, FileOwner.ROOT, user);
+                write(index, file, c.pem().getBytes(StandardCharsets.US_ASCII), 0644, FileOwner.ROOT);
                 certificates.add(new TrustStore.Installed(file, SubjectHash.of(cert)));
             } else if (step instanceof ProvisionStep.RunCommand r) {
                 StringBuilder cmd = new StringBuilder();
-                if (r.owner() == FileOwner.AGENT && !"root".equals(user)) {
-                    cmd.append("runuser -u ").append(quote(user)).append(" -- ");
+                if (r.owner() == FileOwner.AGENT) {
+                    cmd.append(asAgent());
                 }
-                boolean asAgent = r.owner() == FileOwner.AGENT || !root;
-                cmd.append("env HOME=").append(quote(asAgent ? bottle.agentHome() : "/root"));
+                boolean inAgentsHome = r.owner() == FileOwner.AGENT || !root;
+                cmd.append("env HOME=").append(quote(inAgentsHome ? bottle.agentHome() : "/root"));
                 env.forEach((k, v) -> cmd.append(' ').append(quote(k + "=" + v)));
                 for (String a : r.argv()) {
                     cmd.append(' ').append(quote(a));
                 }
                 cmd.append(" </dev/null");
-                String dir = asAgent ? bottle.agentHome() : "/";
+                String dir = inAgentsHome ? bottle.agentHome() : "/";
                 if (r.optional()) {
                     script.append("( cd ").append(quote(dir)).append(" && ").append(cmd)
                             .append(" ) >&2 || echo \"BB_OPTIONAL_FAILED ").append(index).append(" $?\" >&2\n");
@@ -241,15 +241,22 @@ public final class ProvisionEngine {
             }
         }
 
-        private void write(int index, String path, byte[] content, int mode, FileOwner owner, String user) {
+        /**
+         * @return the prefix that runs a command as the agent: {@code runuser} from a root script, nothing when the
+         *         script is the agent's already (a bottle without root, or an image whose only user is root)
+         */
+        private String asAgent() {
+            return root && !"root".equals(bottle.agentUser()) ? "runuser -u " + quote(bottle.agentUser()) + " -- " : "";
+        }
+
+        private void write(int index, String path, byte[] content, int mode, FileOwner owner) {
             if (!root && owner == FileOwner.ROOT && !path.startsWith(bottle.agentHome() + "/")) {
                 throw new ProvisioningException("provisioning bottle " + bottle.slug() + ": step " + (index + 1)
                         + " writes " + path + " as root, and this bottle has no root (its backend runs everything as "
                         + bottle.agentUser() + "): put the file into the bottle's image, or leave out what asks for it");
             }
             String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
-            String asUser = owner == FileOwner.AGENT && !"root".equals(user)
-                    ? "runuser -u " + quote(user) + " -- " : "";
+            String asUser = owner == FileOwner.AGENT ? asAgent() : "";
             String delimiter = "BB_EOF_" + index + "_" + Long.toHexString(Double.doubleToLongBits(Math.random()));
             script.append("{ ").append(asUser).append("mkdir -p ").append(quote(dir)).append(" && ")
                     .append(asUser).append("sh -c 'base64 -d > \"$1\"' sh ").append(quote(path)).append(" <<'")
@@ -266,7 +273,7 @@ public final class ProvisionEngine {
             }
             if (!certificates.isEmpty()) {
                 script.append(root ? TrustStore.script(certificates)
-                        : TrustStore.rootlessScript(certificates, rootless(bottle, "ca-certificates.crt")));
+                        : TrustStore.rootlessScript(certificates, rootless(bottle, ROOTLESS_BUNDLE)));
             }
             progress.onProgress("provision", "applying " + count + " step(s) in one exec"
                     + (descriptions.isEmpty() ? "" : ": " + String.join(", ", descriptions)));
