@@ -5,12 +5,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 import java.util.List;
 import java.util.Map;
@@ -24,10 +24,6 @@ import java.util.stream.Stream;
  * label, and the facts of the cluster the backend depends on (RuntimeClasses, the agent-sandbox CRD).
  */
 final class Cluster {
-
-    static final ResourceDefinitionContext SANDBOXES = new ResourceDefinitionContext.Builder()
-            .withGroup(Manifests.SANDBOX_GROUP).withVersion("v1alpha1").withKind("Sandbox").withPlural("sandboxes")
-            .withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -45,18 +41,25 @@ final class Cluster {
         return namespace;
     }
 
-    /** @return whether the agent-sandbox Sandbox CRD is installed (read from the API's CRD list) */
-    boolean sandboxesInstalled() {
+    /**
+     * @return the agent-sandbox Sandbox CRD, when it is installed; empty too when the backend may not read CRDs (it
+     *         then takes the Pod path, which needs nothing beyond the core API)
+     */
+    Optional<CustomResourceDefinition> sandboxCrd() {
         try {
-            return client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
-                    .anyMatch(crd -> Manifests.SANDBOX_CRD.equals(crd.getMetadata().getName()));
+            return Optional.ofNullable(client.apiextensions().v1().customResourceDefinitions()
+                    .withName(Manifests.SANDBOX_CRD).get());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403 || e.getCode() == 404) {
-                // not allowed to list CRDs: take the Pod path, which needs nothing beyond the core API
-                return false;
+                return Optional.empty();
             }
             throw e;
         }
+    }
+
+    /** @return the Sandbox API version the backend writes, when the cluster serves one it knows */
+    Optional<SandboxApi> sandboxApi() {
+        return sandboxCrd().flatMap(SandboxApi::servedBy);
     }
 
     /** @param name a RuntimeClass @return whether the cluster has it */
@@ -71,12 +74,13 @@ final class Cluster {
     }
 
     MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
-            sandboxes() {
-        return client.genericKubernetesResources(SANDBOXES);
+            sandboxes(SandboxApi api) {
+        return client.genericKubernetesResources(api.context());
     }
 
+    /** @param slug the bottle @return its Sandbox, read in the version the cluster serves, if it has one */
     Optional<GenericKubernetesResource> sandbox(String slug) {
-        return Optional.ofNullable(sandboxes().inNamespace(namespace).withName(Names.workload(slug)).get());
+        return sandboxApi().map(api -> sandboxes(api).inNamespace(namespace).withName(Names.workload(slug)).get());
     }
 
     /**
@@ -95,7 +99,8 @@ final class Cluster {
     }
 
     /** @param slug the bottle @return the names of every object of the bottle that exists, as kind/name */
-    List<String> objects(String slug, boolean withSandboxes) {
+    List<String> objects(String slug) {
+        Optional<SandboxApi> api = sandboxApi();
         Stream<HasMetadata> all = Stream.of(
                 client.pods().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
                 client.network().v1().networkPolicies().inNamespace(namespace).withLabels(selector(slug)).list()
@@ -104,13 +109,14 @@ final class Cluster {
                 client.persistentVolumeClaims().inNamespace(namespace).withLabels(selector(slug)).list().getItems()
                         .stream(),
                 client.configMaps().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
-                withSandboxes ? sandboxes().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream()
-                        : Stream.<HasMetadata>empty()).flatMap(s -> s.map(HasMetadata.class::cast));
+                api.stream().flatMap(a -> sandboxes(a).inNamespace(namespace).withLabels(selector(slug)).list()
+                        .getItems().stream())).flatMap(s -> s.map(HasMetadata.class::cast));
         return all.map(o -> o.getKind() + "/" + o.getMetadata().getName()).sorted().toList();
     }
 
     /** @return the slugs of every bottle with an object carrying the managed label */
-    TreeSet<String> slugs(boolean withSandboxes) {
+    TreeSet<String> slugs() {
+        Optional<SandboxApi> api = sandboxApi();
         TreeSet<String> slugs = new TreeSet<>();
         Stream.of(
                 client.pods().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems().stream(),
@@ -122,8 +128,8 @@ final class Cluster {
                         .getItems().stream(),
                 client.configMaps().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems()
                         .stream(),
-                withSandboxes ? sandboxes().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list()
-                        .getItems().stream() : Stream.<HasMetadata>empty())
+                api.stream().flatMap(a -> sandboxes(a).inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true")
+                        .list().getItems().stream()))
                 .flatMap(s -> s.map(HasMetadata.class::cast))
                 .map(o -> o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(Names.SLUG_LABEL))
                 .filter(s -> s != null && !s.isEmpty()).forEach(slugs::add);

@@ -14,7 +14,6 @@ import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.support.AgentUser;
 import dev.botbottle.spi.support.TeardownSteps;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
@@ -86,18 +85,25 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         return Optional.ofNullable(sidecars.get(slug)).or(options::gateway);
     }
 
-    private String workload() {
+    /** @return the Sandbox API the bottle is written in, or empty for a plain Pod */
+    private Optional<SandboxApi> workload() {
         return switch (options.workload()) {
-            case "pod" -> "pod";
+            case "pod" -> Optional.empty();
             case "sandbox" -> {
-                if (!cluster.sandboxesInstalled()) {
+                Optional<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition> crd =
+                        cluster.sandboxCrd();
+                if (crd.isEmpty()) {
                     throw new BackendException("backend option kubernetes.workload=sandbox, but the cluster has no "
-                            + Manifests.SANDBOX_CRD + " CRD: install agent-sandbox (docs/kubernetes.md) or set "
-                            + "kubernetes.workload=auto");
+                            + Manifests.SANDBOX_CRD + " CRD (or this user may not read it): install agent-sandbox "
+                            + "(docs/kubernetes.md) or set kubernetes.workload=auto");
                 }
-                yield "sandbox";
+                yield Optional.of(SandboxApi.servedBy(crd.get()).orElseThrow(() -> new BackendException(
+                        "backend option kubernetes.workload=sandbox, but the cluster's " + Manifests.SANDBOX_CRD
+                                + " CRD serves " + SandboxApi.served(crd.get()) + ", none of the versions this "
+                                + "backend writes (v1beta1, v1alpha1): install an agent-sandbox release that serves "
+                                + "one, or set kubernetes.workload=pod")));
             }
-            default -> cluster.sandboxesInstalled() ? "sandbox" : "pod";
+            default -> cluster.sandboxApi();
         };
     }
 
@@ -149,8 +155,7 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         Names.checkSlug(spec.slug());
         Names.labels(spec.slug(), spec.agent(), spec.labels(), "pod");
         checkRuntimeClass();
-        boolean sandboxes = cluster.sandboxesInstalled();
-        List<String> existing = cluster.objects(spec.slug(), sandboxes);
+        List<String> existing = cluster.objects(spec.slug());
         if (!existing.isEmpty()) {
             throw new BackendException("bottle " + spec.slug() + " already has objects in namespace "
                     + options.namespace() + ": " + String.join(", ", existing) + "; remove them with `bottle cleanup` "
@@ -219,7 +224,8 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     }
 
     private void createObjects(BottleSpec spec, List<Integer> gatewayPorts) {
-        String workload = workload();
+        Optional<SandboxApi> sandboxApi = workload();
+        String workload = sandboxApi.isPresent() ? "sandbox" : "pod";
         Map<String, String> labels = manifests.labels(spec, workload);
         Optional<GatewaySidecar> sidecar = sidecar(spec.slug());
         if (sidecar.isEmpty() && !gatewayPorts.isEmpty()) {
@@ -247,10 +253,11 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
             state.put(WORKLOAD_RECORD, workload);
             state.put(POD_RECORD, client.getKubernetesSerialization().asJson(pod));
             cluster.writeState(spec.slug(), state, labels);
-            if (workload.equals("sandbox")) {
-                progress.onProgress("create", "sandbox " + Names.workload(spec.slug()));
-                cluster.sandboxes().inNamespace(ns).resource(manifests.sandbox(spec, labels, sidecar, gatewayPorts,
-                        client.getKubernetesSerialization())).create();
+            if (sandboxApi.isPresent()) {
+                progress.onProgress("create", "sandbox " + Names.workload(spec.slug()) + " ("
+                        + sandboxApi.get().apiVersion() + ")");
+                cluster.sandboxes(sandboxApi.get()).inNamespace(ns).resource(manifests.sandbox(sandboxApi.get(), spec,
+                        labels, sidecar, gatewayPorts, client.getKubernetesSerialization())).create();
             } else {
                 progress.onProgress("create", "pod " + Names.workload(spec.slug()));
                 client.pods().inNamespace(ns).resource(pod).create();
@@ -329,12 +336,12 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     @Override
     public void stop(String slug) {
         try {
-            Optional<GenericKubernetesResource> sandbox = cluster.sandboxesInstalled() ? cluster.sandbox(slug)
-                    : Optional.empty();
-            if (sandbox.isPresent()) {
-                progress.onProgress("stop", "scaling sandbox " + Names.workload(slug) + " to zero");
-                cluster.sandboxes().inNamespace(options.namespace()).withName(Names.workload(slug))
-                        .edit(s -> withReplicas(s, 0));
+            Optional<SandboxApi> api = cluster.sandboxApi();
+            if (api.isPresent() && cluster.sandbox(slug).isPresent()) {
+                progress.onProgress("stop", "suspending sandbox " + Names.workload(slug) + " (its home stays on "
+                        + Names.stateClaim(slug) + ")");
+                cluster.sandboxes(api.get()).inNamespace(options.namespace()).withName(Names.workload(slug))
+                        .edit(s -> api.get().withRunning(s, false));
                 return;
             }
             progress.onProgress("stop", "deleting pod " + Names.workload(slug) + " (its home stays on "
@@ -343,16 +350,6 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         } catch (KubernetesClientException e) {
             throw new BackendException("could not stop bottle " + slug + ": " + e.getMessage(), e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    static GenericKubernetesResource withReplicas(GenericKubernetesResource sandbox, int replicas) {
-        Object spec = sandbox.getAdditionalProperties().get("spec");
-        Map<String, Object> copy = spec instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
-                : new LinkedHashMap<>();
-        copy.put("replicas", replicas);
-        sandbox.setAdditionalProperty("spec", copy);
-        return sandbox;
     }
 
     @Override
@@ -364,12 +361,11 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     /** Scales the bottle's Sandbox to one, or recreates its Pod from the saved manifest; nothing when it runs. */
     private void wake(String slug) {
         try {
-            Optional<GenericKubernetesResource> sandbox = cluster.sandboxesInstalled() ? cluster.sandbox(slug)
-                    : Optional.empty();
-            if (sandbox.isPresent()) {
-                progress.onProgress("resume", "scaling sandbox " + Names.workload(slug) + " to one");
-                cluster.sandboxes().inNamespace(options.namespace()).withName(Names.workload(slug))
-                        .edit(s -> withReplicas(s, 1));
+            Optional<SandboxApi> api = cluster.sandboxApi();
+            if (api.isPresent() && cluster.sandbox(slug).isPresent()) {
+                progress.onProgress("resume", "resuming sandbox " + Names.workload(slug));
+                cluster.sandboxes(api.get()).inNamespace(options.namespace()).withName(Names.workload(slug))
+                        .edit(s -> api.get().withRunning(s, true));
             } else if (cluster.client().pods().inNamespace(options.namespace()).withName(Names.workload(slug))
                     .get() == null) {
                 String json = cluster.readState(slug).map(m -> m.get(POD_RECORD)).orElseThrow(() ->
@@ -399,9 +395,10 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         var client = cluster.client();
         Map<String, String> selector = Cluster.selector(slug);
         steps.run("check for agent-sandbox", () -> {
-            if (cluster.sandboxesInstalled()) {
+            Optional<SandboxApi> api = cluster.sandboxApi();
+            if (api.isPresent()) {
                 steps.run("delete sandbox " + Names.workload(slug),
-                        () -> cluster.sandboxes().inNamespace(ns).withLabels(selector).delete());
+                        () -> cluster.sandboxes(api.get()).inNamespace(ns).withLabels(selector).delete());
             }
         });
         steps.run("delete pod " + Names.workload(slug), () -> client.pods().inNamespace(ns).withLabels(selector)
@@ -422,7 +419,7 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     @Override
     public Set<String> list() {
         try {
-            return cluster.slugs(cluster.sandboxesInstalled());
+            return cluster.slugs();
         } catch (KubernetesClientException e) {
             throw new BackendException("could not list bottles in namespace " + options.namespace() + ": "
                     + e.getMessage(), e);

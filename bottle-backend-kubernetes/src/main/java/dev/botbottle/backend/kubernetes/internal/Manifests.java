@@ -57,8 +57,6 @@ public final class Manifests {
 
     /** The agent-sandbox API group, version and kind. */
     public static final String SANDBOX_GROUP = "agents.x-k8s.io";
-    /** The Sandbox API version this backend writes. */
-    public static final String SANDBOX_API_VERSION = SANDBOX_GROUP + "/v1alpha1";
     /** The Sandbox CRD's name, as the API's CRD list names it. */
     public static final String SANDBOX_CRD = "sandboxes." + SANDBOX_GROUP;
 
@@ -141,8 +139,9 @@ public final class Manifests {
     }
 
     /**
-     * An agent-sandbox {@code Sandbox} running the same pod template as {@link #pod}, with one replica.
+     * An agent-sandbox {@code Sandbox} running the same pod template as {@link #pod}, asked to run.
      *
+     * @param api the Sandbox API version to write
      * @param spec the bottle
      * @param labels its labels (the Sandbox's and its Pod's)
      * @param sidecar its gateway, if any
@@ -151,11 +150,11 @@ public final class Manifests {
      * @return the Sandbox
      */
     @SuppressWarnings("unchecked")
-    public GenericKubernetesResource sandbox(BottleSpec spec, Map<String, String> labels,
+    GenericKubernetesResource sandbox(SandboxApi api, BottleSpec spec, Map<String, String> labels,
                                              Optional<GatewaySidecar> sidecar, List<Integer> gatewayPorts,
                                              KubernetesSerialization serialization) {
         GenericKubernetesResource sandbox = new GenericKubernetesResource();
-        sandbox.setApiVersion(SANDBOX_API_VERSION);
+        sandbox.setApiVersion(api.apiVersion());
         sandbox.setKind("Sandbox");
         sandbox.setMetadata(meta(Names.workload(spec.slug()), labels));
         Map<String, Object> template = new LinkedHashMap<>();
@@ -163,7 +162,7 @@ public final class Manifests {
         template.put("spec", serialization.convertValue(podSpec(spec, sidecar, gatewayPorts, "Always"), Map.class));
         Map<String, Object> sandboxSpec = new LinkedHashMap<>();
         sandboxSpec.put("podTemplate", template);
-        sandboxSpec.put("replicas", 1);
+        api.setRunning(sandboxSpec, true);
         sandbox.setAdditionalProperty("spec", sandboxSpec);
         return sandbox;
     }

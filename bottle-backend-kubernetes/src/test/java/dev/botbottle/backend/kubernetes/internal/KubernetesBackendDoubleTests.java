@@ -228,46 +228,69 @@ class KubernetesBackendDoubleTests {
         assertThat(cluster.client().pods().inNamespace(NS).list().getItems()).isEmpty();
     }
 
-    @Test
-    void whereAgentSandboxIsInstalledTheBottleIsASandboxThatStopsByScalingToZero() {
-        cluster.installSandboxCrd();
+    @org.junit.jupiter.params.ParameterizedTest(name = "CRD serving {0}: a {1} Sandbox")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "'v1beta1,v1alpha1', V1BETA1, operatingMode, Running, Suspended",
+            "v1alpha1, V1ALPHA1, replicas, 1, 0"})
+    void whereAgentSandboxIsInstalledTheBottleIsASandboxThatStopsKeepingItsVolumes(
+            String served, SandboxApi api, String field, String running, String stopped) {
+        cluster.installSandboxCrd(served.split(","));
         KubernetesBottleBackend backend = backend(Map.of());
         BottleSpec spec = spec("sbx");
         backend.create(spec, backend.prepare(spec), List.of());
 
-        GenericKubernetesResource sandbox = cluster.client().genericKubernetesResources(Cluster.SANDBOXES)
-                .inNamespace(NS).withName(Names.workload("sbx")).get();
-        assertThat(sandbox.getApiVersion()).isEqualTo("agents.x-k8s.io/v1alpha1");
-        assertThat(replicas(sandbox)).isEqualTo(1);
+        var sandboxes = cluster.client().genericKubernetesResources(api.context()).inNamespace(NS);
+        GenericKubernetesResource sandbox = sandboxes.withName(Names.workload("sbx")).get();
+        assertThat(sandbox).as("written in the newest version the CRD serves").isNotNull();
+        assertThat(sandbox.getApiVersion()).isEqualTo("agents.x-k8s.io/" + api.version());
+        assertThat(specField(sandbox, field)).isEqualTo(running);
         assertThat(pod("sbx")).as("the controller makes the Pod, not the backend").isNull();
-        cluster.actAsSandboxController(NS, Names.workload("sbx"));
+        cluster.actAsSandboxController(api, NS, Names.workload("sbx"));
         Pod pod = pod("sbx");
         assertThat(container(pod, "agent").getSecurityContext().getRunAsUser()).isEqualTo(1000L);
         assertThat(pod.getMetadata().getLabels()).containsEntry("dev.botbottle.workload", "sandbox");
+        assertThat(backend.list()).containsExactly("sbx");
 
         Bottle bottle = backend.start("sbx");
         assertThat(bottle.agentUser()).isEqualTo("agent");
         backend.stop("sbx");
-        assertThat(replicas(cluster.client().genericKubernetesResources(Cluster.SANDBOXES).inNamespace(NS)
-                .withName(Names.workload("sbx")).get())).isEqualTo(0);
-        // the controller's part: the Pod of a Sandbox at zero replicas goes; at one, a new one comes
+        assertThat(specField(sandboxes.withName(Names.workload("sbx")).get(), field)).isEqualTo(stopped);
+        assertThat(cluster.client().persistentVolumeClaims().inNamespace(NS).withName(Names.stateClaim("sbx")).get())
+                .as("the home's claim stays").isNotNull();
+        // the controller's part: the Pod of a suspended Sandbox goes; when it is to run again, a new one comes
         cluster.client().pods().inNamespace(NS).withName(Names.workload("sbx")).delete();
         Thread controller = new Thread(() -> {
-            cluster.client().genericKubernetesResources(Cluster.SANDBOXES).inNamespace(NS)
-                    .withName(Names.workload("sbx")).waitUntilCondition(s -> s != null && replicas(s) == 1, 20,
-                            java.util.concurrent.TimeUnit.SECONDS);
-            cluster.actAsSandboxController(NS, Names.workload("sbx"));
+            sandboxes.withName(Names.workload("sbx")).waitUntilCondition(
+                    s -> s != null && running.equals(specField(s, field)), 20, java.util.concurrent.TimeUnit.SECONDS);
+            cluster.actAsSandboxController(api, NS, Names.workload("sbx"));
         });
         controller.start();
         assertThat(backend.resume("sbx", List.of(8080)).agentUser()).isEqualTo("agent");
-        assertThat(replicas(cluster.client().genericKubernetesResources(Cluster.SANDBOXES).inNamespace(NS)
-                .withName(Names.workload("sbx")).get())).isEqualTo(1);
+        assertThat(specField(sandboxes.withName(Names.workload("sbx")).get(), field)).isEqualTo(running);
+
+        backend.teardown("sbx");
+        assertThat(sandboxes.list().getItems()).isEmpty();
+        assertThat(backend.list()).isEmpty();
     }
 
-    @SuppressWarnings("unchecked")
-    private static int replicas(GenericKubernetesResource sandbox) {
-        return ((Number) ((Map<String, Object>) sandbox.getAdditionalProperties().get("spec")).get("replicas"))
-                .intValue();
+    @Test
+    void aSandboxCrdServingNoVersionTheBackendWritesIsRefusedWhenSandboxesAreAskedForAndPassedOverOtherwise() {
+        cluster.installSandboxCrd("v2");
+        BottleSpec spec = spec("nov");
+        KubernetesBottleBackend insisting = backend(Map.of("kubernetes.workload", "sandbox"));
+        assertThatThrownBy(() -> insisting.create(spec, insisting.prepare(spec), List.of()))
+                .isInstanceOf(BackendException.class).hasMessageContaining("serves [v2]")
+                .hasMessageContaining("kubernetes.workload=pod");
+        assertThat(cluster.client().pods().inNamespace(NS).list().getItems()).isEmpty();
+
+        KubernetesBottleBackend auto = backend(Map.of());
+        auto.create(spec, auto.prepare(spec), List.of());
+        assertThat(pod("nov")).as("auto takes the Pod path").isNotNull();
+        assertThat(pod("nov").getMetadata().getLabels()).containsEntry("dev.botbottle.workload", "pod");
+    }
+
+    private static String specField(GenericKubernetesResource sandbox, String field) {
+        return String.valueOf(((Map<?, ?>) sandbox.getAdditionalProperties().get("spec")).get(field));
     }
 
     @Test

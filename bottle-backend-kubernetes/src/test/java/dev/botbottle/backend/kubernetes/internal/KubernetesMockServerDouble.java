@@ -85,8 +85,11 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
         server.init();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(Manifests.SANDBOX_GROUP)
-                .withVersion("v1alpha1").withKind("Sandbox").withPlural("sandboxes").withScope("Namespaced").build());
+        for (SandboxApi api : SandboxApi.values()) {
+            server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(Manifests.SANDBOX_GROUP)
+                    .withVersion(api.version()).withKind("Sandbox").withPlural("sandboxes").withScope("Namespaced")
+                    .build());
+        }
         // the client's request timeout also bounds how long an exec WebSocket may take to open: 10 s by default,
         // which a loaded CI machine exceeded; the double's tests are about behaviour, not speed
         KubernetesClient plain = server.createClient();
@@ -149,14 +152,26 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         }));
     }
 
-    /** Installs the agent-sandbox Sandbox CRD, as {@code kubectl apply} of its manifest would. */
+    /**
+     * Installs the agent-sandbox Sandbox CRD, as {@code kubectl apply} of its manifest would: as agent-sandbox's
+     * current releases serve it ({@code v1beta1}, stored, and the deprecated {@code v1alpha1}).
+     */
     void installSandboxCrd() {
+        installSandboxCrd("v1beta1", "v1alpha1");
+    }
+
+    /** @param served the versions the CRD serves, the first one stored (an older release served only v1alpha1) */
+    void installSandboxCrd(String... served) {
+        var versions = new ArrayList<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion>();
+        for (int i = 0; i < served.length; i++) {
+            versions.add(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersionBuilder()
+                    .withName(served[i]).withServed(true).withStorage(i == 0).build());
+        }
         client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName(Manifests.SANDBOX_CRD).endMetadata()
                 .withNewSpec().withGroup(Manifests.SANDBOX_GROUP).withScope("Namespaced")
                 .withNewNames().withKind("Sandbox").withPlural("sandboxes").withSingular("sandbox").endNames()
-                .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true).endVersion()
-                .endSpec().build()).create();
+                .withVersions(versions).endSpec().build()).create();
     }
 
     /** @param name a RuntimeClass to add (as gVisor's installation would) */
@@ -174,10 +189,10 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         client.pods().inNamespace(namespace).resource(pod).updateStatus();
     }
 
-    /** Plays the agent-sandbox controller: makes the Sandbox's Pod from its pod template. */
+    /** Plays the agent-sandbox controller: makes the Sandbox's Pod (read in that version) from its pod template. */
     @SuppressWarnings("unchecked")
-    Pod actAsSandboxController(String namespace, String sandboxName) {
-        GenericKubernetesResource sandbox = client.genericKubernetesResources(Cluster.SANDBOXES).inNamespace(namespace)
+    Pod actAsSandboxController(SandboxApi api, String namespace, String sandboxName) {
+        GenericKubernetesResource sandbox = client.genericKubernetesResources(api.context()).inNamespace(namespace)
                 .withName(sandboxName).get();
         Map<String, Object> spec = (Map<String, Object>) sandbox.getAdditionalProperties().get("spec");
         Map<String, Object> template = (Map<String, Object>) spec.get("podTemplate");
