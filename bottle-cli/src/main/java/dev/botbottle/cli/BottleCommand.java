@@ -8,9 +8,15 @@ import dev.botbottle.core.plan.Planner;
 import dev.botbottle.core.plugin.Plugins;
 import dev.botbottle.core.runtime.BottleRuntime;
 import dev.botbottle.core.runtime.EnvPrompter;
+import dev.botbottle.core.state.DirectoryStateStore;
+import dev.botbottle.core.state.RecordStateStore;
+import dev.botbottle.core.state.StateStore;
+import dev.botbottle.spi.BackendContext;
+import dev.botbottle.spi.BackendProvider;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.Secret;
+import dev.botbottle.spi.StateRecords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,6 +58,14 @@ final class BottleCommand implements Runnable {
             description = "an option of the backend (e.g. docker.gateway=container); repeatable")
     java.util.Map<String, String> backendOptions = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--state-records", paramLabel = "BACKEND",
+            description = "keep bottles' state in records the backend shares with other hosts (kubernetes: a ConfigMap"
+                    + " per bottle in kubernetes.namespace), so another host lists, resumes, supervises and removes "
+                    + "them; default $BOT_BOTTLE_STATE_RECORDS, or this host's home only")
+    String stateRecords;
+
+    private StateStore stateStore;
+
     BottleCommand(Console console) {
         this.console = console;
     }
@@ -74,6 +88,7 @@ final class BottleCommand implements Runnable {
         }
         args.addAll(java.util.List.of("--project-dir", projectDir().toAbsolutePath().toString()));
         backendOptions.forEach((key, value) -> args.addAll(java.util.List.of("--backend-option", key + "=" + value)));
+        stateRecordsBackend().ifPresent(backend -> args.addAll(java.util.List.of("--state-records", backend)));
         if (debug) {
             args.add("--debug");
         }
@@ -134,11 +149,39 @@ final class BottleCommand implements Runnable {
     BottleRuntime runtime() {
         if (runtime == null) {
             BottleRuntime.Builder builder = BottleRuntime.builder().host(host()).plugins(plugins()).progress(progress())
-                    .prompter(prompter());
+                    .prompter(prompter()).stateStore(stateStore());
             backendOptions().forEach(builder::backendOption);
             runtime = builder.build();
         }
         return runtime;
+    }
+
+    /** @return the backend named by {@code --state-records} or {@code BOT_BOTTLE_STATE_RECORDS}, if any */
+    private java.util.Optional<String> stateRecordsBackend() {
+        String named = stateRecords != null ? stateRecords : console.env().get("BOT_BOTTLE_STATE_RECORDS");
+        return java.util.Optional.ofNullable(named).map(String::strip).filter(n -> !n.isEmpty());
+    }
+
+    /**
+     * @return where this command keeps bottles' state, made once: this host's home, or the records of the backend
+     *         {@code --state-records} names (with the {@code --backend-option} values, which say where they live)
+     */
+    StateStore stateStore() {
+        if (stateStore == null) {
+            java.nio.file.Path botBottleHome = host().botBottleHome();
+            java.util.Optional<String> backend = stateRecordsBackend();
+            if (backend.isEmpty()) {
+                stateStore = new DirectoryStateStore(botBottleHome);
+            } else {
+                BackendProvider provider = plugins().backends().get(backend.get());
+                StateRecords records = provider.stateRecords(new BackendContext(botBottleHome, progress(),
+                        backendOptions())).orElseThrow(() -> new BottleException("--state-records " + backend.get()
+                        + ": that backend keeps no records other hosts read; leave the option out to keep state in "
+                        + botBottleHome + " (kubernetes keeps them in the cluster)"));
+                stateStore = new RecordStateStore(botBottleHome, records);
+            }
+        }
+        return stateStore;
     }
 
     /** @return the {@code --backend-option} values, keys and values stripped */

@@ -1,7 +1,6 @@
 package dev.botbottle.cli;
 
 import dev.botbottle.core.state.BottleMetadata;
-import dev.botbottle.core.state.DirectoryStateStore;
 import dev.botbottle.core.supervise.ProposalStore;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.Decision;
@@ -38,7 +37,7 @@ final class SuperviseAnswer {
         if (!store.answer(proposal, decision)) {
             throw new BottleException("proposal " + proposal.id() + " was answered by someone else first");
         }
-        Optional<BottleMetadata> meta = new DirectoryStateStore(parent.host().botBottleHome()).readMetadata(proposal.slug());
+        Optional<BottleMetadata> meta = parent.stateStore().readMetadata(proposal.slug());
         boolean held = meta.filter(m -> m.status() == BottleMetadata.Status.RUNNING
                 && m.holder().filter(dev.botbottle.core.state.HostSession::running).isPresent()).isPresent();
         if (!held) {

@@ -1,7 +1,6 @@
 package dev.botbottle.cli;
 
 import dev.botbottle.core.plan.PlanRenderer;
-import dev.botbottle.core.state.DirectoryStateStore;
 import dev.botbottle.core.supervise.ProposalStore;
 import dev.botbottle.spi.BottleException;
 import dev.botbottle.spi.Decision;
@@ -54,7 +53,7 @@ final class SuperviseCommand implements Callable<Integer> {
     }
 
     ProposalStore store() {
-        return new ProposalStore(new DirectoryStateStore(parent.host().botBottleHome()));
+        return new ProposalStore(parent.stateStore());
     }
 
     private int interactive(ProposalStore store) throws IOException {

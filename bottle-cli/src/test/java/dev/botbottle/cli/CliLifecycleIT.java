@@ -306,7 +306,7 @@ class CliLifecycleIT {
         }
     }
 
-    private static int sh(String... argv) {
+    static int sh(String... argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor();

@@ -39,4 +39,18 @@ public interface BackendProvider {
         return java.util.List.of(a.isAvailable() ? Diagnostic.ok("backend " + name(), "available")
                 : Diagnostic.problem("backend " + name(), a.reason(), "see the reason; `bottle doctor` again after"));
     }
+
+    /**
+     * Opens the records this backend keeps where other hosts read them (the Kubernetes backend: a ConfigMap per bottle
+     * in its namespace), for a runtime whose bottles' state should outlive this host ({@code bottle --state-records
+     * kubernetes}). The default has none.
+     *
+     * @param context home and options, as for {@link #create}; the options say where the records live
+     * @return the records, which the caller closes; empty when this backend keeps none
+     * @throws BackendException when the backend has such records but cannot reach them
+     * @since 0.4
+     */
+    default java.util.Optional<StateRecords> stateRecords(BackendContext context) {
+        return java.util.Optional.empty();
+    }
 }

@@ -96,6 +96,12 @@ public final class KubernetesBackendProvider implements BackendProvider {
         }
     }
 
+    /** The bottles' records as {@link ClusterStateRecords}: one ConfigMap per bottle in {@code kubernetes.namespace}. */
+    @Override
+    public Optional<dev.botbottle.spi.StateRecords> stateRecords(BackendContext context) {
+        return Optional.of(ClusterStateRecords.connect(context.options()));
+    }
+
     /** fabric8 wraps the cause ("An error has occurred."): the innermost message says what happened. */
     private static String rootCause(Throwable e) {
         Throwable t = e;
