@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 import java.util.List;
 import java.util.Map;
@@ -46,9 +47,58 @@ final class Cluster {
      *         then takes the Pod path, which needs nothing beyond the core API)
      */
     Optional<CustomResourceDefinition> sandboxCrd() {
+        return crd(Manifests.SANDBOX_CRD);
+    }
+
+    /** @return the Sandbox API version the backend writes, when the cluster serves one it knows */
+    Optional<SandboxApi> sandboxApi() {
+        return sandboxCrd().flatMap(SandboxApi::servedBy);
+    }
+
+    /** The extensions' kinds the warm pools use, by plural. */
+    static final List<String> WARM_POOL_KINDS = List.of("sandboxtemplates", "sandboxwarmpools", "sandboxclaims");
+
+    /**
+     * @return empty when agent-sandbox's extensions serve the warm pools' kinds in the version this backend writes;
+     *         otherwise what is missing, for a message
+     */
+    Optional<String> warmPoolsMissing() {
+        List<String> missing = new java.util.ArrayList<>();
+        for (String plural : WARM_POOL_KINDS) {
+            String name = plural + "." + Manifests.EXTENSIONS_GROUP;
+            Optional<CustomResourceDefinition> crd = crd(name);
+            if (crd.isEmpty()) {
+                missing.add(name);
+            } else if (!SandboxApi.served(crd.get()).contains(Manifests.EXTENSIONS_VERSION)) {
+                missing.add(name + " " + Manifests.EXTENSIONS_VERSION + " (it serves " + SandboxApi.served(crd.get())
+                        + ")");
+            }
+        }
+        return missing.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", missing));
+    }
+
+    /** @param plural one of {@link #WARM_POOL_KINDS} @return its objects in the version this backend writes */
+    MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            extensions(String plural) {
+        String kind = switch (plural) {
+            case "sandboxtemplates" -> "SandboxTemplate";
+            case "sandboxwarmpools" -> "SandboxWarmPool";
+            case "sandboxclaims" -> "SandboxClaim";
+            default -> throw new IllegalArgumentException(plural);
+        };
+        return client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                .withGroup(Manifests.EXTENSIONS_GROUP).withVersion(Manifests.EXTENSIONS_VERSION).withKind(kind)
+                .withPlural(plural).withNamespaced(true).build());
+    }
+
+    /**
+     * @param slug the bottle
+     * @return its SandboxClaim on a warm pool, when it has one (none where the extensions are not installed)
+     */
+    Optional<GenericKubernetesResource> claim(String slug) {
         try {
-            return Optional.ofNullable(client.apiextensions().v1().customResourceDefinitions()
-                    .withName(Manifests.SANDBOX_CRD).get());
+            return Optional.ofNullable(extensions("sandboxclaims").inNamespace(namespace)
+                    .withName(Names.workload(slug)).get());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403 || e.getCode() == 404) {
                 return Optional.empty();
@@ -57,9 +107,23 @@ final class Cluster {
         }
     }
 
-    /** @return the Sandbox API version the backend writes, when the cluster serves one it knows */
-    Optional<SandboxApi> sandboxApi() {
-        return sandboxCrd().flatMap(SandboxApi::servedBy);
+    /** @param claim a SandboxClaim @return the name of the Sandbox agent-sandbox bound to it, once it has */
+    static Optional<String> claimedSandbox(GenericKubernetesResource claim) {
+        return Optional.ofNullable(claim.getAdditionalProperties().get("status")).filter(Map.class::isInstance)
+                .map(status -> ((Map<?, ?>) status).get("sandbox")).filter(Map.class::isInstance)
+                .map(sandbox -> ((Map<?, ?>) sandbox).get("name")).map(String::valueOf).filter(n -> !n.isEmpty());
+    }
+
+    /** @param name a CRD's name @return it, when installed and readable */
+    private Optional<CustomResourceDefinition> crd(String name) {
+        try {
+            return Optional.ofNullable(client.apiextensions().v1().customResourceDefinitions().withName(name).get());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403 || e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** @param name a RuntimeClass @return whether the cluster has it */
@@ -78,9 +142,18 @@ final class Cluster {
         return client.genericKubernetesResources(api.context());
     }
 
-    /** @param slug the bottle @return its Sandbox, read in the version the cluster serves, if it has one */
+    /**
+     * @param slug the bottle
+     * @return its Sandbox, read in the version the cluster serves, if it has one: the one named after it, or the one
+     *         a warm pool handed its claim
+     */
     Optional<GenericKubernetesResource> sandbox(String slug) {
-        return sandboxApi().map(api -> sandboxes(api).inNamespace(namespace).withName(Names.workload(slug)).get());
+        Optional<SandboxApi> api = sandboxApi();
+        if (api.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = claim(slug).flatMap(Cluster::claimedSandbox).orElse(Names.workload(slug));
+        return Optional.ofNullable(sandboxes(api.get()).inNamespace(namespace).withName(name).get());
     }
 
     /**
@@ -100,40 +173,43 @@ final class Cluster {
 
     /** @param slug the bottle @return the names of every object of the bottle that exists, as kind/name */
     List<String> objects(String slug) {
-        Optional<SandboxApi> api = sandboxApi();
-        Stream<HasMetadata> all = Stream.of(
-                client.pods().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
-                client.network().v1().networkPolicies().inNamespace(namespace).withLabels(selector(slug)).list()
-                        .getItems().stream(),
-                client.secrets().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
-                client.persistentVolumeClaims().inNamespace(namespace).withLabels(selector(slug)).list().getItems()
-                        .stream(),
-                client.configMaps().inNamespace(namespace).withLabels(selector(slug)).list().getItems().stream(),
-                api.stream().flatMap(a -> sandboxes(a).inNamespace(namespace).withLabels(selector(slug)).list()
-                        .getItems().stream())).flatMap(s -> s.map(HasMetadata.class::cast));
-        return all.map(o -> o.getKind() + "/" + o.getMetadata().getName()).sorted().toList();
+        return labelled(selector(slug)).map(o -> o.getKind() + "/" + o.getMetadata().getName()).sorted().toList();
     }
 
     /** @return the slugs of every bottle with an object carrying the managed label */
     TreeSet<String> slugs() {
-        Optional<SandboxApi> api = sandboxApi();
         TreeSet<String> slugs = new TreeSet<>();
-        Stream.of(
-                client.pods().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems().stream(),
-                client.network().v1().networkPolicies().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true")
-                        .list().getItems().stream(),
-                client.secrets().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems()
-                        .stream(),
-                client.persistentVolumeClaims().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list()
-                        .getItems().stream(),
-                client.configMaps().inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true").list().getItems()
-                        .stream(),
-                api.stream().flatMap(a -> sandboxes(a).inNamespace(namespace).withLabel(Names.MANAGED_LABEL, "true")
-                        .list().getItems().stream()))
-                .flatMap(s -> s.map(HasMetadata.class::cast))
+        labelled(Map.of(Names.MANAGED_LABEL, "true"))
                 .map(o -> o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(Names.SLUG_LABEL))
                 .filter(s -> s != null && !s.isEmpty()).forEach(slugs::add);
         return slugs;
+    }
+
+    /** @return every object of the kinds the backend makes that carries these labels */
+    private Stream<HasMetadata> labelled(Map<String, String> labels) {
+        Optional<SandboxApi> api = sandboxApi();
+        return Stream.of(
+                client.pods().inNamespace(namespace).withLabels(labels).list().getItems().stream(),
+                client.network().v1().networkPolicies().inNamespace(namespace).withLabels(labels).list()
+                        .getItems().stream(),
+                client.secrets().inNamespace(namespace).withLabels(labels).list().getItems().stream(),
+                client.persistentVolumeClaims().inNamespace(namespace).withLabels(labels).list().getItems().stream(),
+                client.configMaps().inNamespace(namespace).withLabels(labels).list().getItems().stream(),
+                api.stream().flatMap(a -> sandboxes(a).inNamespace(namespace).withLabels(labels).list()
+                        .getItems().stream()),
+                claims(labels)).flatMap(s -> s.map(HasMetadata.class::cast));
+    }
+
+    /** @return the SandboxClaims with these labels; none where the extensions are not installed */
+    Stream<GenericKubernetesResource> claims(Map<String, String> labels) {
+        try {
+            return extensions("sandboxclaims").inNamespace(namespace).withLabels(labels).list().getItems().stream();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403 || e.getCode() == 404) {
+                return Stream.empty();
+            }
+            throw e;
+        }
     }
 
     static Map<String, String> selector(String slug) {

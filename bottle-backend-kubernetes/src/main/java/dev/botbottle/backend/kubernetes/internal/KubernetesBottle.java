@@ -101,7 +101,8 @@ final class KubernetesBottle implements Bottle {
     public HostCommand attachCommand(ExecRequest request) {
         checkUser(request);
         PodExec.header(request, -1); // refuses environment names that are no shell names
-        String pod = Names.workload(slug);
+        // the Pod's own name: a Sandbox claimed from a warm pool has its pool's name, not the bottle's
+        String pod = exec.pod();
         String target = " -n " + namespace + " " + pod + " -c " + Names.AGENT_CONTAINER + " -- ";
         String file = "/tmp/.bot-bottle-env-" + Long.toHexString(new java.security.SecureRandom().nextLong());
         Map<String, String> env = new TreeMap<>(request.env());

@@ -14,6 +14,8 @@ import dev.botbottle.spi.HostReach;
 import dev.botbottle.spi.ProgressListener;
 import dev.botbottle.spi.support.AgentUser;
 import dev.botbottle.spi.support.TeardownSteps;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
@@ -114,6 +116,11 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         details.put("namespace", options.namespace());
         details.put("workload", options.workload().equals("auto") ? "auto (Sandbox where agent-sandbox is installed, "
                 + "a Pod otherwise)" : options.workload());
+        if (options.warmPool() > 0) {
+            details.put("warm pool", "a SandboxClaim on agent-sandbox's SandboxWarmPool for bottles of this shape ("
+                    + options.warmPool() + " ready sandbox(es); template and pool made when missing, kept after the "
+                    + "bottle)");
+        }
         details.put("pod", Names.workload(spec.slug()) + " (uid " + Manifests.AGENT_UID + ", runAsNonRoot, no "
                 + "privilege escalation, all capabilities dropped, no service account token)");
         details.put("runtime class", options.runtimeClass().orElse("the cluster's default"));
@@ -237,6 +244,10 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
                     + "kubernetes.gateway.* options), or launch a bottle without egress routes, git remotes and "
                     + "supervise; see docs/kubernetes.md");
         }
+        if (options.warmPool() > 0) {
+            createClaimed(spec, sandboxApi, labels, sidecar);
+            return;
+        }
         var client = cluster.client();
         String ns = options.namespace();
         try {
@@ -266,6 +277,85 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
             throw new BackendException("could not create bottle " + spec.slug() + " in namespace " + ns + ": "
                     + e.getMessage() + " (bottle teardown removes what was made)", e);
         }
+    }
+
+    /**
+     * A bottle from a warm pool ({@code kubernetes.warm-pool}): the pool's template and pool for bottles of this
+     * shape (made when missing), the bottle's NetworkPolicy and state, and a SandboxClaim that agent-sandbox answers
+     * with a ready Sandbox of the pool, whose Pod it gives the bottle's labels.
+     */
+    private void createClaimed(BottleSpec spec, Optional<SandboxApi> sandboxApi, Map<String, String> labels,
+                               Optional<GatewaySidecar> sidecar) {
+        String ns = options.namespace();
+        if (sandboxApi.isEmpty()) {
+            throw new BackendException("backend option kubernetes.warm-pool=" + options.warmPool() + " needs "
+                    + "agent-sandbox, but the cluster has no " + Manifests.SANDBOX_CRD + " CRD serving v1beta1 or "
+                    + "v1alpha1: install agent-sandbox with its extensions (docs/kubernetes.md) or leave "
+                    + "kubernetes.warm-pool out");
+        }
+        Optional<String> missing = cluster.warmPoolsMissing();
+        if (missing.isPresent()) {
+            throw new BackendException("backend option kubernetes.warm-pool=" + options.warmPool() + " needs "
+                    + "agent-sandbox's extensions, but the cluster lacks " + missing.get() + ": install its "
+                    + "extensions manifest (docs/kubernetes.md) or leave kubernetes.warm-pool out");
+        }
+        if (sidecar.isPresent() && !sidecar.get().runtimeDriven()) {
+            throw new BackendException("bottle " + spec.slug() + " has a gateway sidecar with configuration files of "
+                    + "its own (kubernetes.gateway.config), which belong to one bottle and cannot be in a warm pool's "
+                    + "shared template: leave kubernetes.gateway.config out (the runtime then drives the sidecar) or "
+                    + "leave kubernetes.warm-pool out");
+        }
+        var client = cluster.client();
+        try {
+            GenericKubernetesResource template = manifests.sandboxTemplate(spec, sidecar,
+                    client.getKubernetesSerialization());
+            String pool = template.getMetadata().getName();
+            if (cluster.extensions("sandboxtemplates").inNamespace(ns).withName(pool).get() == null) {
+                progress.onProgress("create", "sandbox template " + pool + " for bottles of this shape");
+                createUnlessThere(cluster.extensions("sandboxtemplates").inNamespace(ns).resource(template));
+            }
+            var warmPool = cluster.extensions("sandboxwarmpools").inNamespace(ns).withName(pool);
+            GenericKubernetesResource existing = warmPool.get();
+            if (existing == null) {
+                progress.onProgress("create", "warm pool " + pool + " of " + options.warmPool() + " sandbox(es)");
+                createUnlessThere(cluster.extensions("sandboxwarmpools").inNamespace(ns)
+                        .resource(manifests.warmPool(pool, options.warmPool())));
+            } else if (!Integer.valueOf(options.warmPool()).equals(replicas(existing))) {
+                progress.onProgress("create", "warm pool " + pool + " now keeps " + options.warmPool()
+                        + " sandbox(es)");
+                warmPool.edit(p -> {
+                    p.setAdditionalProperty("spec", manifests.warmPool(pool, options.warmPool())
+                            .getAdditionalProperties().get("spec"));
+                    return p;
+                });
+            }
+            progress.onProgress("create", "network policy " + Names.networkPolicy(spec.slug()));
+            client.network().v1().networkPolicies().inNamespace(ns)
+                    .resource(manifests.networkPolicy(spec, labels, sidecar)).create();
+            cluster.writeState(spec.slug(), Map.of(WORKLOAD_RECORD, "claim"), labels);
+            progress.onProgress("create", "sandbox claim " + Names.workload(spec.slug()) + " on warm pool " + pool);
+            cluster.extensions("sandboxclaims").inNamespace(ns).resource(manifests.sandboxClaim(spec, labels, pool))
+                    .create();
+        } catch (KubernetesClientException e) {
+            throw new BackendException("could not create bottle " + spec.slug() + " on a warm pool in namespace " + ns
+                    + ": " + e.getMessage() + " (bottle teardown removes what was made)", e);
+        }
+    }
+
+    /** Creates a shared object; another host making it first (409 Conflict) is as good. */
+    private static void createUnlessThere(Resource<GenericKubernetesResource> resource) {
+        try {
+            resource.create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    private static Object replicas(GenericKubernetesResource pool) {
+        return pool.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+                && spec.get("replicas") instanceof Number n ? n.intValue() : null;
     }
 
     @Override
@@ -337,10 +427,11 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     public void stop(String slug) {
         try {
             Optional<SandboxApi> api = cluster.sandboxApi();
-            if (api.isPresent() && cluster.sandbox(slug).isPresent()) {
-                progress.onProgress("stop", "suspending sandbox " + Names.workload(slug) + " (its home stays on "
-                        + Names.stateClaim(slug) + ")");
-                cluster.sandboxes(api.get()).inNamespace(options.namespace()).withName(Names.workload(slug))
+            Optional<GenericKubernetesResource> sandbox = cluster.sandbox(slug);
+            if (api.isPresent() && sandbox.isPresent()) {
+                String name = sandbox.get().getMetadata().getName();
+                progress.onProgress("stop", "suspending sandbox " + name + " (its volumes stay)");
+                cluster.sandboxes(api.get()).inNamespace(options.namespace()).withName(name)
                         .edit(s -> api.get().withRunning(s, false));
                 return;
             }
@@ -362,9 +453,11 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
     private void wake(String slug) {
         try {
             Optional<SandboxApi> api = cluster.sandboxApi();
-            if (api.isPresent() && cluster.sandbox(slug).isPresent()) {
-                progress.onProgress("resume", "resuming sandbox " + Names.workload(slug));
-                cluster.sandboxes(api.get()).inNamespace(options.namespace()).withName(Names.workload(slug))
+            Optional<GenericKubernetesResource> sandbox = cluster.sandbox(slug);
+            if (api.isPresent() && sandbox.isPresent()) {
+                String name = sandbox.get().getMetadata().getName();
+                progress.onProgress("resume", "resuming sandbox " + name);
+                cluster.sandboxes(api.get()).inNamespace(options.namespace()).withName(name)
                         .edit(s -> api.get().withRunning(s, true));
             } else if (cluster.client().pods().inNamespace(options.namespace()).withName(Names.workload(slug))
                     .get() == null) {
@@ -397,6 +490,17 @@ public final class KubernetesBottleBackend implements BottleBackend, KubernetesG
         steps.run("check for agent-sandbox", () -> {
             Optional<SandboxApi> api = cluster.sandboxApi();
             if (api.isPresent()) {
+                // a Sandbox a warm pool handed the bottle's claim has the pool's name, its home claim named after it
+                Optional<String> claimed = cluster.claim(slug).flatMap(Cluster::claimedSandbox);
+                steps.run("delete sandbox claim " + Names.workload(slug), () -> cluster.extensions("sandboxclaims")
+                        .inNamespace(ns).withLabels(selector).delete());
+                claimed.ifPresent(name -> {
+                    steps.run("delete sandbox " + name,
+                            () -> cluster.sandboxes(api.get()).inNamespace(ns).withName(name).delete());
+                    steps.run("delete claim " + Manifests.pooledHome(name),
+                            () -> client.persistentVolumeClaims().inNamespace(ns).withName(Manifests.pooledHome(name))
+                                    .delete());
+                });
                 steps.run("delete sandbox " + Names.workload(slug),
                         () -> cluster.sandboxes(api.get()).inNamespace(ns).withLabels(selector).delete());
             }

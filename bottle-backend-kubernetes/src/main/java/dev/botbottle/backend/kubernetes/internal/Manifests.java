@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpecBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -59,6 +61,11 @@ public final class Manifests {
     public static final String SANDBOX_GROUP = "agents.x-k8s.io";
     /** The Sandbox CRD's name, as the API's CRD list names it. */
     public static final String SANDBOX_CRD = "sandboxes." + SANDBOX_GROUP;
+    /** agent-sandbox's extensions API group (SandboxTemplate, SandboxWarmPool, SandboxClaim) and the version written. */
+    public static final String EXTENSIONS_GROUP = "extensions." + SANDBOX_GROUP;
+    static final String EXTENSIONS_VERSION = "v1beta1";
+    /** The label of a warm pool's template, pool and pooled Pods: the pool's name. */
+    public static final String WARM_POOL_LABEL = "dev.botbottle.warm-pool";
 
     private static final String HOME_VOLUME = "home";
     private static final String GATEWAY_VOLUME = "gateway-config";
@@ -106,9 +113,13 @@ public final class Manifests {
      */
     public PersistentVolumeClaim homeClaim(BottleSpec spec, Map<String, String> labels) {
         return new PersistentVolumeClaimBuilder().withMetadata(meta(Names.stateClaim(spec.slug()), labels))
-                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(options.storageClass().orElse(null))
-                .withNewResources().addToRequests("storage", new Quantity(options.homeSize())).endResources()
-                .endSpec().build();
+                .withSpec(homeClaimSpec()).build();
+    }
+
+    private PersistentVolumeClaimSpec homeClaimSpec() {
+        return new PersistentVolumeClaimSpecBuilder().withAccessModes("ReadWriteOnce")
+                .withStorageClassName(options.storageClass().orElse(null))
+                .withNewResources().addToRequests("storage", new Quantity(options.homeSize())).endResources().build();
     }
 
     /**
@@ -169,12 +180,24 @@ public final class Manifests {
 
     PodSpec podSpec(BottleSpec spec, Optional<GatewaySidecar> sidecar, List<Integer> gatewayPorts,
                     String restartPolicy) {
+        return podSpec(spec, sidecar, gatewayPorts, restartPolicy, false);
+    }
+
+    /**
+     * @param pooled for a warm pool's template: nothing of one bottle (no environment values, no gateway ports, no
+     *               home claim of its own: agent-sandbox adds the {@code home} volume from the template's volume
+     *               claim template)
+     */
+    private PodSpec podSpec(BottleSpec spec, Optional<GatewaySidecar> sidecar, List<Integer> gatewayPorts,
+                            String restartPolicy, boolean pooled) {
         List<Container> containers = new ArrayList<>();
-        containers.add(agentContainer(spec, sidecar.isPresent(), gatewayPorts));
+        containers.add(agentContainer(spec, sidecar.isPresent(), gatewayPorts, pooled));
         sidecar.ifPresent(s -> containers.add(gatewayContainer(s, gatewayPorts)));
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName(HOME_VOLUME).withNewPersistentVolumeClaim()
-                .withClaimName(Names.stateClaim(spec.slug())).endPersistentVolumeClaim().build());
+        if (!pooled) {
+            volumes.add(new VolumeBuilder().withName(HOME_VOLUME).withNewPersistentVolumeClaim()
+                    .withClaimName(Names.stateClaim(spec.slug())).endPersistentVolumeClaim().build());
+        }
         sidecar.filter(s -> !s.runtimeDriven()).ifPresent(s -> volumes.add(new VolumeBuilder()
                 .withName(GATEWAY_VOLUME).withNewSecret().withSecretName(Names.gatewaySecret(spec.slug()))
                 .withDefaultMode(0440).endSecret().build()));
@@ -197,9 +220,12 @@ public final class Manifests {
                 .build();
     }
 
-    private Container agentContainer(BottleSpec spec, boolean gateway, List<Integer> gatewayPorts) {
+    private Container agentContainer(BottleSpec spec, boolean gateway, List<Integer> gatewayPorts, boolean pooled) {
         List<EnvVar> env = new ArrayList<>();
-        new TreeMap<>(spec.env()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+        if (!pooled) {
+            // a pooled Pod's agent gets its bottle's environment as every command does: on the exec (PodExec)
+            new TreeMap<>(spec.env()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+        }
         if (gateway) {
             env.add(new EnvVar("BOT_BOTTLE_GATEWAY", "127.0.0.1", null));
         }
@@ -288,6 +314,18 @@ public final class Manifests {
      * @return the policy
      */
     public NetworkPolicy networkPolicy(BottleSpec spec, Map<String, String> labels, Optional<GatewaySidecar> sidecar) {
+        return new NetworkPolicyBuilder().withMetadata(meta(Names.networkPolicy(spec.slug()), labels))
+                .withNewSpec()
+                .withNewPodSelector().addToMatchLabels(Names.SLUG_LABEL, spec.slug())
+                .addToMatchLabels(Names.MANAGED_LABEL, "true").endPodSelector()
+                .withPolicyTypes("Ingress", "Egress")
+                .withIngress(List.of())
+                .withEgress(egress(sidecar))
+                .endSpec().build();
+    }
+
+    /** @return the egress a bottle's Pod is allowed: its gateway's DNS and upstream ports, nothing without one */
+    private static List<NetworkPolicyEgressRule> egress(Optional<GatewaySidecar> sidecar) {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
         sidecar.ifPresent(s -> {
             NetworkPolicyPeer dns = new NetworkPolicyPeerBuilder()
@@ -302,14 +340,99 @@ public final class Manifests {
                         .withPorts(s.egressPorts().stream().map(p -> port("TCP", p)).toList()).build());
             }
         });
-        return new NetworkPolicyBuilder().withMetadata(meta(Names.networkPolicy(spec.slug()), labels))
-                .withNewSpec()
-                .withNewPodSelector().addToMatchLabels(Names.SLUG_LABEL, spec.slug())
-                .addToMatchLabels(Names.MANAGED_LABEL, "true").endPodSelector()
-                .withPolicyTypes("Ingress", "Egress")
-                .withIngress(List.of())
-                .withEgress(egress)
-                .endSpec().build();
+        return egress;
+    }
+
+    /**
+     * The {@code SandboxTemplate} of a warm pool for bottles of this one's shape (image, runtime class, limits,
+     * gateway sidecar image): its Pods are this backend's Pod with nothing of one bottle in them, the agent's home
+     * on a claim agent-sandbox makes per Sandbox from the template's {@code home} volume claim template, and the
+     * NetworkPolicy agent-sandbox keeps for the template holding the same rules as a bottle's own (no ingress; the
+     * gateway's egress), so a warm Pod is as confined before it is claimed as after. Named after a hash of all that:
+     * bottles of another shape get a pool of their own.
+     *
+     * @param spec a bottle of the shape
+     * @param sidecar its gateway, which the runtime drives (a sidecar with files of its own is one bottle's)
+     * @param serialization turns the model objects into the generic resource's maps
+     * @return the template; its name is the pool's
+     */
+    GenericKubernetesResource sandboxTemplate(BottleSpec spec, Optional<GatewaySidecar> sidecar,
+                                              KubernetesSerialization serialization) {
+        Object podSpec = serialization.convertValue(podSpec(spec, sidecar, List.of(), "Always", true), Map.class);
+        Map<String, Object> templateSpec = new LinkedHashMap<>();
+        templateSpec.put("podTemplate", Map.of("spec", podSpec));
+        templateSpec.put("volumeClaimTemplates", List.of(Map.of("metadata", Map.of("name", HOME_VOLUME),
+                "spec", serialization.convertValue(homeClaimSpec(), Map.class))));
+        templateSpec.put("networkPolicyManagement", "Managed");
+        templateSpec.put("networkPolicy", Map.of("ingress", List.of(),
+                "egress", serialization.convertValue(egress(sidecar), List.class)));
+        // keys sorted at every level: the same shape hashes the same on every host and JVM
+        String name = "bb-pool-" + Names.hash(serialization.asJson(sorted(templateSpec)), 10);
+        Map<String, String> labels = Map.of(WARM_POOL_LABEL, name);
+        templateSpec.put("podTemplate", Map.of("metadata", Map.of("labels", labels), "spec", podSpec));
+        GenericKubernetesResource template = extension("SandboxTemplate", name, labels);
+        template.setAdditionalProperty("spec", templateSpec);
+        return template;
+    }
+
+    /**
+     * @param sandbox a pooled Sandbox's name
+     * @return the claim agent-sandbox makes for its home from the template's {@code home} volume claim template
+     */
+    static String pooledHome(String sandbox) {
+        return HOME_VOLUME + "-" + sandbox;
+    }
+
+    /**
+     * @param pool the pool's name (its template's)
+     * @param replicas how many ready Sandboxes agent-sandbox keeps in it
+     * @return the {@code SandboxWarmPool}
+     */
+    GenericKubernetesResource warmPool(String pool, int replicas) {
+        GenericKubernetesResource warmPool = extension("SandboxWarmPool", pool, Map.of(WARM_POOL_LABEL, pool));
+        warmPool.setAdditionalProperty("spec", new LinkedHashMap<>(Map.of("replicas", replicas,
+                "sandboxTemplateRef", Map.of("name", pool))));
+        return warmPool;
+    }
+
+    /**
+     * The bottle's {@code SandboxClaim} on a warm pool: agent-sandbox hands it a ready Sandbox of the pool (or makes
+     * one from the template when none is ready) and gives that Sandbox's Pod the bottle's labels, which its
+     * NetworkPolicy and cleanup select.
+     *
+     * @param spec the bottle
+     * @param labels its labels
+     * @param pool the pool's name
+     * @return the claim
+     */
+    GenericKubernetesResource sandboxClaim(BottleSpec spec, Map<String, String> labels, String pool) {
+        GenericKubernetesResource claim = extension("SandboxClaim", Names.workload(spec.slug()), labels);
+        Map<String, Object> claimSpec = new LinkedHashMap<>();
+        claimSpec.put("warmPoolRef", Map.of("name", pool));
+        claimSpec.put("additionalPodMetadata", Map.of("labels", labels,
+                "annotations", Names.runtimeAnnotations(spec.labels())));
+        claim.setAdditionalProperty("spec", claimSpec);
+        return claim;
+    }
+
+    private static Object sorted(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            TreeMap<String, Object> copy = new TreeMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), sorted(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(Manifests::sorted).toList();
+        }
+        return value;
+    }
+
+    private GenericKubernetesResource extension(String kind, String name, Map<String, String> labels) {
+        GenericKubernetesResource resource = new GenericKubernetesResource();
+        resource.setApiVersion(EXTENSIONS_GROUP + "/" + EXTENSIONS_VERSION);
+        resource.setKind(kind);
+        resource.setMetadata(meta(name, labels));
+        return resource;
     }
 
     private static NetworkPolicyPort port(String protocol, int port) {

@@ -44,7 +44,22 @@ public final class Names {
     private Names() {
     }
 
-    /** @param slug the bottle @return the Pod's (or Sandbox's) name */
+    /**
+     * @param text what to name
+     * @param length how many hex digits
+     * @return the first digits of the text's SHA-256, for a name that changes when the text does
+     */
+    static String hash(String text, int length) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, length);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** @param slug the bottle @return the Pod's (or Sandbox's, or SandboxClaim's) name */
     public static String workload(String slug) {
         return "bb-" + slug;
     }

@@ -33,10 +33,13 @@ import java.util.Optional;
  * @param agentFirewallImage the image of the {@code agent-firewall} init container ({@code kubernetes.agent-firewall},
  *                           an image with {@code iptables} and {@code ip6tables}); empty: no such container
  * @param program where the runtime's gateway program is in the gateway image, for a sidecar the runtime drives
+ * @param warmPool how many ready Sandboxes agent-sandbox keeps for bottles of one shape ({@code kubernetes.warm-pool});
+ *                 0 (the default): none, each bottle is a Sandbox or Pod of its own
  */
 public record Options(String namespace, Optional<String> runtimeClass, String workload, String agentHome,
                       String homeSize, Optional<String> storageClass, Duration startTimeout,
-                      Optional<GatewaySidecar> gateway, Optional<String> agentFirewallImage, Program program) {
+                      Optional<GatewaySidecar> gateway, Optional<String> agentFirewallImage, Program program,
+                      int warmPool) {
 
     /**
      * The runtime's gateway program in the gateway image (ADR 18): a sidecar without configuration files runs
@@ -58,7 +61,7 @@ public record Options(String namespace, Optional<String> runtimeClass, String wo
             "kubernetes.start-timeout", "kubernetes.gateway.image", "kubernetes.gateway.command",
             "kubernetes.gateway.config", "kubernetes.gateway.egress-ports", "kubernetes.gateway.egress-cidrs",
             "kubernetes.agent-firewall", "kubernetes.kubectl", "kubernetes.gateway.java",
-            "kubernetes.gateway.class-path", "kubernetes.gateway.root");
+            "kubernetes.gateway.class-path", "kubernetes.gateway.root", "kubernetes.warm-pool");
 
     /**
      * @param options the backend options
@@ -84,9 +87,24 @@ public record Options(String namespace, Optional<String> runtimeClass, String wo
         } catch (NumberFormatException e) {
             throw new BackendException("backend option kubernetes.start-timeout must be a number of seconds, e.g. 300");
         }
+        int warmPool;
+        try {
+            warmPool = Integer.parseInt(value(options, "kubernetes.warm-pool").orElse("0"));
+        } catch (NumberFormatException e) {
+            warmPool = -1;
+        }
+        if (warmPool < 0 || warmPool > 100) {
+            throw new BackendException("backend option kubernetes.warm-pool must be a number of Sandboxes from 0 to "
+                    + "100, e.g. 2 (0: no warm pool)");
+        }
+        if (warmPool > 0 && workload.equals("pod")) {
+            throw new BackendException("backend option kubernetes.warm-pool=" + warmPool + " needs agent-sandbox's "
+                    + "Sandboxes, but kubernetes.workload=pod: set kubernetes.workload to auto or sandbox, or leave "
+                    + "kubernetes.warm-pool out");
+        }
         return new Options(namespace, value(options, "kubernetes.runtime-class"), workload, home,
                 value(options, "kubernetes.home-size").orElse("5Gi"), value(options, "kubernetes.storage-class"),
-                timeout, gateway(options), value(options, "kubernetes.agent-firewall"), program(options));
+                timeout, gateway(options), value(options, "kubernetes.agent-firewall"), program(options), warmPool);
     }
 
     private static Program program(Map<String, String> options) {

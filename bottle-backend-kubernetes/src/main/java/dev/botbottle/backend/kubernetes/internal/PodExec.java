@@ -74,6 +74,11 @@ final class PodExec {
         this.container = container;
     }
 
+    /** @return the Pod this runs commands in */
+    String pod() {
+        return pod;
+    }
+
     /**
      * @param request the command (its {@code stdin} is ignored when {@code input} is given)
      * @param input the command's input and its length, or empty for the request's own

@@ -85,6 +85,11 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
         server.init();
+        for (String plural : Cluster.WARM_POOL_KINDS) {
+            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                    .withGroup(Manifests.EXTENSIONS_GROUP).withVersion(Manifests.EXTENSIONS_VERSION)
+                    .withKind(kind(plural)).withPlural(plural).withScope("Namespaced").build());
+        }
         for (SandboxApi api : SandboxApi.values()) {
             server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(Manifests.SANDBOX_GROUP)
                     .withVersion(api.version()).withKind("Sandbox").withPlural("sandboxes").withScope("Namespaced")
@@ -174,6 +179,114 @@ final class KubernetesMockServerDouble implements AutoCloseable {
                 .withVersions(versions).endSpec().build()).create();
     }
 
+    private static String kind(String plural) {
+        return switch (plural) {
+            case "sandboxtemplates" -> "SandboxTemplate";
+            case "sandboxwarmpools" -> "SandboxWarmPool";
+            default -> "SandboxClaim";
+        };
+    }
+
+    /** Installs agent-sandbox's extensions CRDs (SandboxTemplate, SandboxWarmPool, SandboxClaim), v1beta1. */
+    void installWarmPoolCrds() {
+        for (String plural : Cluster.WARM_POOL_KINDS) {
+            String kind = kind(plural);
+            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+                    .withNewMetadata().withName(plural + "." + Manifests.EXTENSIONS_GROUP).endMetadata()
+                    .withNewSpec().withGroup(Manifests.EXTENSIONS_GROUP).withScope("Namespaced")
+                    .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase()).endNames()
+                    .addNewVersion().withName("v1beta1").withServed(true).withStorage(true).endVersion()
+                    .addNewVersion().withName("v1alpha1").withServed(true).withStorage(false).endVersion()
+                    .endSpec().build()).create();
+        }
+    }
+
+    /**
+     * Plays agent-sandbox's warm pool controller: fills each SandboxWarmPool with Sandboxes (and their Pods) of its
+     * template, named after the pool, their Pods labelled as the template says and nothing of a bottle.
+     *
+     * @return the names of the Sandboxes it made
+     */
+    @SuppressWarnings("unchecked")
+    List<String> actAsWarmPoolController(String namespace) {
+        List<String> made = new ArrayList<>();
+        var extensions = new Cluster(client, namespace);
+        for (GenericKubernetesResource pool : extensions.extensions("sandboxwarmpools").inNamespace(namespace).list()
+                .getItems()) {
+            Map<String, Object> spec = (Map<String, Object>) pool.getAdditionalProperties().get("spec");
+            String templateName = (String) ((Map<String, Object>) spec.get("sandboxTemplateRef")).get("name");
+            GenericKubernetesResource template = extensions.extensions("sandboxtemplates").inNamespace(namespace)
+                    .withName(templateName).get();
+            Map<String, Object> templateSpec = (Map<String, Object>) template.getAdditionalProperties().get("spec");
+            int replicas = ((Number) spec.get("replicas")).intValue();
+            for (int i = 0; i < replicas; i++) {
+                String name = pool.getMetadata().getName() + "-" + i;
+                GenericKubernetesResource sandbox = new GenericKubernetesResource();
+                sandbox.setApiVersion(SandboxApi.V1BETA1.apiVersion());
+                sandbox.setKind("Sandbox");
+                sandbox.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+                        .withNamespace(namespace).addToLabels("agents.x-k8s.io/pool", pool.getMetadata().getName())
+                        .build());
+                Map<String, Object> sandboxSpec = new LinkedHashMap<>();
+                sandboxSpec.put("podTemplate", templateSpec.get("podTemplate"));
+                sandboxSpec.put("volumeClaimTemplates", templateSpec.get("volumeClaimTemplates"));
+                sandboxSpec.put("operatingMode", "Running");
+                sandbox.setAdditionalProperty("spec", sandboxSpec);
+                client.genericKubernetesResources(SandboxApi.V1BETA1.context()).inNamespace(namespace)
+                        .resource(sandbox).create();
+                client.persistentVolumeClaims().inNamespace(namespace).resource(
+                        new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+                                .withName(Manifests.pooledHome(name)).endMetadata().build()).create();
+                actAsSandboxController(SandboxApi.V1BETA1, namespace, name);
+                made.add(name);
+            }
+        }
+        return made;
+    }
+
+    /**
+     * Plays agent-sandbox's claim controller: binds the claim to a ready Sandbox of its pool nobody claimed yet,
+     * merging the claim's pod labels and annotations into that Sandbox's pod template and onto its running Pod.
+     *
+     * @return the Sandbox it bound
+     */
+    @SuppressWarnings("unchecked")
+    String actAsClaimController(String namespace, String claimName) {
+        var extensions = new Cluster(client, namespace);
+        var claims = extensions.extensions("sandboxclaims").inNamespace(namespace);
+        GenericKubernetesResource claim = claims.withName(claimName).get();
+        Map<String, Object> claimSpec = (Map<String, Object>) claim.getAdditionalProperties().get("spec");
+        String pool = (String) ((Map<String, Object>) claimSpec.get("warmPoolRef")).get("name");
+        Map<String, Object> metadata = (Map<String, Object>) claimSpec.get("additionalPodMetadata");
+        Map<String, String> labels = (Map<String, String>) metadata.get("labels");
+        var sandboxes = client.genericKubernetesResources(SandboxApi.V1BETA1.context()).inNamespace(namespace);
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        claims.list().getItems().forEach(c -> Cluster.claimedSandbox(c).ifPresent(taken::add));
+        GenericKubernetesResource sandbox = sandboxes.withLabel("agents.x-k8s.io/pool", pool).list().getItems()
+                .stream().filter(s -> !taken.contains(s.getMetadata().getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("the double's warm pool " + pool + " has no ready sandbox"));
+        String name = sandbox.getMetadata().getName();
+        Map<String, Object> podTemplate = new LinkedHashMap<>((Map<String, Object>)
+                ((Map<String, Object>) sandbox.getAdditionalProperties().get("spec")).get("podTemplate"));
+        Map<String, String> merged = new LinkedHashMap<>((Map<String, String>)
+                ((Map<String, Object>) podTemplate.get("metadata")).get("labels"));
+        merged.putAll(labels);
+        podTemplate.put("metadata", Map.of("labels", merged, "annotations", metadata.get("annotations")));
+        sandboxes.withName(name).edit(s -> {
+            ((Map<String, Object>) s.getAdditionalProperties().get("spec")).put("podTemplate", podTemplate);
+            return s;
+        });
+        client.pods().inNamespace(namespace).withName(name).edit(p -> {
+            p.getMetadata().getLabels().putAll(labels);
+            return p;
+        });
+        claims.withName(claimName).edit(c -> {
+            c.setAdditionalProperty("status", Map.of("sandbox", Map.of("name", name)));
+            return c;
+        });
+        return name;
+    }
+
     /** @param name a RuntimeClass to add (as gVisor's installation would) */
     void addRuntimeClass(String name) {
         client.runtimeClasses().resource(new RuntimeClassBuilder().withNewMetadata().withName(name).endMetadata()
@@ -201,6 +314,16 @@ final class KubernetesMockServerDouble implements AutoCloseable {
         pod.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(sandboxName)
                 .withNamespace(namespace).withLabels(labels).build());
         pod.setSpec(client.getKubernetesSerialization().convertValue(template.get("spec"), PodSpec.class));
+        // as the controller does: a volume per volume claim template, on the claim it makes for this Sandbox
+        Object claimTemplates = spec.get("volumeClaimTemplates");
+        if (claimTemplates instanceof List<?> list) {
+            for (Object t : list) {
+                String volume = (String) ((Map<String, Object>) ((Map<String, Object>) t).get("metadata")).get("name");
+                pod.getSpec().getVolumes().add(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName(volume)
+                        .withNewPersistentVolumeClaim().withClaimName(volume + "-" + sandboxName)
+                        .endPersistentVolumeClaim().build());
+            }
+        }
         client.pods().inNamespace(namespace).resource(pod).create();
         runPod(namespace, sandboxName);
         return pod;

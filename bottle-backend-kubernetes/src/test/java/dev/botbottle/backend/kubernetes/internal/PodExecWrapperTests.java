@@ -106,8 +106,9 @@ class PodExecWrapperTests {
         Path kubectl = dir.resolve("kubectl");
         Files.writeString(kubectl, "#!/bin/sh\nwhile [ \"$1\" != -- ]; do shift; done; shift\nexec \"$@\"\n");
         kubectl.toFile().setExecutable(true);
-        KubernetesBottle bottle = new KubernetesBottle("attach", "bottles", "agent", dir.toString(), null,
-                kubectl.toString());
+        // no API client: the attach command is kubectl's, and only names the Pod
+        KubernetesBottle bottle = new KubernetesBottle("attach", "bottles", "agent", dir.toString(),
+                new PodExec(null, "bottles", "attach", "bb-attach"), kubectl.toString());
         String secret = "s3cret 'with' \"quotes\"";
 
         var host = bottle.attachCommand(ExecRequest.of("sh", "-c", "printf '%s' \"$TOKEN\"; pwd")
