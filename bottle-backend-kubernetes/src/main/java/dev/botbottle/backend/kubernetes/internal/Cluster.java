@@ -96,15 +96,8 @@ final class Cluster {
      * @return its SandboxClaim on a warm pool, when it has one (none where the extensions are not installed)
      */
     Optional<GenericKubernetesResource> claim(String slug) {
-        try {
-            return Optional.ofNullable(extensions("sandboxclaims").inNamespace(namespace)
-                    .withName(Names.workload(slug)).get());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 403 || e.getCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return unlessUnavailable(() -> Optional.ofNullable(extensions("sandboxclaims").inNamespace(namespace)
+                .withName(Names.workload(slug)).get()), Optional.empty());
     }
 
     /** @param claim a SandboxClaim @return the name of the Sandbox agent-sandbox bound to it, once it has */
@@ -116,11 +109,20 @@ final class Cluster {
 
     /** @param name a CRD's name @return it, when installed and readable */
     private Optional<CustomResourceDefinition> crd(String name) {
+        return unlessUnavailable(() -> Optional.ofNullable(client.apiextensions().v1().customResourceDefinitions()
+                .withName(name).get()), Optional.empty());
+    }
+
+    /**
+     * @return the call's answer, or {@code otherwise} where the API has no such resource (404: a CRD not installed)
+     *         or this user may not read it (403)
+     */
+    private static <T> T unlessUnavailable(java.util.function.Supplier<T> call, T otherwise) {
         try {
-            return Optional.ofNullable(client.apiextensions().v1().customResourceDefinitions().withName(name).get());
+            return call.get();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403 || e.getCode() == 404) {
-                return Optional.empty();
+                return otherwise;
             }
             throw e;
         }
@@ -202,14 +204,8 @@ final class Cluster {
 
     /** @return the SandboxClaims with these labels; none where the extensions are not installed */
     Stream<GenericKubernetesResource> claims(Map<String, String> labels) {
-        try {
-            return extensions("sandboxclaims").inNamespace(namespace).withLabels(labels).list().getItems().stream();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 403 || e.getCode() == 404) {
-                return Stream.empty();
-            }
-            throw e;
-        }
+        return unlessUnavailable(() -> extensions("sandboxclaims").inNamespace(namespace).withLabels(labels).list()
+                .getItems().stream(), Stream.empty());
     }
 
     static Map<String, String> selector(String slug) {
