@@ -26,6 +26,10 @@ final class BenchClient implements AutoCloseable {
     private final String host;
     private final int port;
     private final byte[] buf = new byte[64 * 1024];
+    /** Nanoseconds the TCP connection and, through a proxy, its CONNECT took. */
+    final long connectNanos;
+    /** Nanoseconds the TLS handshake took. */
+    final long handshakeNanos;
 
     /**
      * @param proxyPort the proxy on 127.0.0.1, or -1 for a direct connection
@@ -38,6 +42,7 @@ final class BenchClient implements AutoCloseable {
             throws IOException {
         this.host = host;
         this.port = port;
+        long start = System.nanoTime();
         Socket raw = new Socket();
         raw.setTcpNoDelay(true);
         raw.setSoTimeout(60_000);
@@ -57,12 +62,15 @@ final class BenchClient implements AutoCloseable {
                 throw new IOException("CONNECT refused: " + head.lines().findFirst().orElse(head));
             }
         }
+        long connected = System.nanoTime();
+        connectNanos = connected - start;
         tls = (SSLSocket) trust.getSocketFactory().createSocket(raw, host, port, true);
         SSLParameters p = tls.getSSLParameters();
         p.setServerNames(List.of(new SNIHostName(host)));
         p.setEndpointIdentificationAlgorithm("HTTPS");
         tls.setSSLParameters(p);
         tls.startHandshake();
+        handshakeNanos = System.nanoTime() - connected;
         in = new BufferedInputStream(tls.getInputStream(), 64 * 1024);
         out = tls.getOutputStream();
     }

@@ -44,8 +44,16 @@ public final class EgressBenchmark {
     private EgressBenchmark() {
     }
 
-    /** One thing to benchmark: how a client reaches the upstream and what it must trust. */
-    private record Target(String name, int proxyPort, SSLContext trust, String proxyAuthorization) {
+    /** One thing to benchmark: how a client reaches the upstream and what it must trust ({@code caPem}). */
+    private record Target(String name, int proxyPort, SSLContext trust, String proxyAuthorization, String caPem) {
+        Target(String name, int proxyPort, String caPem, String proxyAuthorization) {
+            this(name, proxyPort, TestPki.clientTrusting(caPem), proxyAuthorization, caPem);
+        }
+
+        /** @return the same with a new client TLS context: no session of an earlier connection to resume */
+        Target withoutSessions() {
+            return new Target(name, proxyPort, caPem, proxyAuthorization);
+        }
     }
 
     /** A gateway in its own process. */
@@ -95,7 +103,7 @@ public final class EgressBenchmark {
             ExternalProxies.Nginx nginx = ext.nginx(List.of(16L << 20, mib << 20));
             int up = nginx.port();
             SSLContext upstreamTrust = TestPki.clientTrusting(nginx.caPem());
-            Target direct = new Target("direct (no proxy)", -1, upstreamTrust, null);
+            Target direct = new Target("direct (no proxy)", -1, upstreamTrust, null, nginx.caPem());
             System.out.printf(Locale.ROOT, "upstream nginx https://%s:%d; %d cores, load average %s; %d clients;"
                     + " gateway engines %s, class path %s%n", HOST, up, Runtime.getRuntime().availableProcessors(),
                     loadAverage(), clients, opt.get("engines"), opt.get("gatewayCp").equals(
@@ -109,7 +117,7 @@ public final class EgressBenchmark {
             // upstream first (without this the first proxy measured met a cold client, the later ones a warm one)
             firstRequest(direct, up);
             throughput(direct, up, clients, 0, warmup);
-            Gateway gw = gateway(opt, dir.resolve("gw"), up, nginx.caFile(), "intercept", upstreamTrust);
+            Gateway gw = gateway(opt, dir.resolve("gw"), up, nginx.caFile(), "intercept");
             open.add(() -> stop(gw));
             Map<String, Double> coldRps = new LinkedHashMap<>();
             double gwFirst = firstRequest(gw.target(), up);
@@ -118,7 +126,7 @@ public final class EgressBenchmark {
             double squidFirst = Double.NaN;
             if (squid) {
                 var s = ext.squid(nginx.caFile(), false);
-                bump = new Target(s.name(), s.port(), TestPki.clientTrusting(s.caPem()), null);
+                bump = new Target(s.name(), s.port(), s.caPem(), null);
                 squidFirst = firstRequest(bump, up);
                 coldRps.put(bump.name(), throughput(bump, up, clients, 0, coldSeconds));
             }
@@ -150,6 +158,8 @@ public final class EgressBenchmark {
                 System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", t.name(), r);
             }
             double warmFirst = firstRequest(gw.target(), up);
+            // the same from a client with no session to resume (as the cold first request's client had none)
+            double warmFirstFull = firstRequest(gw.target().withoutSessions(), up);
             // a host the gateway has no leaf for yet (a wildcard route's): its leaf is minted on its first request;
             // the same new names straight to the upstream (no TLS session to resume on either side)
             double[] newHost = new double[5];
@@ -162,6 +172,7 @@ public final class EgressBenchmark {
             double newHostDirectMs = median(newHostDirect);
             double programWarm = throughput(program.target(), up, clients, warmup, seconds);
             double programWarmFirst = firstRequest(program.target(), up);
+            double programWarmFirstFull = firstRequest(program.target().withoutSessions(), up);
             System.out.printf(Locale.ROOT, "  %-40s %10.0f req/s%n", program.target().name(), programWarm);
             System.out.printf(Locale.ROOT, "  first request to a new host of a wildcard route (its leaf minted then),"
                     + " warm gateway: %.1f ms, direct %.1f ms (median of %d new names each)%n", newHostMs,
@@ -186,12 +197,12 @@ public final class EgressBenchmark {
                 down.put(t.name(), download(t, up, mib << 20));
                 System.out.printf(Locale.ROOT, "  %-40s %10.1f MB/s (intercepted)%n", t.name(), down.get(t.name()));
             }
-            Gateway gwPass = gateway(opt, dir.resolve("gw-pass"), up, nginx.caFile(), "pass", upstreamTrust);
+            Gateway gwPass = gateway(opt, dir.resolve("gw-pass"), up, nginx.caFile(), "pass");
             open.add(() -> stop(gwPass));
             List<Target> passing = new ArrayList<>(List.of(gwPass.target()));
             if (squid) {
                 var sp = ext.squid(nginx.caFile(), true);
-                passing.add(new Target(sp.name(), sp.port(), upstreamTrust, null));
+                passing.add(new Target(sp.name(), sp.port(), upstreamTrust, null, nginx.caPem()));
             }
             Map<String, Double> pass = new LinkedHashMap<>();
             for (Target t : passing) {
@@ -246,6 +257,10 @@ public final class EgressBenchmark {
             ratio("warm intercepted req/s, gateway / direct", rps.get(g) / rps.get(dn), "");
             ratio("first request, gateway cold / gateway warm (new connection)", gwFirst / warmFirst, "<= 2");
             ratio("first request, gateway program cold / warm", programFirst / programWarmFirst, "<= 2");
+            ratio("first request, gateway cold / warm, client without a session to resume", gwFirst / warmFirstFull,
+                    "");
+            ratio("first request, gateway program cold / warm, client without a session", programFirst
+                    / programWarmFirstFull, "");
             ratio("first request to a new wildcard host, gateway / direct", newHostMs / newHostDirectMs, "");
             if (sq != null) {
                 ratio("cold (first " + coldSeconds + " s) req/s, gateway program / squid",
@@ -284,8 +299,8 @@ public final class EgressBenchmark {
         }
     }
 
-    private static Gateway gateway(Map<String, String> opt, Path state, int up, Path ca, String mode,
-                                   SSLContext upstreamTrust) throws Exception {
+    private static Gateway gateway(Map<String, String> opt, Path state, int up, Path ca, String mode)
+            throws Exception {
         Files.createDirectories(state);
         List<String> argv = new ArrayList<>(List.of("java"));
         argv.addAll(Arrays.asList(opt.getOrDefault("gatewayJvm", "-Xmx1g").trim().split("\\s+")));
@@ -313,10 +328,9 @@ public final class EgressBenchmark {
             }
         }
         String[] f = line.split(" ", 3);
-        SSLContext trust = mode.equals("pass") ? upstreamTrust
-                : TestPki.clientTrusting(Files.readString(state.resolve("ca.pem")));
+        String pem = mode.equals("pass") ? Files.readString(ca) : Files.readString(state.resolve("ca.pem"));
         return new Gateway(p, new Target("bot-bottle gateway" + (mode.equals("pass") ? " (tls_passthrough)" : ""),
-                Integer.parseInt(f[1]), trust, f[2]), out, in);
+                Integer.parseInt(f[1]), pem, f[2]), out, in);
     }
 
     /** The gateway program of a bottle, started by its launcher and runner as the runtime does. */
@@ -359,8 +373,7 @@ public final class EgressBenchmark {
         String userInfo = java.net.URI.create(proxy).getRawUserInfo();
         String authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
                 java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
-        return new Program(service, new Target("bot-bottle gateway program", service.port(),
-                TestPki.clientTrusting(ca), authorization));
+        return new Program(service, new Target("bot-bottle gateway program", service.port(), ca, authorization));
     }
 
     private static void stop(Gateway g) throws Exception {
@@ -383,7 +396,10 @@ public final class EgressBenchmark {
     private static double firstRequest(Target t, String host, int up) throws Exception {
         long s = System.nanoTime();
         try (BenchClient c = new BenchClient(t.proxyPort(), host, up, t.trust(), t.proxyAuthorization())) {
+            long g = System.nanoTime();
             c.get("/");
+            System.out.printf(Locale.ROOT, "    %s to %s: connect %.1f ms, TLS %.1f ms, GET %.1f ms%n", t.name(), host,
+                    c.connectNanos / 1e6, c.handshakeNanos / 1e6, (System.nanoTime() - g) / 1e6);
         }
         return (System.nanoTime() - s) / 1e6;
     }

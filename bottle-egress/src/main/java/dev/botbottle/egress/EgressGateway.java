@@ -109,7 +109,7 @@ public final class EgressGateway implements GatewayService, EgressControl {
             EgressGateway gateway = new EgressGateway(request, ca, audit, px, server, dns, secret, refresh);
             px.onCredentialRefused(refresh::refused);
             refresh.start(gateway::credentialInForce);
-            gateway.warmup = Warmup.start(px, request.routes());
+            gateway.warmup = Warmup.start(px, request.routes(), server.eventLoops());
             return gateway;
         } catch (RuntimeException e) {
             audit.close();

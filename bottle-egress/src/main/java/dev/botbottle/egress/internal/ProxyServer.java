@@ -70,6 +70,11 @@ public final class ProxyServer implements AutoCloseable {
         return new HttpServerCodec(8192, px.limits().maxHeaderBytes(), 8192);
     }
 
+    /** @return its event loops (the gateway's own connections may run there too) */
+    public EventLoopGroup eventLoops() {
+        return group;
+    }
+
     /** @return the port it listens on */
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();

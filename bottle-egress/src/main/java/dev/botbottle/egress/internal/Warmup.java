@@ -4,6 +4,7 @@ import dev.botbottle.spi.EgressAuditEntry;
 import dev.botbottle.spi.EgressRoute;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -27,14 +28,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Pays at gateway start, on a background thread, what the first request through a new gateway would otherwise pay:
  * the leaf certificate and TLS context of every exact route host, one TLS handshake between the gateway's own
  * engines (loading and initialising the TLS provider, the certificate path checks and the ciphers), the HTTP/1.1
  * and HTTP/2 codecs, the DLP scanner, and on the upstream side the HTTP client codec and one handshake of the
- * upstream client context; then real requests through a private copy of the socket pipeline ({@link Rehearsal}).
- * Failures are logged at debug and change nothing: the request then pays.
+ * upstream client context; then real requests through a private copy of the socket pipeline ({@link Rehearsal});
+ * meanwhile one TLS handshake with each exact route host ({@link Preconnect}), whose session the first request
+ * resumes. Failures are logged at debug and change nothing: the request then pays.
  */
 public final class Warmup {
 
@@ -46,18 +52,20 @@ public final class Warmup {
     /**
      * @param px the gateway's context
      * @param routes its routes (the exact hosts get their leaves now; a wildcard's hosts are not known yet)
+     * @param loops the gateway's event loops (the pre-connections run there)
      * @return the thread doing it (a daemon)
      */
-    public static Thread start(ProxyContext px, List<EgressRoute> routes) {
-        Thread t = new Thread(() -> run(px, routes), "egress-warmup-" + px.slug());
+    public static Thread start(ProxyContext px, List<EgressRoute> routes, EventLoopGroup loops) {
+        Thread t = new Thread(() -> run(px, routes, loops), "egress-warmup-" + px.slug());
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
         return t;
     }
 
-    static void run(ProxyContext px, List<EgressRoute> routes) {
+    static void run(ProxyContext px, List<EgressRoute> routes, EventLoopGroup loops) {
         long start = System.nanoTime();
+        CompletableFuture<Void> preconnect = Preconnect.start(px, loops, routes);
         Set<String> hosts = new LinkedHashSet<>();
         for (EgressRoute r : routes) {
             if (!r.host().startsWith("*") && !r.tlsPassthrough() && hosts.size() < px.limits().maxCachedLeaves()) {
@@ -84,6 +92,14 @@ public final class Warmup {
                     o.statuses());
         } catch (IOException | RuntimeException e) {
             LOG.debug("egress {} rehearsal stopped: {}", px.slug(), e.toString());
+        }
+        try {
+            // bounded: each pre-connection ends by its own timeout; this only guards a resolver that hangs
+            preconnect.get(Preconnect.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("egress {} pre-connections not all done: {}", px.slug(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         LOG.debug("egress {} warmed up ({} leaves) in {} ms", px.slug(), hosts.size(),
                 (System.nanoTime() - start) / 1_000_000);
