@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -153,7 +154,13 @@ final class ConnectSupport {
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.AUTO_READ, false)
-                        .handler(new ChannelInboundHandlerAdapter())
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                px.track(ch);
+                                ch.pipeline().addLast(new ChannelInboundHandlerAdapter()); // the relay replaces it
+                            }
+                        })
                         .connect(address).addListener((ChannelFutureListener) f -> {
                             if (f.isSuccess()) {
                                 promise.setSuccess(f.channel());

@@ -89,6 +89,7 @@ final class Preconnect {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        px.track(ch);
                         SslHandler h = tls.newHandler(ch.alloc(), host, port);
                         h.setHandshakeTimeoutMillis(timeout);
                         ch.pipeline().addLast("ticket", new AwaitTicket(h));

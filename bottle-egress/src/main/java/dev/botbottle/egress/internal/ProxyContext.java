@@ -62,6 +62,12 @@ public final class ProxyContext {
     private final LruCache<String, SslContext> serverContexts;
     /** Name resolution may block (the system resolver does): never on an event loop. */
     private final java.util.concurrent.ThreadPoolExecutor resolverPool;
+    /**
+     * Every connection the gateway opens (upstream, and the warm-up's pre-connections), closed when it stops; once
+     * closed, the group closes any connection added later. Without it, a connect that a name lookup finishing during
+     * the stop starts on a stopping event loop outlives the loop with its socket open.
+     */
+    private final io.netty.channel.group.ChannelGroup opened;
 
     /**
      * @param slug the bottle
@@ -95,6 +101,23 @@ public final class ProxyContext {
                 new java.util.concurrent.LinkedBlockingQueue<>(),
                 new io.netty.util.concurrent.DefaultThreadFactory("egress-resolve-" + slug, true));
         this.resolverPool.allowCoreThreadTimeOut(true);
+        this.opened = new io.netty.channel.group.DefaultChannelGroup("egress-upstream-" + slug,
+                io.netty.util.concurrent.GlobalEventExecutor.INSTANCE, true);
+    }
+
+    /**
+     * Tracks a connection the gateway opens, so that it is closed when the gateway stops (at once, if it already has).
+     * Called when the connection is registered with its event loop (from its initializer).
+     *
+     * @param connection the connection
+     */
+    void track(io.netty.channel.Channel connection) {
+        opened.add(connection);
+    }
+
+    /** Closes every connection the gateway opened, and from now on every one it opens; before its loops stop. */
+    void closeOpened() {
+        opened.close();
     }
 
     /**

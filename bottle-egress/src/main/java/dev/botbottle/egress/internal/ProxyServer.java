@@ -83,6 +83,7 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        px.closeOpened();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         px.close();
     }

@@ -210,6 +210,7 @@ final class UpstreamLink {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        px.track(ch);
                         if (tls) {
                             io.netty.handler.ssl.SslContext c = pool != null ? px.upstreamTlsH2() : px.upstreamTls();
                             ch.pipeline().addLast("tls", c.newHandler(ch.alloc(), host, port));
