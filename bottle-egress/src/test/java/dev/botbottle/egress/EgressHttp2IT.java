@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * HTTP/2 from the bottle (ALPN {@code h2}) inside intercepted tunnels, on loopback against real TLS upstreams: an
@@ -101,6 +102,19 @@ class EgressHttp2IT {
         assertThat(c).as("the gateway chose h2 by ALPN").isNotNull();
         open.add(c);
         return c;
+    }
+
+    @Test
+    void stoppingTheGatewayEndsTheBottlesOpenConnection() throws Exception {
+        EgressGateway g = start(List.of(auth(API)));
+        H2Client c = h2(g, API);
+        c.headers(1, H2Client.request("GET", API, "/before-stop"), true);
+        assertThat(c.await(1).status()).as("control: the connection carries a request").isEqualTo(200);
+        assertThat(upstream.take().path()).isEqualTo("/before-stop");
+
+        g.close();
+        assertThatCode(c::readToEnd).as("the bottle's connection ends when its gateway stops")
+                .doesNotThrowAnyException();
     }
 
     @Test

@@ -63,9 +63,10 @@ public final class ProxyContext {
     /** Name resolution may block (the system resolver does): never on an event loop. */
     private final java.util.concurrent.ThreadPoolExecutor resolverPool;
     /**
-     * Every connection the gateway opens (upstream, and the warm-up's pre-connections), closed when it stops; once
-     * closed, the group closes any connection added later. Without it, a connect that a name lookup finishing during
-     * the stop starts on a stopping event loop outlives the loop with its socket open.
+     * Every connection of the gateway (the bottle's, accepted; upstream; the warm-up's pre-connections), closed when
+     * it stops; once closed, the group closes any connection added later. Stopping the event loops alone did not
+     * close them all: a connect that a name lookup finishing during the stop started on a stopping loop outlived the
+     * loop with its socket open, and so, now and then, did a bottle's HTTP/2 connection.
      */
     private final io.netty.channel.group.ChannelGroup opened;
 
@@ -106,8 +107,8 @@ public final class ProxyContext {
     }
 
     /**
-     * Tracks a connection the gateway opens, so that it is closed when the gateway stops (at once, if it already has).
-     * Called when the connection is registered with its event loop (from its initializer).
+     * Tracks a connection the gateway opens or accepts, so that it is closed when the gateway stops (at once, if it
+     * already has). Called when the connection is registered with its event loop (from its initializer).
      *
      * @param connection the connection
      */
@@ -115,9 +116,12 @@ public final class ProxyContext {
         opened.add(connection);
     }
 
-    /** Closes every connection the gateway opened, and from now on every one it opens; before its loops stop. */
+    /**
+     * Closes every connection of the gateway, and from now on every one it opens or accepts; before its loops stop.
+     * Waits a moment for the closes (each sends its close_notify first).
+     */
     void closeOpened() {
-        opened.close();
+        opened.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**

@@ -44,6 +44,7 @@ public final class ProxyServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel c) {
+                            px.track(c);
                             ConnectionGuard guard = new ConnectionGuard(px);
                             long idle = px.limits().idleTimeout().toMillis();
                             c.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));

@@ -296,6 +296,19 @@ public final class H2Client implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Reads and drops whatever arrives until the connection ends (its end, or a reset).
+     *
+     * @throws java.net.SocketTimeoutException when it has not ended within the read timeout (20 s)
+     */
+    public void readToEnd() throws IOException {
+        try {
+            drainToEnd();
+        } catch (SocketException e) {
+            // reset: ended too
+        }
+    }
+
     @Override
     public void close() throws IOException {
         tls.close();
