@@ -102,7 +102,7 @@ public final class ProxyContext {
                 new java.util.concurrent.LinkedBlockingQueue<>(),
                 new io.netty.util.concurrent.DefaultThreadFactory("egress-resolve-" + slug, true));
         this.resolverPool.allowCoreThreadTimeOut(true);
-        this.opened = new io.netty.channel.group.DefaultChannelGroup("egress-upstream-" + slug,
+        this.opened = new io.netty.channel.group.DefaultChannelGroup("egress-connections-" + slug,
                 io.netty.util.concurrent.GlobalEventExecutor.INSTANCE, true);
     }
 
