@@ -35,8 +35,9 @@ class OpenedConnectionsTests {
     @Test
     void aConnectionOpenWhenTheGatewayStopsAndOneOpenedAfterAreBothClosed() throws Exception {
         Engines engines = Engines.choose(false);
+        AuditLog audit = AuditLog.open(state);
         ProxyContext px = new ProxyContext("opened", CertificateAuthority.loadOrCreate(state, "opened"),
-                AuditLog.open(state), (h, p) -> null, List.of(), 1 << 20,
+                audit, (h, p) -> null, List.of(), 1 << 20,
                 Policy.build(List.of(EgressRoute.allow("api.example.com")), ref -> Optional.empty(), Map.of()),
                 ProxySecret.loadOrCreate(state), new Limits(8, 8192, 100, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 8, 8), engines);
@@ -71,6 +72,7 @@ class OpenedConnectionsTests {
         } finally {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             px.close();
+            audit.close();
         }
     }
 }
